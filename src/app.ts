@@ -1,0 +1,64 @@
+// Builds the express app from its dependencies; listening is main.ts's job (tests use supertest).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Store } from './store/types.ts';
+import type { Bot } from './core/bot.ts';
+import type { Pipeline } from './core/pipeline.ts';
+import type { NluService } from './nlu/nlu-service.ts';
+import type { SchoolService } from './school/school-service.ts';
+import { chatRoutes } from './http/chat-routes.ts';
+import { adminRoutes } from './http/admin/admin-routes.ts';
+import { errorHandler, notFoundHandler, HttpError } from './http/errors.ts';
+
+export interface AppDeps {
+  store: Store;
+  bot: Bot;
+  pipeline: Pipeline;
+  nlu: NluService;
+  school: SchoolService;
+  logger: Logger;
+  clock: () => Date;
+  adminToken: string | undefined;
+  timeZone: string;
+  answerExists: (key: string) => boolean;
+  /** Extra routers (channel webhooks) mounted before the JSON parser, so they see raw bodies. */
+  webhooks?: express.Router[];
+  isShuttingDown?: () => boolean;
+}
+
+export const BODY_LIMIT = '1mb';
+const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http', 'public');
+
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const storeOk = await deps.store.ping();
+    const ready = storeOk && !deps.isShuttingDown?.();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', store: storeOk ? 'ok' : 'unreachable' });
+  });
+
+  // While shutting down, refuse new work so that the platforms retry elsewhere or later.
+  app.use((req, _res, next) => {
+    if (deps.isShuttingDown?.() && req.method === 'POST') return next(new HttpError(503, 'shutting_down', 'Loa is restarting; try again shortly'));
+    next();
+  });
+
+  for (const router of deps.webhooks ?? []) app.use(router);
+
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(chatRoutes(deps));
+  app.use('/api/admin', adminRoutes(deps));
+  app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

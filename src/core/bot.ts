@@ -1,0 +1,223 @@
+// One turn: contact → session → language → NLU → router → replies → save session once →
+// transcript. Routes are data: an intent names either a locales answer or a handler.
+import { conversationKey, eventText, type IncomingEvent, type OutgoingMessage, type QuickReply } from './messages.ts';
+import type { BotServices, FormDefinition, Handler, TurnContext } from './turn.ts';
+import type { Locale, Session } from '../store/types.ts';
+import { translatorFor } from '../i18n.ts';
+import { todayIn } from './dates.ts';
+import { chooseLocale, languageSwitchRequest } from '../nlu/language.ts';
+import { foldDiacritics } from '../nlu/normalise.ts';
+import { NONE_INTENT } from '../nlu/nlu-service.ts';
+
+export interface TurnResult {
+  replies: OutgoingMessage[];
+  intent: string | null;
+  confidence: number | null;
+  handler: string;
+  answered: boolean;
+  locale: Locale;
+}
+
+export const MAX_TEXT_LENGTH = 2000;
+
+const CANCEL_WORDS = new Set(['thoi', 'huy', 'huy bo', 'thoi khong', 'khong nua', 'cancel', 'stop', 'quit', 'exit', 'dung lai']);
+
+export class Bot {
+  private readonly forms = new Map<string, FormDefinition>();
+
+  constructor(
+    private readonly services: BotServices,
+    private readonly handlers: Record<string, Handler>,
+    forms: FormDefinition[] = [],
+    /** Called for follow / unfollow events (subscriptions plug in here). */
+    private readonly lifecycle: { follow?: Handler; unfollow?: Handler } = {},
+  ) {
+    for (const f of forms) this.forms.set(f.name, f);
+  }
+
+  knowsHandler(name: string): boolean {
+    return Object.hasOwn(this.handlers, name);
+  }
+
+  /** Payloads the bot can act on: intent:<id>, lang:<vi|en>, or one the active form accepts. */
+  isKnownPayload(payload: string, session: Session | null): boolean {
+    const [kind, value] = payload.split(':', 2);
+    if (kind === 'intent') return this.services.nlu.getIntent(value ?? '') !== undefined;
+    if (kind === 'lang') return value === 'vi' || value === 'en';
+    const form = session?.form ? this.forms.get(session.form.name) : undefined;
+    return Boolean(form?.acceptsPayload?.(payload));
+  }
+
+  quickRepliesFor(intentIds: string[], t: TurnContext['t']): QuickReply[] {
+    return intentIds
+      .filter((id) => this.services.nlu.getIntent(id))
+      .map((id) => ({ title: t(`quick.${id}`, { defaultValue: id }), payload: `intent:${id}` }));
+  }
+
+  async runTurn(event: IncomingEvent): Promise<TurnResult> {
+    const started = performance.now();
+    const { store, clock, config } = this.services;
+    const now = clock();
+    const key = conversationKey(event.ref);
+    const contact = await store.contacts.touch(event.ref, event.timestamp || now.toISOString(), event.displayName);
+    const stored = await store.sessions.get(key);
+    const session: Session = stored ? structuredClone(stored) : { key, locale: contact.locale, form: null, data: {}, updatedAt: now.toISOString() };
+    const text = eventText(event).slice(0, MAX_TEXT_LENGTH);
+
+    let locale: Locale = event.type === 'text' ? chooseLocale(text, session.locale) : session.locale ?? 'vi';
+    const replies: OutgoingMessage[] = [];
+    const ctx: TurnContext = {
+      event, contact, session, nlu: null, locale, t: translatorFor(this.services.i18n, locale), now,
+      today: todayIn(config.TZ, now), services: this.services, replies, unanswered: false, intent: null,
+      reply: (text, quickReplies) => replies.push({ type: 'text', text, ...(quickReplies?.length ? { quickReplies } : {}) }),
+      send: (message) => replies.push(message),
+      setLocale: (next) => {
+        locale = next;
+        ctx.locale = next;
+        ctx.t = translatorFor(this.services.i18n, next);
+        session.locale = next;
+      },
+    };
+    ctx.setLocale(locale);
+
+    let handlerName = 'none';
+    try {
+      handlerName = await this.route(ctx, text);
+    } catch (err) {
+      this.services.logger.error({ err, conversation: key }, 'turn failed');
+      replies.length = 0;
+      ctx.reply(ctx.t('answers.error', { phone: this.services.school.get('profile').phone }));
+      handlerName = 'error';
+      ctx.unanswered = true;
+    }
+
+    session.updatedAt = now.toISOString();
+    if (handlerName !== 'error') await store.sessions.save(session);
+    if (contact.locale !== session.locale && session.locale) await store.contacts.setLocale(contact.id, session.locale);
+    const result: TurnResult = {
+      replies, intent: ctx.intent, confidence: ctx.nlu?.confidence ?? null, handler: handlerName,
+      answered: !ctx.unanswered, locale: ctx.locale,
+    };
+    if (event.type === 'text' || event.type === 'payload') {
+      await store.transcript.append({
+        conversationKey: key, channel: event.ref.channel, contactId: contact.id, at: now.toISOString(), text,
+        locale: ctx.locale, intent: ctx.intent, confidence: ctx.nlu?.confidence ?? null, handler: handlerName,
+        answered: result.answered, latencyMs: performance.now() - started,
+        replies: replies.map((r) => (r.type === 'text' ? r.text : r.type)),
+      });
+    }
+    return result;
+  }
+
+  /** Decides who answers; returns the handler's name for the transcript. */
+  private async route(ctx: TurnContext, text: string): Promise<string> {
+    const { event, session } = ctx;
+    if (event.type === 'follow' || event.type === 'unfollow') {
+      const handler = this.lifecycle[event.type];
+      if (handler) await handler(ctx);
+      else if (event.type === 'follow') await this.runIntent(ctx, 'greeting');
+      return event.type;
+    }
+    if (event.type === 'media') {
+      ctx.reply(ctx.t('answers.media', { phone: this.services.school.get('profile').phone }));
+      return 'media';
+    }
+
+    // A form in progress owns the turn, unless it has gone stale or the person cancels.
+    if (session.form) {
+      const form = this.forms.get(session.form.name);
+      const idleMs = ctx.now.getTime() - Date.parse(session.form.updatedAt);
+      if (!form) {
+        session.form = null;
+      } else if (idleMs > form.idleMinutes * 60_000) {
+        session.form = null;
+        ctx.reply(ctx.t('forms.expired'));
+      } else if (event.type === 'text' && CANCEL_WORDS.has(foldDiacritics(text.toLowerCase()).replace(/[^a-z ]/g, '').trim())) {
+        session.form = null;
+        ctx.intent = form.name;
+        ctx.reply(ctx.t('forms.cancelled'));
+        return `${form.name}:cancel`;
+      } else if (event.type !== 'payload' || form.acceptsPayload?.(event.payload)) {
+        ctx.intent = form.name;
+        if (event.type === 'text') ctx.nlu = this.parse(ctx, text);
+        await form.step(ctx);
+        if (session.form) session.form.updatedAt = ctx.now.toISOString();
+        return `${form.name}:step`;
+      }
+    }
+
+    if (event.type === 'payload') {
+      const [kind, value] = event.payload.split(':', 2);
+      if (kind === 'lang' && (value === 'vi' || value === 'en')) {
+        ctx.setLocale(value);
+        ctx.reply(ctx.t('answers.language_switched'));
+        return 'language';
+      }
+      if (kind === 'intent' && value && this.services.nlu.getIntent(value)) return this.runIntent(ctx, value);
+      // An old button from a conversation that has moved on: answer as if nothing was understood.
+      return this.fallback(ctx);
+    }
+
+    const wanted = languageSwitchRequest(text);
+    if (wanted) {
+      ctx.setLocale(wanted);
+      ctx.reply(ctx.t('answers.language_switched'));
+      return 'language';
+    }
+
+    if (!text.trim()) {
+      ctx.reply(ctx.t('answers.empty'));
+      ctx.unanswered = true;
+      return 'empty';
+    }
+    ctx.nlu = this.parse(ctx, text);
+    return this.runIntent(ctx, ctx.nlu.intent);
+  }
+
+  private parse(ctx: TurnContext, text: string) {
+    return this.services.nlu.parse(text, {
+      today: ctx.today,
+      classes: this.services.school.get('classes'),
+      rememberedLanguage: ctx.session.locale,
+    });
+  }
+
+  private async runIntent(ctx: TurnContext, intentId: string): Promise<string> {
+    const intent = this.services.nlu.getIntent(intentId);
+    ctx.intent = intentId;
+    if (!intent || intentId === NONE_INTENT) return this.fallback(ctx);
+    const quick = this.quickRepliesFor(intent.quickReplies, ctx.t);
+    if (intent.handler) {
+      const handler = this.handlers[intent.handler];
+      if (!handler) throw new Error(`intent "${intent.id}" names unknown handler "${intent.handler}"`);
+      const before = ctx.replies.length;
+      await handler(ctx);
+      // Attach the intent's suggestions to the handler's last text reply, if it set none.
+      const last = ctx.replies[ctx.replies.length - 1];
+      if (quick.length && ctx.replies.length > before && last?.type === 'text' && !last.quickReplies) last.quickReplies = quick;
+      return intent.handler;
+    }
+    ctx.reply(this.answerText(ctx, intent.answer!), quick);
+    return `answer:${intent.id}`;
+  }
+
+  private answerText(ctx: TurnContext, key: string): string {
+    const profile = this.services.school.get('profile');
+    return ctx.t(key, { school: profile.name, phone: profile.phone, who: ctx.t('answers.greeting_who') });
+  }
+
+  /** Out of scope, or too unsure: say so, offer the menu, and count it as unanswered. */
+  private fallback(ctx: TurnContext): string {
+    ctx.unanswered = true;
+    const nlu = ctx.nlu;
+    const candidates = [nlu?.candidate, nlu?.runnerUp?.intent].filter((i): i is string => Boolean(i) && i !== NONE_INTENT);
+    if (nlu?.rejected && candidates.length === 2 && nlu.confidence + (nlu.runnerUp?.confidence ?? 0) > 0.6) {
+      const [first, second] = candidates.map((id) => ctx.t(`quick.${id}`, { defaultValue: id }));
+      ctx.reply(ctx.t('answers.fallback_clarify', { first, second }), this.quickRepliesFor(candidates, ctx.t));
+      return 'clarify';
+    }
+    const none = this.services.nlu.getIntent(NONE_INTENT);
+    ctx.reply(this.answerText(ctx, none?.answer ?? 'answers.fallback'), this.quickRepliesFor(none?.quickReplies ?? ['help', 'contact'], ctx.t));
+    return 'fallback';
+  }
+}

@@ -1,0 +1,58 @@
+// Calendar days in the school's time zone, as 'YYYY-MM-DD' strings: no Date object's hidden
+// UTC offset can move "tomorrow" to the wrong day.
+
+export type IsoDate = string;
+
+/** Today's date in a time zone. */
+export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return parts; // en-CA formats as YYYY-MM-DD
+}
+
+/** Hour (0-23) and minute now in a time zone. */
+export function clockIn(timeZone: string, now: Date = new Date()): { hour: number; minute: number } {
+  const [h, m] = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now).split(':');
+  return { hour: Number(h), minute: Number(m) };
+}
+
+const toUtc = (d: IsoDate) => {
+  const [y, m, day] = d.split('-').map(Number);
+  return Date.UTC(y, m - 1, day);
+};
+const fromUtc = (ms: number): IsoDate => new Date(ms).toISOString().slice(0, 10);
+
+export const addDays = (d: IsoDate, n: number): IsoDate => fromUtc(toUtc(d) + n * 86_400_000);
+/** 0 = Sunday … 6 = Saturday. */
+export const weekday = (d: IsoDate): number => new Date(toUtc(d)).getUTCDay();
+export const daysBetween = (a: IsoDate, b: IsoDate): number => Math.round((toUtc(b) - toUtc(a)) / 86_400_000);
+
+/** Monday of the week a date falls in (Vietnamese weeks start on Monday). */
+export const mondayOf = (d: IsoDate): IsoDate => addDays(d, -((weekday(d) + 6) % 7));
+
+export function isValidDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export const makeDate = (y: number, m: number, d: number): IsoDate =>
+  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+
+export const lastDayOfMonth = (y: number, m: number): IsoDate => makeDate(y, m, new Date(Date.UTC(y, m, 0)).getUTCDate());
+
+/** "Thứ Sáu, 27/11/2026" or "Friday 27 November 2026". */
+export function formatDate(d: IsoDate, locale: 'vi' | 'en'): string {
+  const [y, m, day] = d.split('-').map(Number);
+  if (locale === 'vi') {
+    const names = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
+    return `${names[weekday(d)]}, ${String(day).padStart(2, '0')}/${String(m).padStart(2, '0')}/${y}`;
+  }
+  return new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+    .format(new Date(toUtc(d)));
+}
+
+/** Short form for lists: "27/11" or "27 Nov". */
+export function formatShortDate(d: IsoDate, locale: 'vi' | 'en'): string {
+  const [, m, day] = d.split('-').map(Number);
+  if (locale === 'vi') return `${String(day).padStart(2, '0')}/${String(m).padStart(2, '0')}`;
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(toUtc(d)));
+}

@@ -1,0 +1,59 @@
+// What a handler gets: one turn of one conversation. Handlers are plain async functions; they
+// read the NLU result and the school data, and reply. They never parse text themselves.
+import type { i18n } from 'i18next';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { NluResult, NluService } from '../nlu/nlu-service.ts';
+import type { SchoolService } from '../school/school-service.ts';
+import type { Contact, Locale, Session, Store } from '../store/types.ts';
+import type { Translate } from '../i18n.ts';
+import type { IncomingEvent, OutgoingMessage, QuickReply } from './messages.ts';
+import type { IsoDate } from './dates.ts';
+
+/** Everything a handler may use, injected once at start-up. */
+export interface BotServices {
+  config: Config;
+  store: Store;
+  school: SchoolService;
+  nlu: NluService;
+  i18n: i18n;
+  logger: Logger;
+  clock: () => Date;
+  /** Sends a message to staff (alerts); wired by later features, a no-op until then. */
+  notifyStaff?: (text: string) => Promise<void>;
+}
+
+export interface TurnContext {
+  event: IncomingEvent;
+  contact: Contact;
+  session: Session;
+  nlu: NluResult | null;
+  locale: Locale;
+  t: Translate;
+  now: Date;
+  today: IsoDate;
+  services: BotServices;
+  replies: OutgoingMessage[];
+  reply(text: string, quickReplies?: QuickReply[]): void;
+  send(message: OutgoingMessage): void;
+  /** Switches the reply language for the rest of the turn (and remembers it). */
+  setLocale(locale: Locale, pinned?: boolean): void;
+  /** A handler that could not answer sets this, so the question shows up as unanswered. */
+  unanswered: boolean;
+  /** The intent the turn is attributed to in the transcript. */
+  intent: string | null;
+}
+
+export type Handler = (ctx: TurnContext) => void | Promise<void>;
+
+/** A multi-step conversation (absence, feedback, subscribe) that owns the turn while active. */
+export interface FormDefinition {
+  name: string;
+  /** Minutes of silence after which the form expires politely. */
+  idleMinutes: number;
+  start: Handler;
+  /** Handles the person's next message; the form clears ctx.session.form when it is done. */
+  step: Handler;
+  /** Payloads this form accepts, so the web chat can refuse unknown ones. */
+  acceptsPayload?(payload: string): boolean;
+}

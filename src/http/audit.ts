@@ -1,0 +1,24 @@
+// Every change through the admin API lands in the audit log: who, what, when. Routes call
+// `audit(req, action, target, details)` before they answer, so the entry exists once the client
+// has its response.
+import type { Request } from 'express';
+import type { AuditRepository } from '../store/types.ts';
+import { currentUser } from './auth.ts';
+
+const HIDDEN = /token|secret|password|cookie/i;
+
+/** Keeps the audit log readable and free of secrets. */
+export function scrub(value: unknown, depth = 0): unknown {
+  if (depth > 4 || value === null || typeof value !== 'object') return typeof value === 'string' && value.length > 500 ? `${value.slice(0, 500)}…` : value;
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => scrub(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, HIDDEN.test(k) ? '[redacted]' : scrub(v, depth + 1)]));
+}
+
+export type Audit = (req: Request, action: string, target: string, details?: unknown) => Promise<void>;
+
+export function auditWriter(repo: AuditRepository, clock: () => Date): Audit {
+  return async (req, action, target, details) => {
+    const user = currentUser(req);
+    await repo.append({ at: clock().toISOString(), actor: `${user.name} (${user.id})`, action, target, details: scrub(details ?? null) });
+  };
+}

@@ -1,0 +1,175 @@
+// Intent classifier: multinomial logistic regression over TF-IDF features (syllable uni- and
+// bigrams plus character 3- and 4-grams for typos), trained on normalised (diacritic-free) text.
+// Deterministic: fixed seed, fixed order, no network. A trained model is immutable, so a new one
+// can be swapped in atomically while messages keep using the old one.
+
+export interface TrainingExample {
+  intent: string;
+  tokens: string[];
+}
+
+export interface Prediction {
+  intent: string;
+  confidence: number;
+  runnerUp: { intent: string; confidence: number } | null;
+  /** All classes with their probabilities, best first. */
+  ranking: { intent: string; confidence: number }[];
+}
+
+export interface TrainOptions {
+  epochs?: number;
+  learningRate?: number;
+  l2?: number;
+  seed?: number;
+}
+
+export function extractFeatures(tokens: string[]): string[] {
+  const feats: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    feats.push('w:' + t);
+    if (i + 1 < tokens.length) feats.push('b:' + t + '_' + tokens[i + 1]);
+    if (t.length >= 3 && !t.startsWith('_')) {
+      const padded = `#${t}#`;
+      for (let n = 3; n <= 4; n++) {
+        for (let j = 0; j + n <= padded.length; j++) feats.push('c:' + padded.slice(j, j + n));
+      }
+    }
+  }
+  return feats;
+}
+
+/** A seeded PRNG (mulberry32) so that training is reproducible. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type SparseVector = { idx: Int32Array; val: Float64Array };
+
+export class IntentModel {
+  private constructor(
+    readonly intents: string[],
+    private readonly featureIndex: Map<string, number>,
+    private readonly idf: Float64Array,
+    private readonly weights: Float64Array, // intents.length x features, row-major
+    private readonly bias: Float64Array,
+    /** Every word seen in training: lets the normaliser repair typos into known words. */
+    readonly vocabulary: ReadonlySet<string>,
+  ) {}
+
+  static train(examples: TrainingExample[], options: TrainOptions = {}): IntentModel {
+    const { epochs = 25, learningRate = 0.5, l2 = 1e-5, seed = 42 } = options;
+    if (examples.length === 0) throw new Error('cannot train on no examples');
+    const intents = [...new Set(examples.map((e) => e.intent))].sort();
+    const intentIndex = new Map(intents.map((n, i) => [n, i]));
+
+    const featureIndex = new Map<string, number>();
+    const docFreq: number[] = [];
+    const vocabulary = new Set<string>();
+    const featureLists = examples.map((e) => {
+      for (const t of e.tokens) vocabulary.add(t);
+      const feats = new Set(extractFeatures(e.tokens));
+      for (const f of feats) {
+        let i = featureIndex.get(f);
+        if (i === undefined) { i = featureIndex.size; featureIndex.set(f, i); docFreq.push(0); }
+        docFreq[i]++;
+      }
+      return extractFeatures(e.tokens);
+    });
+    const n = examples.length;
+    const idf = Float64Array.from(docFreq, (df) => Math.log((1 + n) / (1 + df)) + 1);
+    const dim = featureIndex.size;
+    const k = intents.length;
+    const weights = new Float64Array(k * dim);
+    const bias = new Float64Array(k);
+    const model = new IntentModel(intents, featureIndex, idf, weights, bias, vocabulary);
+
+    const vectors = featureLists.map((f) => model.vectorise(f));
+    const labels = examples.map((e) => intentIndex.get(e.intent)!);
+    const order = Array.from({ length: n }, (_, i) => i);
+    const random = rng(seed);
+    const probs = new Float64Array(k);
+
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      const lr = learningRate / (1 + epoch * 0.1);
+      for (const s of order) {
+        const x = vectors[s];
+        model.scores(x, probs);
+        softmaxInPlace(probs);
+        for (let c = 0; c < k; c++) {
+          const g = probs[c] - (c === labels[s] ? 1 : 0);
+          if (Math.abs(g) < 1e-6) continue;
+          const row = c * dim;
+          for (let m = 0; m < x.idx.length; m++) {
+            const w = row + x.idx[m];
+            weights[w] -= lr * (g * x.val[m] + l2 * weights[w]);
+          }
+          bias[c] -= lr * g * 0.1;
+        }
+      }
+    }
+    return model;
+  }
+
+  /** TF-IDF, L2-normalised; features never seen in training are ignored. */
+  private vectorise(features: string[]): SparseVector {
+    const counts = new Map<number, number>();
+    for (const f of features) {
+      const i = this.featureIndex.get(f);
+      if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
+    }
+    const idx = new Int32Array(counts.size);
+    const val = new Float64Array(counts.size);
+    let norm = 0;
+    let m = 0;
+    for (const [i, c] of counts) {
+      const v = (1 + Math.log(c)) * this.idf[i];
+      idx[m] = i; val[m] = v; norm += v * v; m++;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < val.length; j++) val[j] /= norm;
+    return { idx, val };
+  }
+
+  private scores(x: SparseVector, out: Float64Array): void {
+    const dim = this.idf.length;
+    for (let c = 0; c < this.intents.length; c++) {
+      let s = this.bias[c];
+      const row = c * dim;
+      for (let m = 0; m < x.idx.length; m++) s += this.weights[row + x.idx[m]] * x.val[m];
+      out[c] = s;
+    }
+  }
+
+  predict(tokens: string[]): Prediction {
+    const x = this.vectorise(extractFeatures(tokens));
+    const probs = new Float64Array(this.intents.length);
+    this.scores(x, probs);
+    softmaxInPlace(probs);
+    const ranking = this.intents
+      .map((intent, i) => ({ intent, confidence: probs[i] }))
+      .sort((a, b) => b.confidence - a.confidence);
+    // Nothing known in the message at all: no evidence for any intent.
+    if (x.idx.length === 0) return { intent: 'none', confidence: 0, runnerUp: null, ranking };
+    return { intent: ranking[0].intent, confidence: ranking[0].confidence, runnerUp: ranking[1] ?? null, ranking };
+  }
+}
+
+function softmaxInPlace(v: Float64Array): void {
+  let max = -Infinity;
+  for (const x of v) if (x > max) max = x;
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) { v[i] = Math.exp(v[i] - max); sum += v[i]; }
+  for (let i = 0; i < v.length; i++) v[i] /= sum;
+}

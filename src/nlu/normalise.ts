@@ -1,0 +1,99 @@
+// Turns what parents type into one canonical, diacritic-free form for the classifier:
+// "Học phí tháng 11 hết bn tiền ạ" and "hoc phi thang 11 het bn tien a" become the same
+// tokens. Stop words are kept on purpose: "bao nhieu", "khi nao", "khong" carry the intent.
+
+/** Removes Vietnamese tone and vowel marks; đ becomes d. */
+export function foldDiacritics(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+}
+
+const VI_MARKED = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i;
+export const hasVietnameseMarks = (text: string) => VI_MARKED.test(text.normalize('NFC'));
+
+// Words that hint the money sense of "bn" (bao nhiêu) rather than "bạn".
+const MONEY_CONTEXT = new Set(['tien', 'phi', 'hoc', 'hp', 'gia', 'dong', 'nop', 'thu', 'an', 'thang', 'het', 'mat', 'tuoi', 'ngay', 'lop', 'chau', 'be', 'con', 'gio', 'h']);
+const ENROL_CONTEXT = new Set(['hoc', 'nhap', 'lop', 'ho', 'so', 'truong', 'cho', 'con', 'chau', 'be', 'tuyen', 'sinh', 'nhan']);
+
+type Expander = (prev: string | undefined, next: string | undefined) => string;
+const always = (s: string): Expander => () => s;
+
+/** Curated abbreviations parents use, keyed by their folded form; some depend on context. */
+const ABBREVIATIONS: Record<string, Expander> = {
+  ko: always('khong'), k: always('khong'), kg: always('khong'), khg: always('khong'), hk: always('khong'),
+  hok: always('khong'), hong: always('khong'), hem: always('khong'), kh: always('khong'), khonq: always('khong'),
+  dc: always('duoc'), dcj: always('duoc'), dk: (p, n) => (ENROL_CONTEXT.has(n ?? '') || ENROL_CONTEXT.has(p ?? '') ? 'dang ky' : 'duoc'),
+  dky: always('dang ky'), j: always('gi'), ji: always('gi'), ntn: always('nhu the nao'),
+  mn: (p) => (p === 'truong' || p === 'mam' ? 'mam non' : 'moi nguoi'), mng: always('moi nguoi'),
+  hp: always('hoc phi'), ib: always('nhan tin'), inbox: always('nhan tin'), sdt: always('so dien thoai'), sđt: always('so dien thoai'),
+  dt: always('dien thoai'), dthoai: always('dien thoai'), bn: (p, n) => (MONEY_CONTEXT.has(p ?? '') || MONEY_CONTEXT.has(n ?? '') || n === undefined ? 'bao nhieu' : 'ban'),
+  bnh: always('bao nhieu'), baonhieu: always('bao nhieu'), bh: always('bao gio'), bgio: always('bao gio'), bjo: always('bao gio'),
+  vs: always('voi'), ns: always('noi'), r: always('roi'), ck: always('chong'), vk: always('vo'), mk: always('minh'), mik: always('minh'),
+  z: always('vay'), v: always('vay'), trc: always('truoc'), nt: always('nhan tin'), hnay: always('hom nay'), hqua: always('hom qua'),
+  hum: always('hom'), tg: always('thoi gian'), ktra: always('kiem tra'), gv: always('giao vien'), bgh: always('ban giam hieu'),
+  ph: always('phu huynh'), cn: always('chu nhat'), lm: always('lam'),
+  tks: always('thanks'), thks: always('thanks'), oke: always('ok'), okie: always('ok'),
+  nc: always('nuoc'), ng: always('nguoi'), bik: always('biet'), bit: always('biet'), wa: always('qua'), ik: always('di'),
+  e: always('em'), c: always('chi'), cj: always('chi'), b: always('ban'), h: (p) => (p && /^\d+$/.test(p) ? 'gio' : p === 'may' ? 'gio' : 'h'),
+};
+
+/** Telex typed without an IME: "hocj phis" -> "hoc phi" once folded. */
+function repairTelex(token: string): string {
+  return token
+    .replace(/dd/g, 'd')
+    .replace(/(aa|aw)/g, 'a').replace(/ee/g, 'e').replace(/(oo|ow)/g, 'o').replace(/uw/g, 'u').replace(/w$/, 'u')
+    .replace(/([aeiouy][a-z]*?)[sfrxj]$/, '$1');
+}
+
+export interface Normalised {
+  /** Canonical tokens: folded, squeezed, abbreviations expanded, money/date placeholders. */
+  tokens: string[];
+  text: string;
+}
+
+export interface NormaliseOptions {
+  /** Words the classifier knows; lets the normaliser repair Telex and squeezed letters safely. */
+  vocabulary?: ReadonlySet<string>;
+}
+
+const MONEY = /^\d+([.,]\d+)?(k|tr|trieu|ng|nghin|ngan|d|dong|vnd|cu|c)$/;
+const DATE = /^\d{1,2}[/-]\d{1,2}([/-]\d{2,4})?$/;
+const WEEKDAY_SHORT = /^t([2-7])$/;
+
+export function normalise(input: string, options: NormaliseOptions = {}): Normalised {
+  const vocab = options.vocabulary;
+  const folded = foldDiacritics(input.normalize('NFC').toLowerCase());
+  // Keep digits, letters and the separators inside dates and amounts; everything else splits.
+  const raw = folded
+    .replace(/(\d)\s+(k|tr|trieu|nghin|ngan|dong|d|vnd)\b/g, '$1$2')
+    .split(/[^a-z0-9/.,-]+/)
+    .map((t) => t.replace(/^[.,/-]+|[.,/-]+$/g, ''))
+    .filter(Boolean);
+
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    let token = raw[i];
+    if (MONEY.test(token)) { out.push('_money_'); continue; }
+    if (DATE.test(token)) { out.push('_date_'); continue; }
+    if (/^\d+([.,]\d+)+$/.test(token)) { out.push('_money_'); continue; } // 1.500.000
+    const weekday = WEEKDAY_SHORT.exec(token);
+    if (weekday) { out.push('thu', weekday[1]); continue; }
+    if (/[.,/-]/.test(token)) { out.push(...token.split(/[.,/-]+/).filter(Boolean)); continue; }
+
+    token = token.replace(/([a-z])\1{2,}/g, '$1'); // khongggg -> khong
+    if (vocab && !vocab.has(token)) {
+      const single = token.replace(/([a-z])\1+/g, '$1');
+      const telex = repairTelex(token);
+      if (vocab.has(single)) token = single;
+      else if (vocab.has(telex)) token = telex;
+    }
+    const expand = ABBREVIATIONS[token];
+    if (expand) {
+      const prev = out[out.length - 1];
+      const next = raw[i + 1];
+      out.push(...expand(prev, next).split(' '));
+      continue;
+    }
+    out.push(token);
+  }
+  return { tokens: out, text: out.join(' ') };
+}

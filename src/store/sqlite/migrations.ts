@@ -1,0 +1,84 @@
+// Versioned schema. Each entry runs once, in order, inside a transaction; PRAGMA user_version
+// remembers how far a database has come. Never edit a shipped migration: append a new one.
+export const MIGRATIONS: string[] = [
+  /* 1: foundation */ `
+  CREATE TABLE sessions (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE contacts (
+    id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    thread_type TEXT NOT NULL,
+    display_name TEXT,
+    locale TEXT,
+    first_seen_at TEXT NOT NULL,
+    last_inbound_at TEXT,
+    UNIQUE (channel, account_id, thread_type, thread_id)
+  );
+  CREATE TABLE inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    conversation_key TEXT NOT NULL,
+    event TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    received_at TEXT NOT NULL,
+    processed_at TEXT,
+    error TEXT,
+    UNIQUE (channel, message_id)
+  );
+  CREATE INDEX inbox_pending ON inbox (status, id);
+  CREATE TABLE transcript (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_key TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    contact_id TEXT,
+    at TEXT NOT NULL,
+    text TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    intent TEXT,
+    confidence REAL,
+    handler TEXT NOT NULL,
+    answered INTEGER NOT NULL,
+    latency_ms INTEGER NOT NULL,
+    replies TEXT NOT NULL
+  );
+  CREATE INDEX transcript_at ON transcript (at);
+  CREATE INDEX transcript_conversation ON transcript (conversation_key, id);
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    class_ids TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    details TEXT NOT NULL
+  );
+  CREATE INDEX audit_at ON audit_log (at);
+  CREATE TABLE documents (
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (collection, id)
+  );
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,275 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { ConversationRef, IncomingEvent } from '../../core/messages.ts';
+import type {
+  AuditEntry, Contact, InboxEntry, Locale, Session, Store, TranscriptTurn, User,
+} from '../types.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+type Row = Record<string, any>;
+
+export class StoreOpenError extends Error {}
+
+/** Opens (creating if needed) the SQLite file, in WAL mode, and brings its schema up to date. */
+export function openSqliteStore(file: string): Store {
+  let db: Database.Database;
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (err) {
+    throw new StoreOpenError(`Cannot open the SQLite store at ${path.resolve(file)}: ${(err as Error).message}`);
+  }
+  return sqliteStore(db);
+}
+
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}
+
+const json = (v: unknown) => JSON.stringify(v ?? null);
+const parse = <T>(s: string | null): T => (s == null ? (null as T) : (JSON.parse(s) as T));
+
+function toContact(r: Row): Contact {
+  return {
+    id: r.id,
+    ref: { channel: r.channel, accountId: r.account_id, userId: r.user_id, threadId: r.thread_id, threadType: r.thread_type },
+    displayName: r.display_name,
+    locale: r.locale,
+    firstSeenAt: r.first_seen_at,
+    lastInboundAt: r.last_inbound_at,
+  };
+}
+
+function toInbox(r: Row): InboxEntry {
+  return {
+    id: r.id, channel: r.channel, messageId: r.message_id, conversationKey: r.conversation_key,
+    event: parse<IncomingEvent>(r.event), status: r.status, receivedAt: r.received_at,
+    processedAt: r.processed_at, error: r.error,
+  };
+}
+
+function toTurn(r: Row): TranscriptTurn {
+  return {
+    id: r.id, conversationKey: r.conversation_key, channel: r.channel, contactId: r.contact_id, at: r.at,
+    text: r.text, locale: r.locale, intent: r.intent, confidence: r.confidence, handler: r.handler,
+    answered: r.answered === 1, latencyMs: r.latency_ms, replies: parse<string[]>(r.replies),
+  };
+}
+
+function toUser(r: Row): User {
+  return {
+    id: r.id, name: r.name, role: r.role, classIds: parse<string[]>(r.class_ids),
+    createdAt: r.created_at, disabled: r.disabled === 1,
+  };
+}
+
+function toAudit(r: Row): AuditEntry {
+  return { id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target, details: parse(r.details) };
+}
+
+function sqliteStore(db: Database.Database): Store {
+  const refWhere = 'channel = ? AND account_id = ? AND thread_type = ? AND thread_id = ?';
+  const refArgs = (ref: ConversationRef) => [ref.channel, ref.accountId, ref.threadType, ref.threadId];
+
+  const q = {
+    contactByRef: db.prepare(`SELECT * FROM contacts WHERE ${refWhere}`),
+    inboxInsert: db.prepare(`INSERT INTO inbox (channel, message_id, conversation_key, event, received_at)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, message_id) DO NOTHING`),
+    inboxByKey: db.prepare('SELECT * FROM inbox WHERE channel = ? AND message_id = ?'),
+  };
+
+  return {
+    backend: 'sqlite',
+
+    sessions: {
+      async get(key) {
+        const r = db.prepare('SELECT value FROM sessions WHERE key = ?').get(key) as Row | undefined;
+        return r ? parse<Session>(r.value) : null;
+      },
+      async save(session) {
+        db.prepare(`INSERT INTO sessions (key, value, updated_at) VALUES (?, ?, ?)
+          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+          .run(session.key, json(session), session.updatedAt);
+      },
+    },
+
+    contacts: {
+      async touch(ref, at, displayName) {
+        db.prepare(`INSERT INTO contacts (id, channel, account_id, user_id, thread_id, thread_type, display_name, first_seen_at, last_inbound_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (channel, account_id, thread_type, thread_id) DO UPDATE SET
+            last_inbound_at = MAX(COALESCE(last_inbound_at, ''), excluded.last_inbound_at),
+            display_name = COALESCE(excluded.display_name, display_name)`)
+          .run(randomUUID(), ref.channel, ref.accountId, ref.userId, ref.threadId, ref.threadType, displayName ?? null, at, at);
+        return toContact(q.contactByRef.get(...refArgs(ref)) as Row);
+      },
+      async get(id) {
+        const r = db.prepare('SELECT * FROM contacts WHERE id = ?').get(id) as Row | undefined;
+        return r ? toContact(r) : null;
+      },
+      async findByRef(ref) {
+        const r = q.contactByRef.get(...refArgs(ref)) as Row | undefined;
+        return r ? toContact(r) : null;
+      },
+      async setLocale(id, locale: Locale) {
+        db.prepare('UPDATE contacts SET locale = ? WHERE id = ?').run(locale, id);
+      },
+      async list(filter = {}) {
+        const rows = filter.channel
+          ? db.prepare('SELECT * FROM contacts WHERE channel = ? ORDER BY first_seen_at LIMIT ?').all(filter.channel, filter.limit ?? 1000)
+          : db.prepare('SELECT * FROM contacts ORDER BY first_seen_at LIMIT ?').all(filter.limit ?? 1000);
+        return (rows as Row[]).map(toContact);
+      },
+    },
+
+    inbox: {
+      async record(event, conversationKey, at) {
+        const info = q.inboxInsert.run(event.ref.channel, event.messageId, conversationKey, json(event), at);
+        const entry = toInbox(q.inboxByKey.get(event.ref.channel, event.messageId) as Row);
+        return { inserted: info.changes === 1, entry };
+      },
+      async markDone(id, status, at, error) {
+        db.prepare('UPDATE inbox SET status = ?, processed_at = ?, error = ? WHERE id = ?').run(status, at, error ?? null, id);
+      },
+      async listPending(limit = 10_000) {
+        return (db.prepare("SELECT * FROM inbox WHERE status = 'pending' ORDER BY id LIMIT ?").all(limit) as Row[]).map(toInbox);
+      },
+      async get(id) {
+        const r = db.prepare('SELECT * FROM inbox WHERE id = ?').get(id) as Row | undefined;
+        return r ? toInbox(r) : null;
+      },
+    },
+
+    transcript: {
+      async append(t) {
+        db.prepare(`INSERT INTO transcript (conversation_key, channel, contact_id, at, text, locale, intent, confidence, handler, answered, latency_ms, replies)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+          .run(t.conversationKey, t.channel, t.contactId, t.at, t.text, t.locale, t.intent, t.confidence, t.handler,
+            t.answered ? 1 : 0, Math.round(t.latencyMs), json(t.replies));
+      },
+      async list(filter = {}) {
+        const where: string[] = [];
+        const args: unknown[] = [];
+        if (filter.conversationKey) { where.push('conversation_key = ?'); args.push(filter.conversationKey); }
+        if (filter.since) { where.push('at >= ?'); args.push(filter.since); }
+        if (filter.until) { where.push('at < ?'); args.push(filter.until); }
+        if (filter.answered !== undefined) { where.push('answered = ?'); args.push(filter.answered ? 1 : 0); }
+        const sql = `SELECT * FROM transcript ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`;
+        return (db.prepare(sql).all(...args, filter.limit ?? 1000) as Row[]).map(toTurn);
+      },
+      async topIntents(since, until, limit) {
+        return db.prepare(`SELECT intent, COUNT(*) AS count FROM transcript
+          WHERE at >= ? AND at < ? AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent LIMIT ?`)
+          .all(since, until, limit) as { intent: string; count: number }[];
+      },
+    },
+
+    users: {
+      async create(u, tokenHash, at) {
+        const id = randomUUID();
+        db.prepare('INSERT INTO users (id, name, role, class_ids, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(id, u.name, u.role, json(u.classIds), tokenHash, at);
+        return { id, name: u.name, role: u.role, classIds: u.classIds, createdAt: at, disabled: false };
+      },
+      async findByTokenHash(hash) {
+        const r = db.prepare('SELECT * FROM users WHERE token_hash = ?').get(hash) as Row | undefined;
+        return r ? toUser(r) : null;
+      },
+      async get(id) {
+        const r = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+        return r ? toUser(r) : null;
+      },
+      async list() {
+        return (db.prepare('SELECT * FROM users ORDER BY created_at, name').all() as Row[]).map(toUser);
+      },
+      async update(id, patch) {
+        const r = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+        if (!r) return null;
+        const next = { ...toUser(r), ...patch };
+        db.prepare('UPDATE users SET name = ?, role = ?, class_ids = ?, disabled = ? WHERE id = ?')
+          .run(next.name, next.role, json(next.classIds), next.disabled ? 1 : 0, id);
+        return next;
+      },
+      async replaceToken(id, hash) {
+        db.prepare('UPDATE users SET token_hash = ? WHERE id = ?').run(hash, id);
+      },
+    },
+
+    audit: {
+      async append(e) {
+        db.prepare('INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)')
+          .run(e.at, e.actor, e.action, e.target, json(e.details));
+      },
+      async list(filter = {}) {
+        const where: string[] = [];
+        const args: unknown[] = [];
+        for (const k of ['actor', 'action', 'target'] as const) {
+          if (filter[k]) { where.push(`${k} = ?`); args.push(filter[k]); }
+        }
+        const sql = `SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
+        return (db.prepare(sql).all(...args, filter.limit ?? 200) as Row[]).map(toAudit);
+      },
+    },
+
+    documents: {
+      async get<T>(collection: string, id: string) {
+        const r = db.prepare('SELECT value FROM documents WHERE collection = ? AND id = ?').get(collection, id) as Row | undefined;
+        return r ? parse<T>(r.value) : null;
+      },
+      async list<T>(collection: string) {
+        return (db.prepare('SELECT id, value, updated_at FROM documents WHERE collection = ? ORDER BY id').all(collection) as Row[])
+          .map((r) => ({ id: r.id as string, value: parse<T>(r.value), updatedAt: r.updated_at as string }));
+      },
+      async put(collection, id, value, at) {
+        db.prepare(`INSERT INTO documents (collection, id, value, updated_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (collection, id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+          .run(collection, id, json(value), at);
+      },
+      async delete(collection, id) {
+        return db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?').run(collection, id).changes === 1;
+      },
+      async count(collection) {
+        return (db.prepare('SELECT COUNT(*) AS n FROM documents WHERE collection = ?').get(collection) as Row).n as number;
+      },
+    },
+
+    leases: {
+      async acquire(name, holder, ttlMs, now) {
+        // One statement: take the lease if it is free, expired, or already ours.
+        const info = db.prepare(`INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+          WHERE leases.expires_at <= ? OR leases.holder = excluded.holder`).run(name, holder, now + ttlMs, now);
+        return info.changes === 1;
+      },
+      async release(name, holder) {
+        db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+      },
+    },
+
+    async ping() {
+      try {
+        db.prepare('SELECT 1').get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

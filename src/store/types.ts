@@ -1,0 +1,158 @@
+// Repository interfaces: plain objects in, plain objects out. Every backend (SQLite now,
+// MongoDB through mongoose later) passes the same contract suite in tests/contract/.
+import type { ChannelName, ConversationRef, IncomingEvent } from '../core/messages.ts';
+
+export type Locale = 'vi' | 'en';
+
+/** A form in progress (feedback, absence, subscribe): a small state machine's position. */
+export interface ActiveForm {
+  name: string;
+  step: string;
+  data: Record<string, unknown>;
+  startedAt: string;
+  updatedAt: string;
+}
+
+export interface Session {
+  key: string;
+  /** The language this person used last (or asked for): the default for short messages. */
+  locale: Locale | null;
+  form: ActiveForm | null;
+  data: Record<string, unknown>;
+  updatedAt: string;
+}
+
+export interface SessionRepository {
+  get(key: string): Promise<Session | null>;
+  save(session: Session): Promise<void>;
+}
+
+export interface Contact {
+  id: string;
+  ref: ConversationRef;
+  displayName: string | null;
+  locale: Locale | null;
+  firstSeenAt: string;
+  lastInboundAt: string | null;
+}
+
+export interface ContactRepository {
+  /** Creates or refreshes the contact behind an inbound event; returns it. */
+  touch(ref: ConversationRef, at: string, displayName?: string): Promise<Contact>;
+  get(id: string): Promise<Contact | null>;
+  findByRef(ref: ConversationRef): Promise<Contact | null>;
+  setLocale(id: string, locale: Locale): Promise<void>;
+  list(filter?: { channel?: ChannelName; limit?: number }): Promise<Contact[]>;
+}
+
+export type InboxStatus = 'pending' | 'processed' | 'failed';
+
+export interface InboxEntry {
+  id: number;
+  channel: ChannelName;
+  messageId: string;
+  conversationKey: string;
+  event: IncomingEvent;
+  status: InboxStatus;
+  receivedAt: string;
+  processedAt: string | null;
+  error: string | null;
+}
+
+export interface InboxRepository {
+  /** Idempotent on (channel, messageId): a second call returns { inserted: false }. */
+  record(event: IncomingEvent, conversationKey: string, at: string): Promise<{ inserted: boolean; entry: InboxEntry }>;
+  markDone(id: number, status: 'processed' | 'failed', at: string, error?: string): Promise<void>;
+  /** Recorded but not processed yet, oldest first: what a restart must finish. */
+  listPending(limit?: number): Promise<InboxEntry[]>;
+  get(id: number): Promise<InboxEntry | null>;
+}
+
+export interface TranscriptTurn {
+  id?: number;
+  conversationKey: string;
+  channel: ChannelName;
+  contactId: string | null;
+  at: string;
+  text: string;
+  locale: Locale;
+  intent: string | null;
+  confidence: number | null;
+  handler: string;
+  answered: boolean;
+  latencyMs: number;
+  replies: string[];
+}
+
+export interface TranscriptRepository {
+  append(turn: TranscriptTurn): Promise<void>;
+  list(filter?: { conversationKey?: string; since?: string; until?: string; answered?: boolean; limit?: number }): Promise<TranscriptTurn[]>;
+  /** Intents asked most often in a period (for reports). */
+  topIntents(since: string, until: string, limit: number): Promise<{ intent: string; count: number }[]>;
+}
+
+export type Role = 'admin' | 'principal' | 'staff' | 'viewer';
+export const ROLES: Role[] = ['admin', 'principal', 'staff', 'viewer'];
+
+export interface User {
+  id: string;
+  name: string;
+  role: Role;
+  /** For staff: the class ids they may see; empty means every class. */
+  classIds: string[];
+  createdAt: string;
+  disabled: boolean;
+}
+
+export interface UserRepository {
+  create(user: Omit<User, 'id' | 'createdAt' | 'disabled'>, tokenHash: string, at: string): Promise<User>;
+  findByTokenHash(tokenHash: string): Promise<User | null>;
+  get(id: string): Promise<User | null>;
+  list(): Promise<User[]>;
+  update(id: string, patch: Partial<Pick<User, 'name' | 'role' | 'classIds' | 'disabled'>>): Promise<User | null>;
+  replaceToken(id: string, tokenHash: string): Promise<void>;
+}
+
+export interface AuditEntry {
+  id?: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  details: unknown;
+}
+
+export interface AuditRepository {
+  append(entry: AuditEntry): Promise<void>;
+  list(filter?: { actor?: string; action?: string; target?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+/** Named JSON documents that admins edit: intents, school data sections. */
+export interface DocumentRepository {
+  get<T = unknown>(collection: string, id: string): Promise<T | null>;
+  list<T = unknown>(collection: string): Promise<{ id: string; value: T; updatedAt: string }[]>;
+  put(collection: string, id: string, value: unknown, at: string): Promise<void>;
+  delete(collection: string, id: string): Promise<boolean>;
+  count(collection: string): Promise<number>;
+}
+
+/** Leases so that one process among several runs a job or claims work. */
+export interface LeaseRepository {
+  acquire(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
+  release(name: string, holder: string): Promise<void>;
+}
+
+export interface Store {
+  backend: string;
+  sessions: SessionRepository;
+  contacts: ContactRepository;
+  inbox: InboxRepository;
+  transcript: TranscriptRepository;
+  users: UserRepository;
+  audit: AuditRepository;
+  documents: DocumentRepository;
+  leases: LeaseRepository;
+  /** True when the backend answers (readiness probe). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
