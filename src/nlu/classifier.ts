@@ -65,7 +65,7 @@ export class IntentModel {
   ) {}
 
   static train(examples: TrainingExample[], options: TrainOptions = {}): IntentModel {
-    const { epochs = 25, learningRate = 0.5, l2 = 1e-5, seed = 42 } = options;
+    const { epochs = 25, learningRate = 1, l2 = 1e-5, seed = 42 } = options;
     if (examples.length === 0) throw new Error('cannot train on no examples');
     const intents = [...new Set(examples.map((e) => e.intent))].sort();
     const intentIndex = new Map(intents.map((n, i) => [n, i]));

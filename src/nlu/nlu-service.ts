@@ -19,7 +19,7 @@ export const NONE_INTENT = 'none';
 export class IntentError extends Error {}
 
 /** When to say "I don't know" rather than guess: tuned with `npm run nlu -- cv`. */
-export const REJECTION = { minConfidence: 0.4, minMargin: 0.1 };
+export const REJECTION = { minConfidence: 0.35, minMargin: 0.08 };
 
 export interface NluResult {
   text: string;
