@@ -1,0 +1,57 @@
+// Test set-up: a real Loa on a real SQLite file in a fresh temporary folder, with a fixed clock.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { loadConfig, type Config } from '../src/config.ts';
+import { createLoa, type Loa, type LoaOptions } from '../src/loa.ts';
+import { silentLogger } from '../src/logger.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** 09:00 on Thursday 26 November 2026 in Hanoi. */
+export const THURSDAY_9AM = new Date('2026-11-26T02:00:00Z');
+
+export function tempDir(prefix = 'loa-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...overrides });
+}
+
+export interface TestLoa extends Loa {
+  clockAt(date: Date | string): void;
+  chat(user: string, text: string, extra?: Record<string, unknown>): Promise<request.Response>;
+  say(user: string, text: string): Promise<string>;
+  admin(): { get(url: string): request.Test; post(url: string): request.Test; put(url: string): request.Test; patch(url: string): request.Test; delete(url: string): request.Test };
+}
+
+export async function startLoa(options: { config?: Config; now?: Date } & LoaOptions = {}): Promise<TestLoa> {
+  let now = options.now ?? THURSDAY_9AM;
+  const loa = await createLoa(options.config ?? testConfig(), { logger: silentLogger(), clock: () => now, ...options });
+  const auth = (t: request.Test) => t.set('authorization', `Bearer ${ADMIN_TOKEN}`);
+  const agent = request(loa.app);
+  return Object.assign(loa, {
+    clockAt(date: Date | string) {
+      now = new Date(date);
+    },
+    chat(user: string, text: string, extra: Record<string, unknown> = {}) {
+      return agent.post('/api/chat').send({ user, text, ...extra });
+    },
+    async say(user: string, text: string) {
+      const res = await agent.post('/api/chat').send({ user, text });
+      if (res.status !== 200) throw new Error(`chat answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return (res.body.replies as { text: string }[]).map((r) => r.text).join('\n');
+    },
+    admin() {
+      return {
+        get: (url: string) => auth(agent.get(url)),
+        post: (url: string) => auth(agent.post(url)),
+        put: (url: string) => auth(agent.put(url)),
+        patch: (url: string) => auth(agent.patch(url)),
+        delete: (url: string) => auth(agent.delete(url)),
+      };
+    },
+  });
+}
