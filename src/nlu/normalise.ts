@@ -55,7 +55,7 @@ export interface NormaliseOptions {
   vocabulary?: ReadonlySet<string>;
 }
 
-const MONEY = /^\d+([.,]\d+)?(k|tr|trieu|ng|nghin|ngan|d|dong|vnd|cu|c)$/;
+const MONEY = /^\d+([.,]\d+)*(k|tr|trieu|ng|nghin|ngan|d|dong|vnd|cu|c)$/;
 const DATE = /^\d{1,2}[/-]\d{1,2}([/-]\d{2,4})?$/;
 const WEEKDAY_SHORT = /^t([2-7])$/;
 

@@ -1,0 +1,35 @@
+// The classifier on the held-out parent messages (never used for training): a regression guard
+// for the content pack and the NLU. The thresholds are the issue's targets.
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readIntentDir, trainModel, classify } from '../../src/nlu/nlu-service.ts';
+import { evaluate, parseTsv } from '../../src/nlu/evaluation.ts';
+
+const intents = readIntentDir('intents');
+const model = trainModel(intents);
+
+describe('NLU on held-out messages', () => {
+  it('reaches the accuracy, out-of-scope recall and false-reject targets', () => {
+    const report = evaluate(model, parseTsv(fs.readFileSync('tests/nlu/heldout.tsv', 'utf8')));
+    expect(report.total).toBeGreaterThanOrEqual(150);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(report.outOfScopeRecall).toBeGreaterThanOrEqual(0.9);
+    expect(report.falseRejectRate).toBeLessThanOrEqual(0.03);
+  });
+
+  it('understands the issue\'s own examples', () => {
+    expect(classify(model, 'hoc phi thang 11 het bn tien a').intent).toBe('fees');
+    expect(classify(model, 'thu 2 tuan sau co hoc k').intent).toBe('calendar');
+    expect(classify(model, 'chau om, cho chau o nha 1 hom nhe co').intent).toBe('absence');
+    expect(classify(model, "What's on the menu tomorrow?").intent).toBe('menu');
+  });
+
+  it('is deterministic', () => {
+    const again = trainModel(intents);
+    for (const text of ['hoc phi', 'mai an gi', 'xin chao']) expect(classify(again, text)).toEqual(classify(model, text));
+  });
+
+  it('answers "none" for noise rather than guessing', () => {
+    for (const text of ['', '😀😀', 'asdkjh qwe zxc', '!!!!!']) expect(classify(model, text).intent).toBe('none');
+  });
+});
