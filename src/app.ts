@@ -8,9 +8,13 @@ import type { Bot } from './core/bot.ts';
 import type { Pipeline } from './core/pipeline.ts';
 import type { NluService } from './nlu/nlu-service.ts';
 import type { SchoolService } from './school/school-service.ts';
+import type { ChannelSet } from './channels/setup.ts';
+import type { Outbox } from './core/outbox.ts';
+import type { AlertService } from './features/alerts/alert-service.ts';
 import { chatRoutes } from './http/chat-routes.ts';
 import { adminRoutes } from './http/admin/admin-routes.ts';
 import { errorHandler, notFoundHandler, HttpError } from './http/errors.ts';
+import { BODY_LIMIT_BYTES } from './http/limits.ts';
 
 export interface AppDeps {
   store: Store;
@@ -18,6 +22,9 @@ export interface AppDeps {
   pipeline: Pipeline;
   nlu: NluService;
   school: SchoolService;
+  channels: ChannelSet;
+  outbox: Outbox;
+  alerts: AlertService;
   logger: Logger;
   clock: () => Date;
   adminToken: string | undefined;
@@ -28,7 +35,6 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
 }
 
-export const BODY_LIMIT = '1mb';
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http', 'public');
 
 export function buildApp(deps: AppDeps): Express {
@@ -53,7 +59,7 @@ export function buildApp(deps: AppDeps): Express {
 
   for (const router of deps.webhooks ?? []) app.use(router);
 
-  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(chatRoutes(deps));
   app.use('/api/admin', adminRoutes(deps));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));

@@ -25,6 +25,8 @@ export const configSchema = z.object({
   FACEBOOK_PAGE_ACCESS_TOKEN: optionalSecret,
   FACEBOOK_GRAPH_URL: url('https://graph.facebook.com'),
   FACEBOOK_API_VERSION: z.string().default('v21.0'),
+  /** Message tag for proactive Messenger messages outside the 24-hour window, where its policy allows. */
+  FACEBOOK_MESSAGE_TAG: z.string().min(1).optional(),
 
   ZALO_APP_ID: optionalSecret,
   ZALO_APP_SECRET: optionalSecret,
@@ -35,11 +37,20 @@ export const configSchema = z.object({
   ZALO_OAUTH_URL: url('https://oauth.zaloapp.com'),
 
   ZALO_PERSONAL_ENABLED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Messages per minute from the personal account, and per chat: well under what gets it locked. */
+  ZALO_PERSONAL_PER_MINUTE: z.coerce.number().int().min(1).max(120).default(20),
+  ZALO_PERSONAL_THREAD_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(6),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {}
+
+/** A channel is on when all of its variables are set, off when none are; half is a mistake. */
+const CHANNEL_VARIABLES: Record<string, (keyof Config)[]> = {
+  Messenger: ['FACEBOOK_VERIFY_TOKEN', 'FACEBOOK_APP_SECRET', 'FACEBOOK_PAGE_ACCESS_TOKEN'],
+  'Zalo OA': ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_OA_ACCESS_TOKEN', 'ZALO_OA_REFRESH_TOKEN'],
+};
 
 /** Reads the configuration from an environment; throws a ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -52,6 +63,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const config = result.data;
   if (!isValidTimeZone(config.TZ)) throw new ConfigError(`Invalid configuration:\n  TZ: unknown time zone "${config.TZ}"`);
+  for (const [channel, names] of Object.entries(CHANNEL_VARIABLES)) {
+    const set = names.filter((n) => config[n] !== undefined);
+    if (set.length > 0 && set.length < names.length) {
+      const missing = names.filter((n) => config[n] === undefined);
+      throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')}: required to turn on ${channel} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set)`);
+    }
+  }
   if (config.STORE === 'mongo' && !config.MONGO_URL) {
     throw new ConfigError('Invalid configuration:\n  MONGO_URL: required when STORE=mongo');
   }

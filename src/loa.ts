@@ -1,5 +1,5 @@
-// Wires configuration → store → school data → NLU → bot → pipeline → app. main.ts adds listening
-// and signals; tests call this with a temporary DATA_DIR and a fixed clock.
+// Wires configuration → store → school data → NLU → bot → pipeline → outbox → channels → app.
+// main.ts adds listening and signals; tests call this with a temporary DATA_DIR and a fixed clock.
 import path from 'node:path';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -10,8 +10,13 @@ import { SchoolService } from './school/school-service.ts';
 import { NluService } from './nlu/nlu-service.ts';
 import { createI18n, LOCALES } from './i18n.ts';
 import { Bot } from './core/bot.ts';
-import { Pipeline, type ReplyDelivery } from './core/pipeline.ts';
-import { schoolInfoHandlers } from './features/handlers.ts';
+import { Pipeline } from './core/pipeline.ts';
+import { Outbox, type OutboxOptions } from './core/outbox.ts';
+import { schoolInfoHandlers, lifecycleHandlers } from './features/handlers.ts';
+import { AlertService } from './features/alerts/alert-service.ts';
+import { setupChannels, type ChannelSet } from './channels/setup.ts';
+import type { ZaloPersonalApi } from './channels/zalo-personal/zalo-personal-api.ts';
+import { Scheduler } from './jobs/scheduler.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 
@@ -22,8 +27,14 @@ export interface Loa {
   nlu: NluService;
   bot: Bot;
   pipeline: Pipeline;
+  outbox: Outbox;
+  channels: ChannelSet;
+  alerts: AlertService;
+  scheduler: Scheduler;
   app: Express;
   logger: Logger;
+  /** Starts what runs in the background: outbox retries, listeners, jobs, unprocessed events. */
+  start(): Promise<void>;
   /** Stops taking messages, finishes the turns in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -31,7 +42,8 @@ export interface Loa {
 export interface LoaOptions {
   clock?: () => Date;
   logger?: Logger;
-  delivery?: ReplyDelivery;
+  outbox?: OutboxOptions;
+  connectZaloPersonal?: () => Promise<ZaloPersonalApi>;
 }
 
 export async function createLoa(config: Config, options: LoaOptions = {}): Promise<Loa> {
@@ -43,24 +55,34 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const school = await SchoolService.open(store.documents, path.resolve(config.SCHOOL_DIR), now);
     const nlu = await NluService.open(store.documents, path.resolve(config.INTENTS_DIR), now);
     const i18n = await createI18n();
-    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock }, schoolInfoHandlers());
-    const delivery: ReplyDelivery = options.delivery ?? {
-      async deliver(ref) {
-        logger.warn({ channel: ref.channel }, 'no outbound channel configured; replies dropped');
-      },
-    };
-    const pipeline = new Pipeline({ store, bot, delivery, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
+    const alerts = new AlertService({ store, logger, clock });
+    const outbox = new Outbox({ store, logger, clock }, options.outbox);
+    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock }, schoolInfoHandlers(), [], lifecycleHandlers());
+    const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
+    const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal });
+    for (const channel of channels.outbound) outbox.register(channel);
+    const scheduler = new Scheduler({ store, logger, clock, timeZone: config.TZ });
     let shuttingDown = false;
     const app = buildApp({
-      store, bot, pipeline, nlu, school, logger, clock, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
+      store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
+      webhooks: channels.webhooks,
       isShuttingDown: () => shuttingDown,
     });
     return {
-      config, store, school, nlu, bot, pipeline, app, logger,
+      config, store, school, nlu, bot, pipeline, outbox, channels, alerts, scheduler, app, logger,
+      async start() {
+        await outbox.start();
+        await channels.start();
+        scheduler.start(channels.jobs);
+        await pipeline.recover();
+      },
       async close() {
         shuttingDown = true;
+        await scheduler.stop();
+        await channels.stop();
         await pipeline.close();
+        await outbox.stop();
         await nlu.whenTrained();
         await store.close();
       },

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   }
   handler = loa.app;
   logger.info({ port: config.PORT, store: loa.store.backend, school: loa.school.get('profile').shortName }, `Loa is ready on http://localhost:${config.PORT}`);
-  await loa.pipeline.recover();
+  await loa.start();
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -56,3 +56,29 @@ export function formatShortDate(d: IsoDate, locale: 'vi' | 'en'): string {
   if (locale === 'vi') return `${String(day).padStart(2, '0')}/${String(m).padStart(2, '0')}`;
   return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(toUtc(d)));
 }
+
+/** Minutes the zone is ahead of UTC at an instant (+420 for Hanoi). */
+export function zoneOffsetMinutes(timeZone: string, at: Date): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+      .formatToParts(at).map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return Math.round((asUtc - at.getTime()) / 60_000);
+}
+
+/** The instant of a wall-clock time on a date in a zone ("06:00 on 2026-11-27 in Hanoi"). */
+export function zonedTime(date: IsoDate, hour: number, minute: number, timeZone: string): Date {
+  const guess = new Date(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z`);
+  const offset = zoneOffsetMinutes(timeZone, guess);
+  const first = new Date(guess.getTime() - offset * 60_000);
+  // Once more in case the first guess crossed a daylight-saving change.
+  return new Date(guess.getTime() - zoneOffsetMinutes(timeZone, first) * 60_000);
+}
+
+/** The next time the wall clock shows hh:mm in the zone, from `now`. */
+export function nextWallClock(hour: number, minute: number, timeZone: string, now: Date): Date {
+  const today = todayIn(timeZone, now);
+  const candidate = zonedTime(today, hour, minute, timeZone);
+  return candidate > now ? candidate : zonedTime(addDays(today, 1), hour, minute, timeZone);
+}

@@ -44,8 +44,10 @@ export type OutgoingMessage =
   | { type: 'image'; url: string; caption?: string }
   | { type: 'link'; url: string; title: string; text?: string };
 
+/** One conversation per person: in a group chat, each member has their own (replies go to the group). */
 export function conversationKey(ref: ConversationRef): string {
-  return `${ref.channel}:${ref.accountId}:${ref.threadType}:${ref.threadId}`;
+  const base = `${ref.channel}:${ref.accountId}:${ref.threadType}:${ref.threadId}`;
+  return ref.threadType === 'group' ? `${base}:${ref.userId}` : base;
 }
 
 /** Graceful degradation for platforms (or message kinds) that only take text. */

@@ -28,3 +28,14 @@ export function schoolInfoHandlers(): Record<string, Handler> {
     unsubscribe: notAvailableYet,
   };
 }
+
+/** Zalo OA follow / unfollow. Subscriptions plug in here; until then a follow is greeted. */
+export function lifecycleHandlers(): { follow: Handler; unfollow: Handler } {
+  return {
+    follow: (ctx) => {
+      const profile = ctx.services.school.get('profile');
+      ctx.reply(ctx.t('answers.greeting', { school: profile.name, who: ctx.t('answers.greeting_who') }));
+    },
+    unfollow: () => undefined, // nothing can be sent to someone who left
+  };
+}

@@ -1,6 +1,6 @@
 // Repository interfaces: plain objects in, plain objects out. Every backend (SQLite now,
 // MongoDB through mongoose later) passes the same contract suite in tests/contract/.
-import type { ChannelName, ConversationRef, IncomingEvent } from '../core/messages.ts';
+import type { ChannelName, ConversationRef, IncomingEvent, OutgoingMessage } from '../core/messages.ts';
 
 export type Locale = 'vi' | 'en';
 
@@ -142,6 +142,59 @@ export interface LeaseRepository {
   release(name: string, holder: string): Promise<void>;
 }
 
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain';
+export const OUTBOX_STATUSES: OutboxStatus[] = ['pending', 'sending', 'sent', 'failed', 'uncertain'];
+
+/** A message on its way to a platform: replies, alerts and (later) broadcasts. */
+export interface OutboxItem {
+  id: number;
+  conversationKey: string;
+  ref: ConversationRef;
+  message: OutgoingMessage;
+  /** Replies answer the person's message; proactive messages must respect the platform's window. */
+  purpose: 'reply' | 'proactive';
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  platformMessageId: string | null;
+}
+
+export interface OutboxRepository {
+  enqueue(items: Pick<OutboxItem, 'conversationKey' | 'ref' | 'message' | 'purpose'>[], at: string): Promise<OutboxItem[]>;
+  /** The oldest unsent item of a conversation (messages of one conversation go in order). */
+  nextFor(conversationKey: string): Promise<OutboxItem | null>;
+  /** Conversations whose oldest pending item is due. */
+  dueConversations(now: string, limit: number): Promise<string[]>;
+  /** pending → sending; false when someone else claimed it first. */
+  claim(id: number, at: string): Promise<boolean>;
+  markSent(id: number, at: string, platformMessageId?: string): Promise<void>;
+  markFailed(id: number, at: string, reason: string): Promise<void>;
+  /** sending → pending again, to be tried at nextAttemptAt. */
+  reschedule(id: number, nextAttemptAt: string, attempts: number, error: string): Promise<void>;
+  /** After a crash: items left in "sending" may or may not have arrived; never re-sent. */
+  markStaleSendingUncertain(): Promise<number>;
+  counts(): Promise<Record<OutboxStatus, number>>;
+  list(filter?: { status?: OutboxStatus; conversationKey?: string; limit?: number }): Promise<OutboxItem[]>;
+}
+
+export interface Alert {
+  id: number;
+  at: string;
+  kind: string;
+  message: string;
+  details: unknown;
+  acknowledgedAt: string | null;
+}
+
+export interface AlertRepository {
+  append(alert: Pick<Alert, 'at' | 'kind' | 'message' | 'details'>): Promise<Alert>;
+  list(filter?: { open?: boolean; limit?: number }): Promise<Alert[]>;
+  acknowledge(id: number, at: string): Promise<boolean>;
+}
+
 export interface Store {
   backend: string;
   sessions: SessionRepository;
@@ -152,6 +205,8 @@ export interface Store {
   audit: AuditRepository;
   documents: DocumentRepository;
   leases: LeaseRepository;
+  outbox: OutboxRepository;
+  alerts: AlertRepository;
   /** True when the backend answers (readiness probe). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -14,12 +14,15 @@ import { createUser, newUserSchema, UnknownClassError } from '../../features/use
 import { authenticate, currentUser, requireRole } from '../auth.ts';
 import { auditWriter } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
+import { channelRoutes } from './channel-routes.ts';
+import type { ChannelSet } from '../../channels/setup.ts';
 
 export interface AdminDeps {
   store: Store;
   nlu: NluService;
   school: SchoolService;
   bot: Bot;
+  channels: ChannelSet;
   adminToken: string | undefined;
   timeZone: string;
   /** True when a locales key exists in every language (answers must). */
@@ -159,5 +162,6 @@ export function adminRoutes(deps: AdminDeps): Router {
     }
   });
 
+  router.use(channelRoutes({ store, channels: deps.channels, school, audit, clock }));
   return router;
 }

@@ -81,4 +81,30 @@ export const MIGRATIONS: string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  /* 2: outbound messages and alerts for staff */ `
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_key TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    message TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    platform_message_id TEXT
+  );
+  CREATE INDEX outbox_conversation ON outbox (conversation_key, status, id);
+  CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    details TEXT NOT NULL,
+    acknowledged_at TEXT
+  );
+  `,
 ];

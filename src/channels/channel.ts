@@ -1,0 +1,46 @@
+// The seam every platform plugs into. Inbound halves live in each channel's webhook or listener;
+// the outbound half is this interface, and the outbox is its only caller.
+import type { ChannelName, ConversationRef, OutgoingMessage } from '../core/messages.ts';
+
+export type SendResult =
+  | { status: 'sent'; platformMessageId?: string }
+  /** Try again later: rate limits, temporary errors, Zalo's night hours. */
+  | { status: 'retry-later'; reason: string; afterMs?: number; notBefore?: Date }
+  /** Never retry this message: outside the window, person unavailable, token revoked. */
+  | { status: 'failed'; reason: string };
+
+export interface OutboundChannel {
+  readonly name: ChannelName;
+  /** Splits or degrades a message into what the platform takes, one send each (kept in order). */
+  prepare?(message: OutgoingMessage): OutgoingMessage[];
+  send(ref: ConversationRef, message: OutgoingMessage, purpose: 'reply' | 'proactive'): Promise<SendResult>;
+}
+
+export const sent = (platformMessageId?: string): SendResult => ({ status: 'sent', platformMessageId });
+export const retryLater = (reason: string, afterMs?: number): SendResult => ({ status: 'retry-later', reason, afterMs });
+export const failed = (reason: string): SendResult => ({ status: 'failed', reason });
+
+/** Splits a long text at sentence (or line, or word) boundaries into parts of at most `max` characters. */
+export function splitText(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = text.trim();
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1);
+    let cut = Math.max(window.lastIndexOf('\n'), ...['. ', '! ', '? ', '… '].map((p) => {
+      const i = window.lastIndexOf(p);
+      return i >= 0 ? i + 1 : -1;
+    }));
+    if (cut < max * 0.5) cut = window.lastIndexOf(' ');
+    if (cut <= 0) cut = max;
+    parts.push(rest.slice(0, cut).trim());
+    rest = rest.slice(cut).trim();
+  }
+  if (rest) parts.push(rest);
+  return parts;
+}
+
+/** Quick replies as text, for platforms (or accounts) without buttons. */
+export function withOptionsAsText(text: string, options: { title: string }[] | undefined): string {
+  if (!options?.length) return text;
+  return `${text}\n\n${options.map((o, i) => `${i + 1}. ${o.title}`).join('\n')}`;
+}

@@ -1,0 +1,89 @@
+// Zalo OA consultation messages ("tin tư vấn"): inside 7 days of the person's last interaction,
+// errors mapped as Zalo documents them, night hours deferred to 06:00, expired tokens refreshed.
+import type { ConversationRef, OutgoingMessage } from '../../core/messages.ts';
+import { toPlainText } from '../../core/messages.ts';
+import { nextWallClock } from '../../core/dates.ts';
+import { failed, retryLater, sent, splitText, withOptionsAsText, type OutboundChannel, type SendResult } from '../channel.ts';
+import type { ZaloTokenManager } from './zalo-oa-tokens.ts';
+
+export const ZALO_TEXT_LIMIT = 2000;
+export const ZALO_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface ZaloOaClientDeps {
+  tokens: ZaloTokenManager;
+  apiUrl: string;
+  timeZone: string;
+  clock: () => Date;
+  lastInboundAt(ref: ConversationRef): Promise<string | null>;
+  alert(message: string): Promise<void>;
+}
+
+type ZaloReply = { error?: number; message?: string; data?: { message_id?: string } };
+
+export class ZaloOaClient implements OutboundChannel {
+  readonly name = 'zalo_oa' as const;
+
+  constructor(private readonly deps: ZaloOaClientDeps) {}
+
+  prepare(message: OutgoingMessage): OutgoingMessage[] {
+    // Consultation text messages have no quick-reply buttons: the options become numbered lines.
+    const text = message.type === 'text' ? withOptionsAsText(message.text, message.quickReplies) : toPlainText(message);
+    return splitText(text, ZALO_TEXT_LIMIT).map((part) => ({ type: 'text' as const, text: part }));
+  }
+
+  async send(ref: ConversationRef, message: OutgoingMessage, purpose: 'reply' | 'proactive'): Promise<SendResult> {
+    if (purpose === 'proactive') {
+      const last = await this.deps.lastInboundAt(ref);
+      if (last === null || this.deps.clock().getTime() - Date.parse(last) > ZALO_WINDOW_MS) return failed('outside_window');
+    }
+    const text = message.type === 'text' ? withOptionsAsText(message.text, message.quickReplies) : toPlainText(message);
+    const token = await this.deps.tokens.accessToken();
+    const first = await this.post(ref, text, token);
+    if ('network' in first) return retryLater(first.network);
+    if (first.error === -216 || first.error === -220) {
+      try {
+        const fresh = await this.deps.tokens.refresh(token);
+        const second = await this.post(ref, text, fresh.accessToken);
+        if ('network' in second) return retryLater(second.network);
+        return this.map(second);
+      } catch (err) {
+        return retryLater(`token refresh failed: ${(err as Error).message}`, 60_000);
+      }
+    }
+    return this.map(first);
+  }
+
+  private async post(ref: ConversationRef, text: string, accessToken: string): Promise<ZaloReply | { network: string }> {
+    try {
+      const res = await fetch(`${this.deps.apiUrl.replace(/\/$/, '')}/v3.0/oa/message/cs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', access_token: accessToken },
+        body: JSON.stringify({ recipient: { user_id: ref.userId }, message: { text } }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (res.status >= 500) return { network: `HTTP ${res.status}` };
+      return (await res.json().catch(() => ({ error: -1, message: `HTTP ${res.status}, no JSON` }))) as ZaloReply;
+    } catch (err) {
+      return { network: `network: ${(err as Error).name}` };
+    }
+  }
+
+  private async map(reply: ZaloReply): Promise<SendResult> {
+    const code = reply.error ?? -1;
+    const detail = `${code}: ${reply.message ?? ''}`.trim();
+    switch (code) {
+      case 0: return sent(reply.data?.message_id);
+      case -32: return retryLater(`rate_limited (${detail})`, 60_000);
+      case -234: return { status: 'retry-later', reason: 'night_hours', notBefore: nextWallClock(6, 0, this.deps.timeZone, this.deps.clock()) };
+      case -213: return failed('not_a_follower');
+      case -227: return failed('user_inactive');
+      case -230: case -232: return failed('outside_window');
+      case -244: return failed('user_restricted');
+      case -216: case -220: return retryLater(`token_invalid (${detail})`, 60_000);
+      case -211: case -218:
+        await this.deps.alert(`Zalo OA: the message quota is used up (${detail}). Messages on Zalo OA fail until the quota renews or the OA's package is upgraded.`);
+        return failed('out_of_quota');
+      default: return failed(`refused (${detail})`);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// Every message to a platform goes through here: persisted first, then sent in order per
+// conversation, with retries (exponential back-off with jitter) for temporary failures and a
+// recorded reason for permanent ones. A message marked "sending" when the process died is never
+// sent again automatically ("uncertain"): nobody gets a message twice.
+import type { Logger } from 'pino';
+import type { ChannelName, ConversationRef, OutgoingMessage } from './messages.ts';
+import { conversationKey } from './messages.ts';
+import type { OutboxItem, Store } from '../store/types.ts';
+import type { OutboundChannel, SendResult } from '../channels/channel.ts';
+import type { ReplyDelivery } from './pipeline.ts';
+
+export interface OutboxOptions {
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  pollMs?: number;
+  random?: () => number;
+}
+
+export class Outbox implements ReplyDelivery {
+  private readonly channels = new Map<ChannelName, OutboundChannel>();
+  private readonly flushing = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly opts: Required<OutboxOptions>;
+
+  constructor(
+    private readonly deps: { store: Store; logger: Logger; clock: () => Date },
+    options: OutboxOptions = {},
+  ) {
+    this.opts = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, pollMs: 1000, random: Math.random, ...options };
+  }
+
+  register(channel: OutboundChannel): void {
+    this.channels.set(channel.name, channel);
+  }
+
+  has(channel: ChannelName): boolean {
+    return this.channels.has(channel);
+  }
+
+  /** Replies after a turn: stored, then sent right away (in order). */
+  async deliver(ref: ConversationRef, messages: OutgoingMessage[]): Promise<void> {
+    await this.enqueue(ref, messages, 'reply');
+  }
+
+  /** Alerts and announcements: the platform's window rules apply. */
+  async sendProactive(ref: ConversationRef, messages: OutgoingMessage[]): Promise<void> {
+    await this.enqueue(ref, messages, 'proactive');
+  }
+
+  private async enqueue(ref: ConversationRef, messages: OutgoingMessage[], purpose: 'reply' | 'proactive'): Promise<void> {
+    if (messages.length === 0) return;
+    const key = conversationKey(ref);
+    const channel = this.channels.get(ref.channel);
+    const parts = channel?.prepare ? messages.flatMap((m) => channel.prepare!(m)) : messages;
+    await this.deps.store.outbox.enqueue(parts.map((message) => ({ conversationKey: key, ref, message, purpose })), this.deps.clock().toISOString());
+    await this.flush(key);
+  }
+
+  /** Sends what is due for one conversation; one flush per conversation at a time. */
+  flush(key: string): Promise<void> {
+    const running = this.flushing.get(key);
+    if (running) return running.then(() => this.flush(key));
+    const p = this.flushConversation(key).finally(() => this.flushing.delete(key));
+    this.flushing.set(key, p);
+    return p;
+  }
+
+  /** Sends everything that is due now (retries, deferred night messages). */
+  async flushDue(): Promise<void> {
+    const keys = await this.deps.store.outbox.dueConversations(this.deps.clock().toISOString(), 500);
+    await Promise.all(keys.map((k) => this.flush(k)));
+  }
+
+  /** At start: what a crash left in "sending" becomes uncertain; then retries start. */
+  async start(): Promise<void> {
+    const uncertain = await this.deps.store.outbox.markStaleSendingUncertain();
+    if (uncertain) this.deps.logger.warn({ uncertain }, 'messages left mid-send by the last run are marked uncertain, not re-sent');
+    this.timer = setInterval(() => {
+      this.flushDue().catch((err) => this.deps.logger.error({ err }, 'outbox flush failed'));
+    }, this.opts.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.all([...this.flushing.values()]);
+  }
+
+  private async flushConversation(key: string): Promise<void> {
+    const { store, clock } = this.deps;
+    for (;;) {
+      const item = await store.outbox.nextFor(key);
+      if (!item || item.status !== 'pending' || item.nextAttemptAt > clock().toISOString()) return;
+      if (!(await store.outbox.claim(item.id, clock().toISOString()))) return;
+      const result = await this.attempt(item);
+      const now = clock();
+      if (result.status === 'sent') {
+        await store.outbox.markSent(item.id, now.toISOString(), result.platformMessageId);
+      } else if (result.status === 'failed') {
+        await store.outbox.markFailed(item.id, now.toISOString(), result.reason);
+        this.deps.logger.warn({ channel: item.ref.channel, reason: result.reason, id: item.id }, 'message not delivered');
+      } else {
+        const attempts = item.attempts + 1;
+        if (attempts >= this.opts.maxAttempts && !result.notBefore) {
+          await store.outbox.markFailed(item.id, now.toISOString(), `gave up after ${attempts} attempts: ${result.reason}`);
+          continue;
+        }
+        const at = result.notBefore ?? new Date(now.getTime() + Math.max(result.afterMs ?? 0, this.backoff(attempts)));
+        await store.outbox.reschedule(item.id, at.toISOString(), result.notBefore ? item.attempts : attempts, result.reason);
+        return; // keep the conversation's order: later messages wait for this one
+      }
+    }
+  }
+
+  private async attempt(item: OutboxItem): Promise<SendResult> {
+    const channel = this.channels.get(item.ref.channel);
+    if (!channel) return { status: 'failed', reason: `channel ${item.ref.channel} is not configured` };
+    try {
+      return await channel.send(item.ref, item.message, item.purpose);
+    } catch (err) {
+      // Adapters map what they know; anything else (a bug, a network surprise) is worth a retry.
+      return { status: 'retry-later', reason: (err as Error).message };
+    }
+  }
+
+  /** Exponential back-off with full jitter. */
+  private backoff(attempts: number): number {
+    const ceiling = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempts - 1));
+    return Math.round(ceiling / 2 + this.opts.random() * (ceiling / 2));
+  }
+}
