@@ -17,5 +17,6 @@ export async function receiveAll(events: IncomingEvent[], deps: { pipeline: Pipe
     if (inserted) recorded++;
     else duplicates++;
   }
+  await deps.pipeline.commit(); // durable before the platform hears 200
   return { recorded, duplicates, stale };
 }

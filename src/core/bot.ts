@@ -20,6 +20,8 @@ export interface TurnResult {
 
 export const MAX_TEXT_LENGTH = 2000;
 
+const sessionState = (s: Session) => JSON.stringify([s.locale, s.form, s.data]);
+
 const CANCEL_WORDS = new Set(['thoi', 'huy', 'huy bo', 'thoi khong', 'khong nua', 'cancel', 'stop', 'quit', 'exit', 'dung lai']);
 
 export class Bot {
@@ -51,7 +53,10 @@ export class Bot {
   quickRepliesFor(intentIds: string[], t: TurnContext['t']): QuickReply[] {
     return intentIds
       .filter((id) => this.services.nlu.getIntent(id))
-      .map((id) => ({ title: t(`quick.${id}`, { defaultValue: id }), payload: `intent:${id}` }));
+      .map((id) => {
+        const title = t(`quick.${id}`);
+        return { title: title === `quick.${id}` ? id : title, payload: `intent:${id}` }; // an intent added by an admin may have no button text yet
+      });
   }
 
   async runTurn(event: IncomingEvent): Promise<TurnResult> {
@@ -61,7 +66,8 @@ export class Bot {
     const key = conversationKey(event.ref);
     const contact = await store.contacts.touch(event.ref, event.timestamp || now.toISOString(), event.displayName);
     const stored = await store.sessions.get(key);
-    const session: Session = stored ? structuredClone(stored) : { key, locale: contact.locale, form: null, data: {}, updatedAt: now.toISOString() };
+    const session: Session = stored ?? { key, locale: contact.locale, form: null, data: {}, updatedAt: now.toISOString() };
+    const before = stored ? sessionState(stored) : null;
     const text = eventText(event).slice(0, MAX_TEXT_LENGTH);
 
     let locale: Locale = event.type === 'text' ? chooseLocale(text, session.locale) : session.locale ?? 'vi';
@@ -91,8 +97,11 @@ export class Bot {
       ctx.unanswered = true;
     }
 
-    session.updatedAt = now.toISOString();
-    if (handlerName !== 'error') await store.sessions.save(session);
+    // Saved once, at the end of the turn, and only when something in it changed.
+    if (handlerName !== 'error' && sessionState(session) !== before) {
+      session.updatedAt = now.toISOString();
+      await store.sessions.save(session);
+    }
     if (contact.locale !== session.locale && session.locale) await store.contacts.setLocale(contact.id, session.locale);
     const result: TurnResult = {
       replies, intent: ctx.intent, confidence: ctx.nlu?.confidence ?? null, handler: handlerName,

@@ -3,16 +3,21 @@
 
 export type IsoDate = string;
 
-/** Today's date in a time zone. */
-export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  return parts; // en-CA formats as YYYY-MM-DD
+// Creating an Intl.DateTimeFormat is slow; one per zone and purpose is enough.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = formats.get(key);
+  if (!f) {
+    f = make();
+    formats.set(key, f);
+  }
+  return f;
 }
 
-/** Hour (0-23) and minute now in a time zone. */
-export function clockIn(timeZone: string, now: Date = new Date()): { hour: number; minute: number } {
-  const [h, m] = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now).split(':');
-  return { hour: Number(h), minute: Number(m) };
+/** Today's date in a time zone. */
+export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
+  // en-CA formats as YYYY-MM-DD
+  return format(`day:${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(now);
 }
 
 const toUtc = (d: IsoDate) => {
@@ -60,7 +65,7 @@ export function formatShortDate(d: IsoDate, locale: 'vi' | 'en'): string {
 /** Minutes the zone is ahead of UTC at an instant (+420 for Hanoi). */
 export function zoneOffsetMinutes(timeZone: string, at: Date): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+    format(`parts:${timeZone}`, () => new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }))
       .formatToParts(at).map((p) => [p.type, p.value]),
   );
   const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));

@@ -94,6 +94,7 @@ export class Outbox implements ReplyDelivery {
       const item = await store.outbox.nextFor(key);
       if (!item || item.status !== 'pending' || item.nextAttemptAt > clock().toISOString()) return;
       if (!(await store.outbox.claim(item.id, clock().toISOString()))) return;
+      await store.flush(); // "sending" is on disk before the platform is called: never sent twice
       const result = await this.attempt(item);
       const now = clock();
       if (result.status === 'sent') {

@@ -40,6 +40,11 @@ export class Pipeline {
     return { inserted: true, turn };
   }
 
+  /** Makes the recorded events durable: call before acknowledging them to the platform. */
+  async commit(): Promise<void> {
+    await this.deps.store.flush();
+  }
+
   /** Queues every recorded-but-unprocessed event, oldest first. Returns how many. */
   async recover(): Promise<number> {
     const pending = await this.deps.store.inbox.listPending();

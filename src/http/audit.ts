@@ -2,7 +2,7 @@
 // `audit(req, action, target, details)` before they answer, so the entry exists once the client
 // has its response.
 import type { Request } from 'express';
-import type { AuditRepository } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
 import { currentUser } from './auth.ts';
 
 const HIDDEN = /token|secret|password|cookie/i;
@@ -16,9 +16,10 @@ export function scrub(value: unknown, depth = 0): unknown {
 
 export type Audit = (req: Request, action: string, target: string, details?: unknown) => Promise<void>;
 
-export function auditWriter(repo: AuditRepository, clock: () => Date): Audit {
+export function auditWriter(store: Store, clock: () => Date): Audit {
   return async (req, action, target, details) => {
     const user = currentUser(req);
-    await repo.append({ at: clock().toISOString(), actor: `${user.name} (${user.id})`, action, target, details: scrub(details ?? null) });
+    await store.audit.append({ at: clock().toISOString(), actor: `${user.name} (${user.id})`, action, target, details: scrub(details ?? null) });
+    await store.flush(); // the change and its audit entry are on disk before the client hears OK
   };
 }

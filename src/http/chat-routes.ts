@@ -51,11 +51,13 @@ export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; c
       event = { ...base, type: 'text', text: body.text! };
     }
     const received = await deps.pipeline.receive(event);
+    await deps.pipeline.commit();
     if (!received.inserted) {
       res.json({ replies: [], duplicate: true });
       return;
     }
     const result = await received.turn;
+    await deps.store.flush();
     res.json({ replies: (result?.replies ?? []).map(present), locale: result?.locale, intent: result?.intent });
   });
   return router;

@@ -209,5 +209,10 @@ export interface Store {
   alerts: AlertRepository;
   /** True when the backend answers (readiness probe). */
   ping(): Promise<boolean>;
+  /**
+   * Makes every write so far durable. Backends may group writes for speed; callers that promise
+   * something to the outside (acknowledging a webhook, marking a message "sending") flush first.
+   */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@
 import type { ConversationRef, OutgoingMessage } from '../../core/messages.ts';
 import { toPlainText } from '../../core/messages.ts';
 import { failed, retryLater, sent, splitText, type OutboundChannel, type SendResult } from '../channel.ts';
+import { requestJson, type HttpResponse } from '../http-client.ts';
 
 export const MESSENGER_TEXT_LIMIT = 2000;
 export const MESSENGER_MAX_QUICK_REPLIES = 13;
@@ -65,19 +66,14 @@ export class MessengerClient implements OutboundChannel {
     }
     const body = { recipient: { id: ref.userId }, ...messagingType, message: this.toMessengerMessage(message) };
     const url = `${this.config.graphUrl.replace(/\/$/, '')}/${this.config.apiVersion}/me/messages?access_token=${encodeURIComponent(this.config.pageAccessToken)}`;
-    let res: Response;
+    let res: HttpResponse;
     try {
-      res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
-      });
+      res = await requestJson(url, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), timeoutMs: this.config.timeoutMs });
     } catch (err) {
-      return retryLater(`network: ${(err as Error).name}`);
+      return retryLater(`network: ${(err as Error).message}`);
     }
-    const data = (await res.json().catch(() => ({}))) as { message_id?: string; error?: { code?: number; error_subcode?: number; message?: string } };
-    if (res.ok && !data.error) return sent(data.message_id);
+    const data = (res.json ?? {}) as { message_id?: string; error?: { code?: number; error_subcode?: number; message?: string } };
+    if (res.status >= 200 && res.status < 300 && !data.error) return sent(data.message_id);
     return this.mapError(res.status, data.error);
   }
 

@@ -5,6 +5,7 @@ import { toPlainText } from '../../core/messages.ts';
 import { nextWallClock } from '../../core/dates.ts';
 import { failed, retryLater, sent, splitText, withOptionsAsText, type OutboundChannel, type SendResult } from '../channel.ts';
 import type { ZaloTokenManager } from './zalo-oa-tokens.ts';
+import { requestJson } from '../http-client.ts';
 
 export const ZALO_TEXT_LIMIT = 2000;
 export const ZALO_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -55,16 +56,14 @@ export class ZaloOaClient implements OutboundChannel {
 
   private async post(ref: ConversationRef, text: string, accessToken: string): Promise<ZaloReply | { network: string }> {
     try {
-      const res = await fetch(`${this.deps.apiUrl.replace(/\/$/, '')}/v3.0/oa/message/cs`, {
-        method: 'POST',
+      const res = await requestJson(`${this.deps.apiUrl.replace(/\/$/, '')}/v3.0/oa/message/cs`, {
         headers: { 'content-type': 'application/json', access_token: accessToken },
         body: JSON.stringify({ recipient: { user_id: ref.userId }, message: { text } }),
-        signal: AbortSignal.timeout(10_000),
       });
       if (res.status >= 500) return { network: `HTTP ${res.status}` };
-      return (await res.json().catch(() => ({ error: -1, message: `HTTP ${res.status}, no JSON` }))) as ZaloReply;
+      return (res.json ?? { error: -1, message: `HTTP ${res.status}, no JSON` }) as ZaloReply;
     } catch (err) {
-      return { network: `network: ${(err as Error).name}` };
+      return { network: `network: ${(err as Error).message}` };
     }
   }
 

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../../store/types.ts';
+import { requestJson, type HttpResponse } from '../http-client.ts';
 
 export interface ZaloTokens {
   accessToken: string;
@@ -84,19 +85,17 @@ export class ZaloTokenManager {
     try {
       const tokens = await this.current();
       if (staleAccessToken && tokens.accessToken !== staleAccessToken) return tokens;
-      let res: Response;
+      let res: HttpResponse;
       try {
-        res = await fetch(`${this.config.oauthUrl.replace(/\/$/, '')}/v4/oa/access_token`, {
-          method: 'POST',
+        res = await requestJson(`${this.config.oauthUrl.replace(/\/$/, '')}/v4/oa/access_token`, {
           headers: { 'content-type': 'application/x-www-form-urlencoded', secret_key: this.config.appSecret },
           body: new URLSearchParams({ refresh_token: tokens.refreshToken, app_id: this.config.appId, grant_type: 'refresh_token' }).toString(),
-          signal: AbortSignal.timeout(10_000),
         });
       } catch (err) {
         throw new ZaloTokenError(`Zalo OAuth unreachable: ${(err as Error).message}`);
       }
-      const data = (await res.json().catch(() => ({}))) as { access_token?: string; refresh_token?: string; expires_in?: string | number; error?: number; error_name?: string; error_description?: string; message?: string };
-      if (!res.ok || !data.access_token || !data.refresh_token) {
+      const data = (res.json ?? {}) as { access_token?: string; refresh_token?: string; expires_in?: string | number; error?: number; error_name?: string; error_description?: string; message?: string };
+      if (res.status >= 400 || !data.access_token || !data.refresh_token) {
         const why = data.error_description ?? data.message ?? data.error_name ?? `HTTP ${res.status}`;
         await this.deps.alert(`Zalo OA: the access token could not be refreshed (${why}). Replies on Zalo OA will fail. An admin must re-authorise the OA in the Zalo developer console, then set ZALO_OA_ACCESS_TOKEN and ZALO_OA_REFRESH_TOKEN to the new pair and restart Loa.`);
         throw new ZaloTokenError(`refresh refused: ${why}`);

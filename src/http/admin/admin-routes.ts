@@ -35,7 +35,7 @@ const limitOf = (v: unknown, max = 1000) => Math.min(Math.max(Number(v) || 100, 
 
 export function adminRoutes(deps: AdminDeps): Router {
   const { store, nlu, school, bot, clock } = deps;
-  const audit = auditWriter(store.audit, clock);
+  const audit = auditWriter(store, clock);
   const router = Router();
   router.use(authenticate(store.users, deps.adminToken));
 

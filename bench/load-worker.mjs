@@ -1,0 +1,74 @@
+// Runs in a worker thread, on the other core: the fake Graph server and the load generator, so
+// that Loa's own process is measured, not the test rig.
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { total, concurrency, bodies } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const sentAt = new Map();
+const latencies = [];
+let firstSend = 0;
+let lastReply = 0;
+
+const graph = http.createServer((req, res) => {
+  let raw = '';
+  req.on('data', (c) => (raw += c));
+  req.on('end', () => {
+    const psid = /"recipient":\{"id":"([^"]+)"/.exec(raw)?.[1] ?? '';
+    const t = sentAt.get(psid);
+    if (t !== undefined) {
+      latencies.push(performance.now() - t);
+      sentAt.delete(psid);
+    }
+    lastReply = performance.now();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(`{"recipient_id":"${psid}","message_id":"m"}`);
+  });
+});
+
+function post(port, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body.raw), 'x-hub-signature-256': body.sig } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body.raw);
+  });
+}
+
+async function run(port, offset, count, track) {
+  let next = 0;
+  const start = performance.now();
+  if (!firstSend) firstSend = start;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const b = bodies[offset + next++];
+      if (track) sentAt.set(b.psid, performance.now());
+      const status = await post(port, '/webhooks/facebook', b);
+      if (status !== 200) throw new Error(`answered ${status}`);
+    }
+  }));
+  return count / ((performance.now() - start) / 1000);
+}
+
+graph.listen(0, '127.0.0.1', () => parentPort.postMessage({ graphUrl: `http://127.0.0.1:${graph.address().port}` }));
+
+parentPort.on('message', async (msg) => {
+  if (msg.kind === 'bare') {
+    await run(msg.port, msg.offset, 300, false);
+    parentPort.postMessage({ rate: await run(msg.port, msg.offset, total, false) });
+  } else if (msg.kind === 'loa') {
+    latencies.length = 0;
+    firstSend = 0;
+    const rate = await run(msg.port, msg.offset, total, true);
+    const until = performance.now() + 60_000;
+    while (latencies.length < total && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
+    latencies.sort((a, b) => a - b);
+    parentPort.postMessage({ rate, replies: latencies.length, e2eRate: latencies.length / ((lastReply - firstSend) / 1000), latencies });
+  } else if (msg.kind === 'stop') {
+    graph.close();
+    agent.destroy();
+    parentPort.close();
+  }
+});
