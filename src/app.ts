@@ -11,6 +11,7 @@ import type { SchoolService } from './school/school-service.ts';
 import type { ChannelSet } from './channels/setup.ts';
 import type { Outbox } from './core/outbox.ts';
 import type { AlertService } from './features/alerts/alert-service.ts';
+import type { Features } from './loa.ts';
 import { chatRoutes } from './http/chat-routes.ts';
 import { adminRoutes } from './http/admin/admin-routes.ts';
 import { errorHandler, notFoundHandler, HttpError } from './http/errors.ts';
@@ -25,6 +26,7 @@ export interface AppDeps {
   channels: ChannelSet;
   outbox: Outbox;
   alerts: AlertService;
+  features: Features;
   logger: Logger;
   clock: () => Date;
   adminToken: string | undefined;

@@ -14,6 +14,13 @@ import { Pipeline } from './core/pipeline.ts';
 import { Outbox, type OutboxOptions } from './core/outbox.ts';
 import { schoolInfoHandlers, lifecycleHandlers } from './features/handlers.ts';
 import { AlertService } from './features/alerts/alert-service.ts';
+import { StaffNotifier } from './features/staff/staff-notifier.ts';
+import { CommentService } from './features/comments/comment-service.ts';
+import { feedbackForm } from './features/comments/feedback-form.ts';
+import { absenceForm } from './features/absences/absence-form.ts';
+import { linkCodeInterceptor, staffCommandInterceptor, ticketStatusInterceptor } from './features/staff/staff-interceptors.ts';
+import { ReportService, reportSummary } from './features/reports/report-service.ts';
+import type { Job } from './jobs/scheduler.ts';
 import { setupChannels, type ChannelSet } from './channels/setup.ts';
 import type { ZaloPersonalApi } from './channels/zalo-personal/zalo-personal-api.ts';
 import { Scheduler } from './jobs/scheduler.ts';
@@ -30,13 +37,22 @@ export interface Loa {
   outbox: Outbox;
   channels: ChannelSet;
   alerts: AlertService;
+  features: Features;
   scheduler: Scheduler;
+  /** Every scheduled job, by name (tests and the admin run them directly). */
+  jobs: Job[];
   app: Express;
   logger: Logger;
   /** Starts what runs in the background: outbox retries, listeners, jobs, unprocessed events. */
   start(): Promise<void>;
   /** Stops taking messages, finishes the turns in flight, closes the store. */
   close(): Promise<void>;
+}
+
+export interface Features {
+  staff: StaffNotifier;
+  comments: CommentService;
+  reports: ReportService;
 }
 
 export interface LoaOptions {
@@ -57,24 +73,33 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const i18n = await createI18n();
     const alerts = new AlertService({ store, logger, clock });
     const outbox = new Outbox({ store, logger, clock }, options.outbox);
-    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock }, schoolInfoHandlers(), [], lifecycleHandlers());
+    const staff = new StaffNotifier({ store, outbox, clock });
+    alerts.setNotifier((message) => staff.notifyRoles(['principal', 'admin'], message).then(() => undefined));
+    const comments = new CommentService({ store, outbox, school, alerts, staff, logger, clock, timeZone: config.TZ });
+    const reports = new ReportService({ store, school, timeZone: config.TZ, clock });
+    const features: Features = { staff, comments, reports };
+    const forms = [feedbackForm(comments), absenceForm(staff)];
+    const handlers = { ...schoolInfoHandlers(), feedback: forms[0].start, absence: forms[1].start };
+    const interceptors = [linkCodeInterceptor, ticketStatusInterceptor(), staffCommandInterceptor(comments)];
+    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock }, handlers, forms, lifecycleHandlers(), interceptors);
     const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
     const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal });
     for (const channel of channels.outbound) outbox.register(channel);
     const scheduler = new Scheduler({ store, logger, clock, timeZone: config.TZ });
+    const jobs: Job[] = [...channels.jobs, ...featureJobs(features, alerts)];
     let shuttingDown = false;
     const app = buildApp({
-      store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
+      store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
       webhooks: channels.webhooks,
       isShuttingDown: () => shuttingDown,
     });
     return {
-      config, store, school, nlu, bot, pipeline, outbox, channels, alerts, scheduler, app, logger,
+      config, store, school, nlu, bot, pipeline, outbox, channels, alerts, features, scheduler, jobs, app, logger,
       async start() {
         await outbox.start();
         await channels.start();
-        scheduler.start(channels.jobs);
+        scheduler.start(jobs);
         await pipeline.recover();
       },
       async close() {
@@ -91,4 +116,27 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     await store.close();
     throw err;
   }
+}
+
+/** The school's routines: reminders of overdue comments, the trend watch, the reports. */
+function featureJobs({ comments, reports, staff }: Features, alerts: AlertService): Job[] {
+  const sendReport = (kind: 'week' | 'month') => async () => {
+    const report = await reports.build(kind, reports.previous(kind));
+    await staff.notifyRoles(['principal', 'admin'], reportSummary(report));
+  };
+  return [
+    { name: 'comments-overdue-reminder', cron: '*/15 * * * *', run: () => comments.remindOverdue() },
+    {
+      name: 'negative-trend-watch',
+      cron: '30 7,13 * * *',
+      run: async () => {
+        const { spikes, examples } = await reports.spikes();
+        for (const s of spikes) {
+          await alerts.raise('negative_trend', `Nguy cơ khủng hoảng truyền thông: ${s.count} phản ánh tiêu cực về «${s.category}» trong 7 ngày qua (trung bình ${s.weeklyMean}/tuần trong 8 tuần trước). Ví dụ: ${(examples[s.category] ?? []).join(' | ')}`, s);
+        }
+      },
+    },
+    { name: 'weekly-report', cron: '0 7 * * 1', run: sendReport('week') },
+    { name: 'monthly-report', cron: '0 7 1 * *', run: sendReport('month') },
+  ];
 }

@@ -1,7 +1,7 @@
 // One turn: contact → session → language → NLU → router → replies → save session once →
 // transcript. Routes are data: an intent names either a locales answer or a handler.
 import { conversationKey, eventText, type IncomingEvent, type OutgoingMessage, type QuickReply } from './messages.ts';
-import type { BotServices, FormDefinition, Handler, TurnContext } from './turn.ts';
+import type { BotServices, FormDefinition, Handler, Interceptor, TurnContext } from './turn.ts';
 import type { Locale, Session } from '../store/types.ts';
 import { translatorFor } from '../i18n.ts';
 import { todayIn } from './dates.ts';
@@ -33,6 +33,7 @@ export class Bot {
     forms: FormDefinition[] = [],
     /** Called for follow / unfollow events (subscriptions plug in here). */
     private readonly lifecycle: { follow?: Handler; unfollow?: Handler } = {},
+    private readonly interceptors: Interceptor[] = [],
   ) {
     for (const f of forms) this.forms.set(f.name, f);
   }
@@ -172,6 +173,10 @@ export class Bot {
       ctx.setLocale(wanted);
       ctx.reply(ctx.t('answers.language_switched'));
       return 'language';
+    }
+
+    for (const interceptor of this.interceptors) {
+      if (await interceptor.run(ctx, text)) return interceptor.name;
     }
 
     if (!text.trim()) {

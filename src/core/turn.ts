@@ -57,3 +57,9 @@ export interface FormDefinition {
   /** Payloads this form accepts, so the web chat can refuse unknown ones. */
   acceptsPayload?(payload: string): boolean;
 }
+
+/** Looks at a text message before the NLU and may take the turn (link codes, ticket codes, staff commands). */
+export interface Interceptor {
+  name: string;
+  run(ctx: TurnContext, text: string): Promise<boolean>;
+}

@@ -195,6 +195,98 @@ export interface AlertRepository {
   acknowledge(id: number, at: string): Promise<boolean>;
 }
 
+export type CommentStatus = 'new' | 'acknowledged' | 'in_progress' | 'resolved' | 'closed';
+export const COMMENT_STATUSES: CommentStatus[] = ['new', 'acknowledged', 'in_progress', 'resolved', 'closed'];
+export type Sentiment = 'negative' | 'neutral' | 'positive';
+export type Severity = 'urgent' | 'normal';
+
+/** A comment, complaint or suggestion from a parent or staff member (góp ý, phản ánh). */
+export interface Comment {
+  id: number;
+  code: string;
+  createdAt: string;
+  contactId: string | null;
+  ref: ConversationRef | null;
+  displayName: string | null;
+  classId: string | null;
+  text: string;
+  category: string;
+  sentiment: Sentiment;
+  severity: Severity;
+  anonymous: boolean;
+  status: CommentStatus;
+  assignedTo: string | null;
+  firstResponseAt: string | null;
+  dueAt: string;
+  remindedAt: string | null;
+  updatedAt: string;
+}
+
+export interface CommentEvent {
+  id: number;
+  commentId: number;
+  at: string;
+  actor: string;
+  kind: 'created' | 'status' | 'note' | 'reply' | 'assign' | 'category' | 'alert' | 'reminder';
+  details: Record<string, unknown>;
+}
+
+export interface CommentFilter {
+  status?: CommentStatus;
+  category?: string;
+  severity?: Severity;
+  classIds?: string[];
+  since?: string;
+  until?: string;
+  text?: string;
+  contactId?: string;
+  limit?: number;
+}
+
+export interface CommentRepository {
+  /** Stores a new comment with the next ticket code (PA-0001, PA-0002, …). */
+  create(c: Omit<Comment, 'id' | 'code' | 'updatedAt'>): Promise<Comment>;
+  get(id: number): Promise<Comment | null>;
+  getByCode(code: string): Promise<Comment | null>;
+  list(filter?: CommentFilter): Promise<Comment[]>;
+  update(id: number, patch: Partial<Pick<Comment, 'status' | 'category' | 'assignedTo' | 'firstResponseAt' | 'remindedAt'>>, at: string): Promise<Comment | null>;
+  addEvent(e: Omit<CommentEvent, 'id'>): Promise<void>;
+  events(commentId: number): Promise<CommentEvent[]>;
+}
+
+export interface Absence {
+  id: number;
+  createdAt: string;
+  contactId: string | null;
+  childName: string;
+  classId: string;
+  fromDate: string;
+  toDate: string;
+  reason: string | null;
+}
+
+export interface AbsenceRepository {
+  create(a: Omit<Absence, 'id'>): Promise<Absence>;
+  /** Absences covering a day (or overlapping a period), optionally for some classes. */
+  list(filter: { from: string; to: string; classIds?: string[] }): Promise<Absence[]>;
+}
+
+export interface StaffLink {
+  userId: string;
+  ref: ConversationRef;
+  linkedAt: string;
+}
+
+export interface StaffLinkRepository {
+  createCode(code: string, userId: string, expiresAt: string): Promise<void>;
+  /** The user a valid code belongs to; the code is used up either way. */
+  consumeCode(code: string, now: string): Promise<string | null>;
+  link(userId: string, ref: ConversationRef, conversationKey: string, at: string): Promise<void>;
+  forUser(userId: string): Promise<StaffLink[]>;
+  byConversation(conversationKey: string): Promise<StaffLink | null>;
+  all(): Promise<StaffLink[]>;
+}
+
 export interface Store {
   backend: string;
   sessions: SessionRepository;
@@ -207,6 +299,9 @@ export interface Store {
   leases: LeaseRepository;
   outbox: OutboxRepository;
   alerts: AlertRepository;
+  comments: CommentRepository;
+  absences: AbsenceRepository;
+  staffLinks: StaffLinkRepository;
   /** True when the backend answers (readiness probe). */
   ping(): Promise<boolean>;
   /**

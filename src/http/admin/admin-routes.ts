@@ -15,6 +15,8 @@ import { authenticate, currentUser, requireRole } from '../auth.ts';
 import { auditWriter } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
 import { channelRoutes } from './channel-routes.ts';
+import { commentRoutes } from './comment-routes.ts';
+import type { Features } from '../../loa.ts';
 import type { ChannelSet } from '../../channels/setup.ts';
 
 export interface AdminDeps {
@@ -23,6 +25,7 @@ export interface AdminDeps {
   school: SchoolService;
   bot: Bot;
   channels: ChannelSet;
+  features: Features;
   adminToken: string | undefined;
   timeZone: string;
   /** True when a locales key exists in every language (answers must). */
@@ -163,5 +166,6 @@ export function adminRoutes(deps: AdminDeps): Router {
   });
 
   router.use(channelRoutes({ store, channels: deps.channels, school, audit, clock }));
+  router.use(commentRoutes({ store, school, ...deps.features, audit, timeZone: deps.timeZone, clock }));
   return router;
 }

@@ -107,4 +107,60 @@ export const MIGRATIONS: string[] = [
     acknowledged_at TEXT
   );
   `,
+  /* 3: comments, absences, staff on chat */ `
+  CREATE TABLE comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    code TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    contact_id TEXT,
+    ref TEXT,
+    display_name TEXT,
+    class_id TEXT,
+    text TEXT NOT NULL,
+    category TEXT NOT NULL,
+    sentiment TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    anonymous INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    assigned_to TEXT,
+    first_response_at TEXT,
+    due_at TEXT NOT NULL,
+    reminded_at TEXT,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX comments_created ON comments (created_at);
+  CREATE INDEX comments_status ON comments (status, due_at);
+  CREATE TABLE comment_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    comment_id INTEGER NOT NULL REFERENCES comments (id),
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    details TEXT NOT NULL
+  );
+  CREATE INDEX comment_events_comment ON comment_events (comment_id, id);
+  CREATE TABLE absences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    contact_id TEXT,
+    child_name TEXT NOT NULL,
+    class_id TEXT NOT NULL,
+    from_date TEXT NOT NULL,
+    to_date TEXT NOT NULL,
+    reason TEXT
+  );
+  CREATE INDEX absences_dates ON absences (from_date, to_date);
+  CREATE TABLE staff_links (
+    user_id TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    conversation_key TEXT NOT NULL UNIQUE,
+    linked_at TEXT NOT NULL
+  );
+  CREATE INDEX staff_links_user ON staff_links (user_id);
+  CREATE TABLE link_codes (
+    code TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  `,
 ];

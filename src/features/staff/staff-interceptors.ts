@@ -1,0 +1,89 @@
+// Messages handled before the NLU: a staff member's one-time link code, a parent asking about a
+// ticket ("phản ánh PA-0042 thế nào rồi"), and staff-only commands from linked accounts.
+import type { Interceptor, TurnContext } from '../../core/turn.ts';
+import { conversationKey } from '../../core/messages.ts';
+import { formatShortDate } from '../../core/dates.ts';
+import { foldDiacritics } from '../../nlu/normalise.ts';
+import type { CommentService } from '../comments/comment-service.ts';
+import { LINK_CODE } from './staff-notifier.ts';
+
+const TICKET = /\bPA-?(\d{1,6})\b/i;
+
+export const linkCodeInterceptor: Interceptor = {
+  name: 'staff:link',
+  async run(ctx, text) {
+    const m = LINK_CODE.exec(text);
+    if (!m) return false;
+    const { store } = ctx.services;
+    const userId = await store.staffLinks.consumeCode(`LOA-${m[1]}`, ctx.now.toISOString());
+    const user = userId ? await store.users.get(userId) : null;
+    if (!user || user.disabled) {
+      ctx.reply(ctx.t('staff.bad_code'));
+      return true;
+    }
+    await store.staffLinks.link(user.id, ctx.contact.ref, conversationKey(ctx.contact.ref), ctx.now.toISOString());
+    await store.audit.append({ at: ctx.now.toISOString(), actor: `${user.name} (${user.id})`, action: 'staff.link', target: `user:${user.id}`, details: { channel: ctx.contact.ref.channel } });
+    ctx.reply(ctx.t('staff.linked', { name: user.name, role: user.role }));
+    return true;
+  },
+};
+
+export function ticketStatusInterceptor(): Interceptor {
+  return {
+    name: 'feedback:status',
+    async run(ctx, text) {
+      const m = TICKET.exec(text);
+      if (!m) return false;
+      const code = `PA-${m[1].padStart(4, '0')}`;
+      const c = await ctx.services.store.comments.getByCode(code);
+      // Only the parent who wrote it may ask about it here.
+      if (!c || c.contactId !== ctx.contact.id) {
+        ctx.reply(ctx.t('feedback.unknown_code', { code }));
+        return true;
+      }
+      const replies = (await ctx.services.store.comments.events(c.id)).filter((e) => e.kind === 'reply');
+      const last = replies[replies.length - 1];
+      ctx.intent = 'feedback';
+      ctx.reply(ctx.t('feedback.status', {
+        code: c.code, date: formatShortDate(c.createdAt.slice(0, 10), ctx.locale), status: ctx.t(`feedback.statuses.${c.status}`),
+        reply: last ? ctx.t('feedback.last_reply', { text: String(last.details.text ?? '') }) : '',
+      }));
+      return true;
+    },
+  };
+}
+
+/** "phản ánh mới", "vắng hôm nay": for accounts linked to a staff user. */
+export function staffCommandInterceptor(comments: CommentService): Interceptor {
+  const commands = async (ctx: TurnContext, text: string) => {
+    const t = foldDiacritics(text.toLowerCase()).replace(/[^a-z ]/g, '').trim();
+    if (t !== 'phan anh moi' && t !== 'vang hom nay' && t !== 'new comments' && t !== 'absent today') return null;
+    const link = await ctx.services.store.staffLinks.byConversation(conversationKey(ctx.contact.ref));
+    const user = link ? await ctx.services.store.users.get(link.userId) : null;
+    if (!user || user.disabled) return null;
+    return { user, command: t === 'phan anh moi' || t === 'new comments' ? 'comments' : 'absences' };
+  };
+  return {
+    name: 'staff:command',
+    async run(ctx, text) {
+      const found = await commands(ctx, text);
+      if (!found) return false;
+      const { user, command } = found;
+      const { store, school } = ctx.services;
+      if (command === 'comments') {
+        const visible = (await store.comments.list({ status: 'new', limit: 50 })).filter((c) => comments.canSee(user, c));
+        ctx.reply(visible.length
+          ? ctx.t('staff.new_comments', { count: visible.length, list: visible.slice(0, 10).map((c) => `• ${c.code}${c.severity === 'urgent' ? ' ⚠️' : ''} ${ctx.t(`feedback.categories.${c.category}`)}: ${c.text.slice(0, 80)}`).join('\n') })
+          : ctx.t('staff.no_new_comments'));
+      } else {
+        const classIds = user.role === 'staff' && user.classIds.length ? user.classIds : undefined;
+        const list = await store.absences.list({ from: ctx.today, to: ctx.today, classIds });
+        const name = (id: string) => school.get('classes').find((c) => c.id === id)?.name ?? id;
+        ctx.reply(list.length
+          ? ctx.t('staff.absent_today', { count: list.length, list: list.map((a) => `• ${a.childName} (${name(a.classId)})${a.reason ? `: ${a.reason}` : ''}`).join('\n') })
+          : ctx.t('staff.no_absences'));
+      }
+      return true;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// Case handling for comments, the absence list, staff link codes, and reports.
+import { Router } from 'express';
+import { z } from '@botpress/sdk';
+import type { Store } from '../../store/types.ts';
+import { COMMENT_STATUSES, ROLES } from '../../store/types.ts';
+import type { SchoolService } from '../../school/school-service.ts';
+import type { CommentService } from '../../features/comments/comment-service.ts';
+import { CommentError } from '../../features/comments/comment-service.ts';
+import { CATEGORIES } from '../../features/comments/comment-analysis.ts';
+import type { StaffNotifier } from '../../features/staff/staff-notifier.ts';
+import { reportToCsv, type ReportService } from '../../features/reports/report-service.ts';
+import { todayIn, isValidDate } from '../../core/dates.ts';
+import { currentUser, requireRole } from '../auth.ts';
+import type { Audit } from '../audit.ts';
+import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-26').refine((d) => {
+  const [y, m, day] = d.split('-').map(Number);
+  return isValidDate(y, m, day);
+}, 'a date that exists');
+
+export interface CommentRouteDeps {
+  store: Store;
+  school: SchoolService;
+  comments: CommentService;
+  staff: StaffNotifier;
+  reports: ReportService;
+  audit: Audit;
+  timeZone: string;
+  clock: () => Date;
+}
+
+export function commentRoutes(deps: CommentRouteDeps): Router {
+  const { store, school, comments, staff, reports, audit } = deps;
+  const router = Router();
+  const classIds = () => school.get('classes').map((c) => c.id);
+  const idOf = (v: unknown) => {
+    const id = Number(v);
+    if (!Number.isInteger(id) || id < 1) throw notFound(`no comment ${String(v)}`);
+    return id;
+  };
+  const handle = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof CommentError) throw new HttpError(err.status, err.status === 409 ? 'conflict' : err.status === 404 ? 'not_found' : 'bad_request', err.message);
+      throw err;
+    }
+  };
+
+  router.get('/comments', requireRole(...ROLES), async (req, res) => {
+    const user = currentUser(req);
+    const q = parseBody(z.object({
+      status: z.enum(COMMENT_STATUSES as [string, ...string[]]).optional(),
+      category: z.enum(CATEGORIES as unknown as [string, ...string[]]).optional(),
+      severity: z.enum(['urgent', 'normal']).optional(),
+      class: z.string().optional(),
+      from: isoDay.optional(),
+      to: isoDay.optional(),
+      q: z.string().max(200).optional(),
+    }), req.query);
+    if (q.class && !classIds().includes(q.class)) throw badRequest(`unknown class "${q.class}"`);
+    const list = await store.comments.list({
+      status: q.status as never, category: q.category, severity: q.severity as never,
+      classIds: q.class ? [q.class] : undefined, since: q.from, until: q.to ? `${q.to}T23:59:59.999Z` : undefined, text: q.q,
+    });
+    res.json({ comments: list.filter((c) => comments.canSee(user, c)).map((c) => comments.present(user, c)) });
+  });
+
+  router.get('/comments/:id', requireRole(...ROLES), async (req, res) => {
+    const user = currentUser(req);
+    const c = await handle(() => comments.get(user, idOf(req.params.id)));
+    res.json({ comment: comments.present(user, c), history: await store.comments.events(c.id) });
+  });
+
+  router.post('/comments/:id/status', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    const body = parseBody(z.object({ status: z.enum(COMMENT_STATUSES as [string, ...string[]]), note: z.string().max(2000).optional() }), req.body);
+    const user = currentUser(req);
+    const c = await handle(() => comments.setStatus(user, idOf(req.params.id), body.status as never, body.note));
+    await audit(req, 'comment.status', `comment:${c.code}`, body);
+    res.json({ comment: comments.present(user, c) });
+  });
+
+  router.post('/comments/:id/assign', requireRole('admin', 'principal'), async (req, res) => {
+    const body = parseBody(z.object({ userId: z.string().min(1) }), req.body);
+    const assignee = await store.users.get(body.userId);
+    if (!assignee || assignee.disabled) throw badRequest(`no active user ${body.userId}`);
+    const user = currentUser(req);
+    const c = await handle(() => comments.assign(user, idOf(req.params.id), assignee));
+    await audit(req, 'comment.assign', `comment:${c.code}`, body);
+    res.json({ comment: comments.present(user, c) });
+  });
+
+  router.put('/comments/:id/category', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    const body = parseBody(z.object({ category: z.string() }), req.body);
+    const user = currentUser(req);
+    const c = await handle(() => comments.correctCategory(user, idOf(req.params.id), body.category));
+    await audit(req, 'comment.category', `comment:${c.code}`, body);
+    res.json({ comment: comments.present(user, c) });
+  });
+
+  router.post('/comments/:id/notes', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    const body = parseBody(z.object({ text: z.string().trim().min(1).max(5000) }), req.body);
+    await handle(() => comments.addNote(currentUser(req), idOf(req.params.id), body.text));
+    await audit(req, 'comment.note', `comment:${req.params.id}`, body);
+    res.status(201).json({ ok: true });
+  });
+
+  router.post('/comments/:id/reply', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    const body = parseBody(z.object({ text: z.string().trim().min(1).max(2000) }), req.body);
+    const result = await handle(() => comments.reply(currentUser(req), idOf(req.params.id), body.text));
+    await audit(req, 'comment.reply', `comment:${req.params.id}`, { ...body, ...result });
+    res.json(result);
+  });
+
+  router.get('/absences', requireRole(...ROLES), async (req, res) => {
+    const user = currentUser(req);
+    const q = parseBody(z.object({ date: isoDay.optional(), class: z.string().optional() }), req.query);
+    if (q.class && !classIds().includes(q.class)) throw badRequest(`unknown class "${q.class}"`);
+    const date = q.date ?? todayIn(deps.timeZone, deps.clock());
+    let allowed: string[] | undefined = q.class ? [q.class] : undefined;
+    if (user.role === 'staff' && user.classIds.length) {
+      allowed = (allowed ?? user.classIds).filter((c) => user.classIds.includes(c));
+      if (allowed.length === 0) throw new HttpError(403, 'forbidden', `you may not see class ${q.class}`);
+    }
+    res.json({ date, absences: await store.absences.list({ from: date, to: date, classIds: allowed }) });
+  });
+
+  router.post('/staff/link-code', requireRole(...ROLES), async (req, res) => {
+    const user = currentUser(req);
+    const body = parseBody(z.object({ userId: z.string().optional() }), req.body);
+    const target = body.userId && body.userId !== user.id ? body.userId : user.id;
+    if (target !== user.id && user.role !== 'admin') throw new HttpError(403, 'forbidden', 'only an admin makes codes for others');
+    if (target === 'bootstrap-admin') throw badRequest('the ADMIN_TOKEN admin cannot link a chat account; create a named user first');
+    if (!(await store.users.get(target))) throw notFound(`no user ${target}`);
+    const code = await staff.newLinkCode(target);
+    await audit(req, 'staff.link_code', `user:${target}`);
+    res.status(201).json({ ...code, howTo: 'send this code to the school\'s bot from your own Zalo or Messenger account' });
+  });
+
+  router.get('/reports/:period', requireRole('admin', 'principal', 'viewer'), async (req, res) => {
+    const period = String(req.params.period);
+    if (period !== 'week' && period !== 'month') throw notFound('reports are "week" or "month"');
+    const q = parseBody(z.object({ date: isoDay.optional(), format: z.enum(['json', 'csv']).optional(), audience: z.enum(['school', 'commune']).optional() }), req.query);
+    const range = q.date ? reports.periodOf(period, q.date) : reports.previous(period);
+    const report = await reports.build(period, range, q.audience ?? 'school');
+    if (q.format === 'csv' || (!q.format && req.accepts(['json', 'csv']) === 'csv')) {
+      res.type('text/csv').attachment(`loa-${period}-${range.from}${q.audience === 'commune' ? '-commune' : ''}.csv`).send(reportToCsv(report));
+      return;
+    }
+    res.json({ report });
+  });
+
+  return router;
+}
