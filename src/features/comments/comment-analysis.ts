@@ -30,12 +30,21 @@ export function rankCategories(text: string): Category[] {
   return [...ranked, ...CATEGORIES.filter((c) => !ranked.includes(c))];
 }
 
-const NEGATIVE = ['khong hai long', 'khong thong bao', 'khong bao', 'khong ai', 'thu nhieu', 'dat qua', 'buc xuc', 'te', 'kem', 'qua dang', 'that vong', 'lo lang', 'so', 'ban', 'hong', 'nguoi', 'khe', 'dau', 'khoc', 'xuoc', 'nga', 'quat', 'mang', 'danh', 'tat', 'bao hanh', 'bi', 'sai', 'cham', 'muon', 'thieu', 'phan nan', 'khieu nai', 'nguy hiem', 'unhappy', 'bad', 'dirty', 'angry', 'hurt', 'complain', 'complaint', 'rude', 'worried', 'cold', 'late', 'broken', 'terrible'];
+// Folded words are ambiguous ("chăm"/"chậm", "muốn"/"muộn", "người"/"nguội", "đâu"/"đau"):
+// the lexicon uses the phrases that are not.
+// "đánh răng" (brush teeth), "đánh thức" (wake up), "đánh giá" (assess)… are not violence.
+const NOT_VIOLENCE = /\b(danh (rang|thuc|gia|dau|so|van|trong|dan|phan|may|chu|bong))\b/g;
+
+const NEGATIVE = ['khong hai long', 'khong thong bao', 'khong bao', 'khong ai', 'thu nhieu', 'dat qua', 'buc xuc', 'te qua', 'rat te', 'qua te',
+  'kem', 'qua dang', 'that vong', 'lo lang', 'so hai', 'bi so', 'ban', 'bi hong', 'hong roi', 'bi nguoi', 'nguoi lanh', 'com nguoi', 'khe', 'bi dau',
+  'dau bung', 'dau dau', 'khoc', 'xuoc', 'nga', 'quat', 'mang', 'danh', 'tat', 'bao hanh', 'bi', 'sai', 'qua cham', 'cham tre', 'den muon', 'tra muon',
+  'muon qua', 'thieu', 'phan nan', 'khieu nai', 'nguy hiem', 'unhappy', 'bad', 'dirty', 'angry', 'hurt', 'complain', 'complaint', 'rude', 'worried',
+  'cold', 'late', 'broken', 'terrible'];
 const POSITIVE = ['cam on', 'hai long', 'tot', 'tuyet', 'yeu', 'tan tinh', 'chu dao', 'khen', 'vui', 'cham soc tot', 'thanks', 'thank', 'great', 'good', 'happy', 'praise', 'love', 'kind', 'excellent'];
 const NEGATORS = ['khong', 'chua', 'chang', 'not', 'never', 'no'];
 
 export function sentimentOf(text: string): Sentiment {
-  const t = fold(text);
+  const t = fold(text).replace(NOT_VIOLENCE, ' ');
   const words = t.trim().split(' ');
   let score = 0;
   for (const phrase of POSITIVE) {
@@ -63,9 +72,6 @@ const ALWAYS_URGENT = [
   // fire
   'hoa hoan', 'chay no', 'boc chay', 'chay lon', 'fire',
 ];
-
-// "đánh răng" (brush teeth), "đánh thức" (wake up), "đánh giá" (assess)… are not violence.
-const NOT_VIOLENCE = /\b(danh (rang|thuc|gia|dau|so|van|trong|dan|phan|may|chu|bong))\b/g;
 
 /** Urgent: anything touching a child's safety. Violence counts when it is aimed at a child. */
 export function severityOf(text: string): Severity {

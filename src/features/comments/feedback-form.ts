@@ -62,8 +62,9 @@ export function feedbackForm(comments: CommentService): FormDefinition {
       const now = ctx.now.toISOString();
       ctx.session.form = { name: 'feedback', step: 'text', data: {}, startedAt: now, updatedAt: now };
       const text = ctx.nlu?.text ?? '';
-      const folded = words(text).join(' ');
-      if (text && !ONLY_WISH.test(folded) && words(text).length >= 5 && (await takeText(ctx, text))) return;
+      // "tôi muốn phản ánh nhà vệ sinh bẩn quá" already says it; "tôi muốn góp ý" only asks to.
+      const rest = words(text).join(' ').replace(ONLY_WISH, '').trim();
+      if (rest.split(' ').filter(Boolean).length >= 3 && (await takeText(ctx, text))) return;
       ctx.reply(ctx.t('feedback.ask_text'));
     },
     async step(ctx) {

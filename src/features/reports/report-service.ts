@@ -92,7 +92,7 @@ export class ReportService {
     const now = this.deps.clock().getTime();
     const day = 86_400_000;
     const iso = (ms: number) => new Date(ms).toISOString();
-    const negative = (await this.deps.store.comments.list({ since: iso(now - 63 * day), until: iso(now), limit: 100_000 }))
+    const negative = (await this.deps.store.comments.list({ since: iso(now - 63 * day), until: iso(now + 1), limit: 100_000 }))
       .filter((c) => c.sentiment === 'negative');
     const lastWeek: Record<string, number> = {};
     const baseline: Record<string, number[]> = {};
