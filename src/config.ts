@@ -40,6 +40,9 @@ export const configSchema = z.object({
   /** Messages per minute from the personal account, and per chat: well under what gets it locked. */
   ZALO_PERSONAL_PER_MINUTE: z.coerce.number().int().min(1).max(120).default(20),
   ZALO_PERSONAL_THREAD_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(6),
+  /** Broadcast messages per second per page / OA; 0 lifts the limit. */
+  BROADCAST_RATE_MESSENGER: z.coerce.number().min(0).max(1000).default(40),
+  BROADCAST_RATE_ZALO_OA: z.coerce.number().min(0).max(1000).default(20),
 });
 
 export type Config = z.infer<typeof configSchema>;

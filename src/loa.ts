@@ -12,7 +12,7 @@ import { createI18n, LOCALES } from './i18n.ts';
 import { Bot } from './core/bot.ts';
 import { Pipeline } from './core/pipeline.ts';
 import { Outbox, type OutboxOptions } from './core/outbox.ts';
-import { schoolInfoHandlers, lifecycleHandlers } from './features/handlers.ts';
+import { schoolInfoHandlers } from './features/handlers.ts';
 import { AlertService } from './features/alerts/alert-service.ts';
 import { StaffNotifier } from './features/staff/staff-notifier.ts';
 import { CommentService } from './features/comments/comment-service.ts';
@@ -21,6 +21,12 @@ import { absenceForm } from './features/absences/absence-form.ts';
 import { linkCodeInterceptor, staffCommandInterceptor, ticketStatusInterceptor } from './features/staff/staff-interceptors.ts';
 import { ReportService, reportSummary } from './features/reports/report-service.ts';
 import type { Job } from './jobs/scheduler.ts';
+import { GroupDirectory } from './features/broadcasts/groups.ts';
+import { BroadcastService } from './features/broadcasts/broadcast-service.ts';
+import { Dispatcher, type DispatcherOptions } from './features/broadcasts/dispatcher.ts';
+import { followHandlers, subscribeForm, unsubscribeForm } from './features/broadcasts/subscription-forms.ts';
+import type { ChannelName } from './core/messages.ts';
+import type { OutboundChannel } from './channels/channel.ts';
 import { setupChannels, type ChannelSet } from './channels/setup.ts';
 import type { ZaloPersonalApi } from './channels/zalo-personal/zalo-personal-api.ts';
 import { Scheduler } from './jobs/scheduler.ts';
@@ -53,12 +59,16 @@ export interface Features {
   staff: StaffNotifier;
   comments: CommentService;
   reports: ReportService;
+  groups: GroupDirectory;
+  broadcasts: BroadcastService;
+  dispatcher: Dispatcher;
 }
 
 export interface LoaOptions {
   clock?: () => Date;
   logger?: Logger;
   outbox?: OutboxOptions;
+  dispatcher?: DispatcherOptions;
   connectZaloPersonal?: () => Promise<ZaloPersonalApi>;
 }
 
@@ -77,14 +87,24 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     alerts.setNotifier((message) => staff.notifyRoles(['principal', 'admin'], message).then(() => undefined));
     const comments = new CommentService({ store, outbox, school, alerts, staff, logger, clock, timeZone: config.TZ });
     const reports = new ReportService({ store, school, timeZone: config.TZ, clock });
-    const features: Features = { staff, comments, reports };
-    const forms = [feedbackForm(comments), absenceForm(staff)];
-    const handlers = { ...schoolInfoHandlers(), feedback: forms[0].start, absence: forms[1].start };
+    const [feedback, absence, subscribe, unsubscribe] = [feedbackForm(comments), absenceForm(staff), subscribeForm(), unsubscribeForm()];
+    const handlers = { ...schoolInfoHandlers(), feedback: feedback.start, absence: absence.start, subscribe: subscribe.start, unsubscribe: unsubscribe.start };
     const interceptors = [linkCodeInterceptor, ticketStatusInterceptor(), staffCommandInterceptor(comments)];
-    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock }, handlers, forms, lifecycleHandlers(), interceptors);
+    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock }, handlers, [feedback, absence, subscribe, unsubscribe], followHandlers(), interceptors);
     const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
     const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal });
     for (const channel of channels.outbound) outbox.register(channel);
+    const groups = new GroupDirectory({ store, school });
+    const broadcasts = new BroadcastService({
+      store, groups, school, zaloGroups: channels.zaloGroups, zaloAccountId: () => channels.zaloPersonal?.accountId || null,
+      logger, clock, timeZone: config.TZ,
+    });
+    const outboundByName = new Map<ChannelName, OutboundChannel>(channels.outbound.map((c) => [c.name, c]));
+    const dispatcher = new Dispatcher({ store, service: broadcasts, channels: outboundByName, logger, clock, timeZone: config.TZ }, {
+      rates: { messenger: config.BROADCAST_RATE_MESSENGER || null, zalo_oa: config.BROADCAST_RATE_ZALO_OA || null },
+      ...options.dispatcher,
+    });
+    const features: Features = { staff, comments, reports, groups, broadcasts, dispatcher };
     const scheduler = new Scheduler({ store, logger, clock, timeZone: config.TZ });
     const jobs: Job[] = [...channels.jobs, ...featureJobs(features, alerts)];
     let shuttingDown = false;
@@ -99,12 +119,14 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       async start() {
         await outbox.start();
         await channels.start();
+        await dispatcher.start();
         scheduler.start(jobs);
         await pipeline.recover();
       },
       async close() {
         shuttingDown = true;
         await scheduler.stop();
+        await dispatcher.stop();
         await channels.stop();
         await pipeline.close();
         await outbox.stop();

@@ -87,3 +87,10 @@ export function nextWallClock(hour: number, minute: number, timeZone: string, no
   const candidate = zonedTime(today, hour, minute, timeZone);
   return candidate > now ? candidate : zonedTime(addDays(today, 1), hour, minute, timeZone);
 }
+
+/** Hour (0-23) and minute now in a time zone. */
+export function clockIn(timeZone: string, now: Date = new Date()): { hour: number; minute: number } {
+  const offset = zoneOffsetMinutes(timeZone, now);
+  const local = new Date(now.getTime() + offset * 60_000);
+  return { hour: local.getUTCHours(), minute: local.getUTCMinutes() };
+}

@@ -287,6 +287,115 @@ export interface StaffLinkRepository {
   all(): Promise<StaffLink[]>;
 }
 
+export type SubscriptionSource = 'chat' | 'follow' | 'roster' | 'admin';
+
+export interface Subscription {
+  contactId: string;
+  groupId: string;
+  source: SubscriptionSource;
+  channel: ChannelName;
+  consentedAt: string;
+  leftAt: string | null;
+}
+
+/** The audience group everyone who follows anything is in. */
+export const SCHOOL_GROUP = 'school';
+export const STAFF_GROUP = 'staff';
+
+export interface SubscriptionRepository {
+  /** Records consent (time and channel); true when the contact was not already following. */
+  subscribe(contactId: string, groupId: string, source: SubscriptionSource, channel: ChannelName, at: string): Promise<boolean>;
+  /** Leaves one group, or every group when groupId is null; returns the groups left. */
+  unsubscribe(contactId: string, groupId: string | null, at: string): Promise<string[]>;
+  activeGroups(contactId: string): Promise<string[]>;
+  /** Whether the contact still follows any of these groups ('school' means any group but staff). */
+  follows(contactId: string, groupIds: string[]): Promise<boolean>;
+  list(filter: { groupId?: string; contactId?: string; includeLeft?: boolean; limit?: number }): Promise<Subscription[]>;
+  countByGroup(): Promise<Record<string, number>>;
+}
+
+export type BroadcastStatus = 'draft' | 'pending_approval' | 'scheduled' | 'sending' | 'sent' | 'rejected' | 'cancelled';
+
+export interface Broadcast {
+  id: number;
+  title: string;
+  text: { vi: string; en?: string };
+  audience: { groups: string[] };
+  media: { imageUrl?: string; link?: { url: string; title: string } } | null;
+  sendAt: string | null;
+  cron: string | null;
+  status: BroadcastStatus;
+  createdBy: string;
+  submittedBy: string | null;
+  decidedBy: string | null;
+  rejectReason: string | null;
+  nextRunAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BroadcastRepository {
+  create(b: Omit<Broadcast, 'id' | 'updatedAt'>): Promise<Broadcast>;
+  get(id: number): Promise<Broadcast | null>;
+  list(filter?: { status?: BroadcastStatus; limit?: number }): Promise<Broadcast[]>;
+  update(id: number, patch: Partial<Omit<Broadcast, 'id' | 'createdAt' | 'createdBy'>>, at: string): Promise<Broadcast | null>;
+  /** Scheduled broadcasts whose next run is due. */
+  due(now: string): Promise<Broadcast[]>;
+}
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed' | 'uncertain' | 'cancelled';
+export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'skipped', 'failed', 'uncertain', 'cancelled'];
+
+/** One recipient of one run of a broadcast, on one channel. */
+export interface Delivery {
+  id: number;
+  broadcastId: number;
+  runAt: string;
+  recipient: string;
+  contactId: string | null;
+  ref: ConversationRef;
+  channel: ChannelName;
+  locale: Locale;
+  groups: string[];
+  name: string | null;
+  status: DeliveryStatus;
+  reason: string | null;
+  attempts: number;
+  nextAttemptAt: string;
+  sentAt: string | null;
+}
+
+export interface ExtraRecipient {
+  recipient: string;
+  contactId: string | null;
+  ref: ConversationRef;
+  locale: Locale;
+  groups: string[];
+  name: string | null;
+}
+
+export interface DeliveryRepository {
+  /**
+   * One delivery per recipient for a run, in one transaction: the subscribers of the groups (all
+   * subscribers but staff for 'school'), de-duplicated, plus extra recipients (staff, group chats).
+   * Running it twice for the same run adds nobody twice. Returns how many deliveries the run has.
+   */
+  expand(broadcastId: number, runAt: string, groups: string[], extra: ExtraRecipient[], at: string): Promise<number>;
+  /** Takes up to `limit` due pending deliveries for this holder until the lease ends. */
+  claim(holder: string, now: Date, limit: number, leaseMs: number): Promise<Delivery[]>;
+  /** pending → sending (only for the holder of the claim); false when it is no longer pending. */
+  markSending(id: number, holder: string): Promise<boolean>;
+  finish(id: number, status: 'sent' | 'skipped' | 'failed' | 'cancelled', reason: string | null, at: string): Promise<void>;
+  /** Back to pending for a later attempt. */
+  reschedule(id: number, nextAttemptAt: string, attempts: number, reason: string): Promise<void>;
+  markStaleSendingUncertain(): Promise<number>;
+  cancelPending(broadcastId: number): Promise<number>;
+  counts(broadcastId: number): Promise<{ byStatus: Record<DeliveryStatus, number>; byChannel: Record<string, Record<string, number>>; reasons: Record<string, number> }>;
+  list(broadcastId: number, filter?: { status?: DeliveryStatus; limit?: number; offset?: number }): Promise<Delivery[]>;
+  /** Deliveries of a run still pending or being sent. */
+  unfinished(broadcastId: number, runAt?: string): Promise<number>;
+}
+
 export interface Store {
   backend: string;
   sessions: SessionRepository;
@@ -302,6 +411,9 @@ export interface Store {
   comments: CommentRepository;
   absences: AbsenceRepository;
   staffLinks: StaffLinkRepository;
+  subscriptions: SubscriptionRepository;
+  broadcasts: BroadcastRepository;
+  deliveries: DeliveryRepository;
   /** True when the backend answers (readiness probe). */
   ping(): Promise<boolean>;
   /**

@@ -83,8 +83,12 @@ describe('Zalo OA channel', () => {
     await loa.pipeline.drain();
     const byUser = Object.fromEntries(zalo.to(CS).map((r) => [r.body.recipient.user_id, r.body.message.text]));
     expect(byUser[fx.USER]).toMatch(/chỉ đọc được tin nhắn chữ|mới đọc được tin nhắn chữ/);
-    expect(byUser['100000000000000001']).toMatch(/^Xin chào/);
+    expect(byUser['100000000000000001']).toMatch(/^Cảm ơn bố mẹ đã quan tâm .*chọn lớp của con/s);
+    expect(byUser['100000000000000001']).toMatch(/\n1\. Xong\n2\. Nhà trẻ D1/);
     expect(byUser['100000000000000002']).toBeUndefined();
+    // A follow subscribes to the whole school, with its consent recorded.
+    const [sub] = await loa.store.subscriptions.list({ groupId: 'school' });
+    expect(sub).toMatchObject({ source: 'follow', channel: 'zalo_oa', consentedAt: '2026-11-26T02:00:00.000Z' });
   });
 
   it('acknowledges bodies of the wrong shape and refuses huge ones', async () => {

@@ -16,6 +16,7 @@ import { auditWriter } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
 import { channelRoutes } from './channel-routes.ts';
 import { commentRoutes } from './comment-routes.ts';
+import { broadcastRoutes } from './broadcast-routes.ts';
 import type { Features } from '../../loa.ts';
 import type { ChannelSet } from '../../channels/setup.ts';
 
@@ -167,5 +168,6 @@ export function adminRoutes(deps: AdminDeps): Router {
 
   router.use(channelRoutes({ store, channels: deps.channels, school, audit, clock }));
   router.use(commentRoutes({ store, school, ...deps.features, audit, timeZone: deps.timeZone, clock }));
+  router.use(broadcastRoutes({ store, broadcasts: deps.features.broadcasts, groups: deps.features.groups, audit, clock }));
   return router;
 }

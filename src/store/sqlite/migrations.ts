@@ -163,4 +163,56 @@ export const MIGRATIONS: string[] = [
     expires_at TEXT NOT NULL
   );
   `,
+  /* 4: subscribers, broadcasts and their deliveries */ `
+  CREATE TABLE subscriptions (
+    contact_id TEXT NOT NULL REFERENCES contacts (id),
+    group_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    consented_at TEXT NOT NULL,
+    left_at TEXT,
+    PRIMARY KEY (contact_id, group_id)
+  );
+  CREATE INDEX subscriptions_group ON subscriptions (group_id, left_at);
+  CREATE TABLE broadcasts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    audience TEXT NOT NULL,
+    media TEXT,
+    send_at TEXT,
+    cron TEXT,
+    status TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    submitted_by TEXT,
+    decided_by TEXT,
+    reject_reason TEXT,
+    next_run_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX broadcasts_due ON broadcasts (status, next_run_at);
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id),
+    run_at TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    contact_id TEXT,
+    ref TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    groups TEXT NOT NULL,
+    name TEXT,
+    status TEXT NOT NULL DEFAULT 'pending',
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    claimed_by TEXT,
+    lease_until INTEGER NOT NULL DEFAULT 0,
+    sent_at TEXT,
+    UNIQUE (broadcast_id, run_at, recipient)
+  );
+  CREATE INDEX deliveries_claim ON deliveries (status, next_attempt_at);
+  CREATE INDEX deliveries_broadcast ON deliveries (broadcast_id, status);
+  `,
 ];

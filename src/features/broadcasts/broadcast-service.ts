@@ -1,0 +1,189 @@
+// Announcements under the spokesperson rule: staff draft and submit, only the principal (or an
+// admin) approves, and nothing reaches families before that. Approval sends at once, at the chosen
+// time, or on a schedule; each run becomes one delivery per recipient, de-duplicated, in one
+// transaction. Texts are filled per recipient when sent (name, class, date, next week's menu).
+import type { Logger } from 'pino';
+import { z } from '@botpress/sdk';
+import type { Broadcast, Delivery, ExtraRecipient, Store, User } from '../../store/types.ts';
+import { STAFF_GROUP } from '../../store/types.ts';
+import type { OutgoingMessage } from '../../core/messages.ts';
+import { conversationKey } from '../../core/messages.ts';
+import { addDays, formatDate, mondayOf, todayIn } from '../../core/dates.ts';
+import type { SchoolService } from '../../school/school-service.ts';
+import { menuFor, schoolDaysBetween } from '../school-info/calendar-service.ts';
+import type { ZaloGroupDirectory } from '../../channels/zalo-personal/zalo-groups.ts';
+import { isValidCron, nextCronTime } from '../../jobs/cron-next.ts';
+import { formatIssues } from '../../core/validation.ts';
+import type { GroupDirectory } from './groups.ts';
+
+export class BroadcastError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export const broadcastInput = z.object({
+  title: z.string().trim().min(1, 'title is required').max(200),
+  text: z.object({ vi: z.string().trim().min(1, 'text.vi is empty').max(4000), en: z.string().trim().max(4000).optional() }),
+  audience: z.object({ groups: z.array(z.string()).min(1, 'the audience is empty') }),
+  sendAt: z.string().datetime({ offset: true }).optional(),
+  cron: z.string().optional(),
+  imageUrl: z.string().url().optional(),
+  link: z.object({ url: z.string().url(), title: z.string().min(1).max(200) }).optional(),
+}).strict();
+export type BroadcastInput = z.infer<typeof broadcastInput>;
+
+const EDITABLE = new Set(['draft', 'rejected']);
+const FINAL = new Set(['sent', 'cancelled']);
+
+export class BroadcastService {
+  constructor(private readonly deps: {
+    store: Store; groups: GroupDirectory; school: SchoolService; zaloGroups: ZaloGroupDirectory;
+    zaloAccountId: () => string | null; logger: Logger; clock: () => Date; timeZone: string;
+  }) {}
+
+  private async validate(input: unknown): Promise<BroadcastInput> {
+    const parsed = broadcastInput.safeParse(input);
+    if (!parsed.success) throw new BroadcastError(400, formatIssues(parsed.error));
+    const b = parsed.data;
+    const unknown = await this.deps.groups.unknown(b.audience.groups);
+    if (unknown.length) throw new BroadcastError(400, `unknown group ${unknown.map((g) => `"${g}"`).join(', ')}`);
+    if (b.cron !== undefined && !isValidCron(b.cron)) throw new BroadcastError(400, `cron "${b.cron}" does not parse (five fields: minute hour day month weekday)`);
+    if (b.sendAt !== undefined && Date.parse(b.sendAt) <= this.deps.clock().getTime()) throw new BroadcastError(400, `sendAt ${b.sendAt} is in the past`);
+    return b;
+  }
+
+  async create(user: User, input: unknown): Promise<Broadcast> {
+    const b = await this.validate(input);
+    const now = this.deps.clock().toISOString();
+    return this.deps.store.broadcasts.create({
+      title: b.title, text: b.text, audience: b.audience, media: b.imageUrl || b.link ? { imageUrl: b.imageUrl, link: b.link } : null,
+      sendAt: b.sendAt ?? null, cron: b.cron ?? null, status: 'draft', createdBy: user.id, submittedBy: null, decidedBy: null,
+      rejectReason: null, nextRunAt: null, createdAt: now,
+    });
+  }
+
+  async get(id: number): Promise<Broadcast> {
+    const b = await this.deps.store.broadcasts.get(id);
+    if (!b) throw new BroadcastError(404, `no broadcast ${id}`);
+    return b;
+  }
+
+  async edit(id: number, input: unknown): Promise<Broadcast> {
+    const current = await this.get(id);
+    if (!EDITABLE.has(current.status)) throw new BroadcastError(409, `a ${current.status} broadcast cannot be edited`);
+    const b = await this.validate(input);
+    return (await this.deps.store.broadcasts.update(id, {
+      title: b.title, text: b.text, audience: b.audience, media: b.imageUrl || b.link ? { imageUrl: b.imageUrl, link: b.link } : null,
+      sendAt: b.sendAt ?? null, cron: b.cron ?? null, status: 'draft', rejectReason: null,
+    }, this.deps.clock().toISOString()))!;
+  }
+
+  async submit(user: User, id: number): Promise<Broadcast> {
+    const b = await this.get(id);
+    if (!EDITABLE.has(b.status)) throw new BroadcastError(409, `a ${b.status} broadcast cannot be submitted`);
+    return (await this.deps.store.broadcasts.update(id, { status: 'pending_approval', submittedBy: user.id }, this.deps.clock().toISOString()))!;
+  }
+
+  /** The principal's (or an admin's) yes: scheduled, or sending at once. */
+  async approve(user: User, id: number): Promise<Broadcast> {
+    const b = await this.get(id);
+    if (b.status !== 'pending_approval') throw new BroadcastError(409, `only a broadcast pending approval can be approved (this one is ${b.status})`);
+    const now = this.deps.clock();
+    if (b.sendAt && Date.parse(b.sendAt) <= now.getTime() && !b.cron) throw new BroadcastError(409, `its time ${b.sendAt} has passed; edit it and submit again`);
+    const nextRunAt = b.cron
+      ? nextCronTime(b.cron, b.sendAt ? new Date(Math.max(now.getTime(), Date.parse(b.sendAt) - 60_000)) : now, this.deps.timeZone)?.toISOString() ?? null
+      : b.sendAt ?? now.toISOString();
+    const approved = (await this.deps.store.broadcasts.update(id, { status: 'scheduled', decidedBy: user.id, nextRunAt }, now.toISOString()))!;
+    if (!b.cron && !b.sendAt) return this.startRun(approved, now.toISOString());
+    return approved;
+  }
+
+  async reject(user: User, id: number, reason: string): Promise<Broadcast> {
+    const b = await this.get(id);
+    if (b.status !== 'pending_approval') throw new BroadcastError(409, `only a broadcast pending approval can be rejected (this one is ${b.status})`);
+    return (await this.deps.store.broadcasts.update(id, { status: 'rejected', decidedBy: user.id, rejectReason: reason }, this.deps.clock().toISOString()))!;
+  }
+
+  /** Stops what has not been sent yet; what is already sent stays sent. */
+  async cancel(id: number): Promise<{ broadcast: Broadcast; cancelled: number }> {
+    const b = await this.get(id);
+    if (FINAL.has(b.status)) throw new BroadcastError(409, `a ${b.status} broadcast cannot be cancelled`);
+    const broadcast = (await this.deps.store.broadcasts.update(id, { status: 'cancelled', nextRunAt: null }, this.deps.clock().toISOString()))!;
+    const cancelled = await this.deps.store.deliveries.cancelPending(id);
+    await this.deps.store.flush();
+    return { broadcast, cancelled };
+  }
+
+  /** Expands the audience for one run and marks the broadcast sending. */
+  async startRun(b: Broadcast, runAt: string): Promise<Broadcast> {
+    const extra = await this.extraRecipients(b.audience.groups);
+    const count = await this.deps.store.deliveries.expand(b.id, runAt, b.audience.groups, extra, this.deps.clock().toISOString());
+    this.deps.logger.info({ broadcast: b.id, runAt, recipients: count }, 'broadcast run started');
+    const updated = (await this.deps.store.broadcasts.update(b.id, { status: 'sending', nextRunAt: runAt }, this.deps.clock().toISOString()))!;
+    await this.deps.store.flush();
+    return updated;
+  }
+
+  /** Staff on their linked accounts, and the class Zalo groups mapped to targeted classes. */
+  private async extraRecipients(groups: string[]): Promise<ExtraRecipient[]> {
+    const { store } = this.deps;
+    const extra: ExtraRecipient[] = [];
+    if (groups.includes(STAFF_GROUP)) {
+      for (const link of await store.staffLinks.all()) {
+        const contact = await store.contacts.findByRef(link.ref);
+        const user = await store.users.get(link.userId);
+        if (!user || user.disabled) continue;
+        extra.push({ recipient: contact ? `contact:${contact.id}` : `staff:${conversationKey(link.ref)}`, contactId: null, ref: link.ref, locale: contact?.locale ?? 'vi', groups: [STAFF_GROUP], name: user.name });
+      }
+    }
+    const account = this.deps.zaloAccountId();
+    if (account) {
+      for (const g of await this.deps.zaloGroups.list()) {
+        if (!g.classId || !(groups.includes(g.classId) || groups.includes('school'))) continue;
+        extra.push({ recipient: `zalo_group:${g.id}`, contactId: null, ref: { channel: 'zalo_personal', accountId: account, userId: g.id, threadId: g.id, threadType: 'group' }, locale: 'vi', groups: [g.classId], name: null });
+      }
+    }
+    return extra;
+  }
+
+  /** Starts due runs; closes runs with nothing left to send (a recurring one waits for its next time). */
+  async tick(): Promise<void> {
+    const { store, clock } = this.deps;
+    const now = clock();
+    for (const b of await store.broadcasts.due(now.toISOString())) await this.startRun(b, b.nextRunAt!);
+    for (const b of await store.broadcasts.list({ status: 'sending' })) {
+      if ((await store.deliveries.unfinished(b.id)) > 0) continue;
+      const next = b.cron ? nextCronTime(b.cron, now, this.deps.timeZone) : null;
+      await store.broadcasts.update(b.id, next ? { status: 'scheduled', nextRunAt: next.toISOString() } : { status: 'sent' }, now.toISOString());
+    }
+  }
+
+  /** The messages one recipient gets, with the variables filled in their language. */
+  render(b: Broadcast, d: Delivery): OutgoingMessage[] {
+    const locale = d.locale === 'en' && b.text.en ? 'en' : 'vi';
+    const classes = this.deps.school.get('classes');
+    const classNames = d.groups.map((g) => classes.find((c) => c.id === g)?.name).filter(Boolean).join(', ');
+    const today = todayIn(this.deps.timeZone, this.deps.clock());
+    const vars: Record<string, () => string> = {
+      name: () => d.name ?? (locale === 'en' ? 'Parents' : 'Quý phụ huynh'),
+      class: () => classNames,
+      date: () => formatDate(today, locale),
+      menu_next_week: () => this.weekMenu(addDays(mondayOf(today), 7), locale),
+    };
+    const text = b.text[locale]!.replace(/\{(\w+)\}/g, (m, k: string) => (vars[k] ? vars[k]() : m));
+    const out: OutgoingMessage[] = [{ type: 'text', text }];
+    if (b.media?.imageUrl) out.push({ type: 'image', url: b.media.imageUrl });
+    if (b.media?.link) out.push({ type: 'link', url: b.media.link.url, title: b.media.link.title });
+    return out;
+  }
+
+  private weekMenu(monday: string, locale: 'vi' | 'en'): string {
+    const { school } = this.deps;
+    const lines = schoolDaysBetween(school.get('calendar'), monday, addDays(monday, 6)).map((d) => {
+      const meal = menuFor(school.get('menus'), d);
+      return meal ? `• ${formatDate(d, locale).replace(/, \d{4}$| \d{4}$/, '')}: ${meal.lunch[locale]}${meal.snack ? `; ${meal.snack[locale]}` : ''}` : null;
+    }).filter(Boolean);
+    return lines.length ? lines.join('\n') : locale === 'en' ? '(no school days next week)' : '(tuần tới không có ngày học)';
+  }
+}

@@ -1,0 +1,145 @@
+// Groups, subscribers and broadcasts. The spokesperson rule is enforced here and in the service:
+// anyone on staff drafts and submits; only a principal or an admin approves; every step is audited.
+import express, { Router } from 'express';
+import { z } from '@botpress/sdk';
+import type { Store } from '../../store/types.ts';
+import { DELIVERY_STATUSES, ROLES } from '../../store/types.ts';
+import type { BroadcastService } from '../../features/broadcasts/broadcast-service.ts';
+import { BroadcastError } from '../../features/broadcasts/broadcast-service.ts';
+import type { GroupDirectory } from '../../features/broadcasts/groups.ts';
+import { importRoster, RosterError } from '../../features/broadcasts/roster.ts';
+import { currentUser, requireRole } from '../auth.ts';
+import type { Audit } from '../audit.ts';
+import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
+
+export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastService; groups: GroupDirectory; audit: Audit; clock: () => Date }): Router {
+  const { store, broadcasts, groups, audit, clock } = deps;
+  const router = Router();
+  const idOf = (v: unknown) => {
+    const id = Number(v);
+    if (!Number.isInteger(id) || id < 1) throw notFound(`no broadcast ${String(v)}`);
+    return id;
+  };
+  const handle = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof BroadcastError) throw new HttpError(err.status, err.status === 409 ? 'conflict' : err.status === 404 ? 'not_found' : 'bad_request', err.message);
+      throw err;
+    }
+  };
+  const withCounts = async (id: number) => ({ broadcast: await broadcasts.get(id), deliveries: await store.deliveries.counts(id) });
+
+  router.get('/groups', requireRole(...ROLES), async (_req, res) => {
+    const counts = await store.subscriptions.countByGroup();
+    res.json({ groups: (await groups.list()).map((g) => ({ ...g, subscribers: counts[g.id] ?? 0 })) });
+  });
+  router.post('/groups', requireRole('admin', 'principal'), async (req, res) => {
+    const body = parseBody(z.object({ id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'), name: z.string().trim().min(1).max(100) }), req.body);
+    if (await groups.get(body.id)) throw new HttpError(409, 'conflict', `group "${body.id}" exists`);
+    const group = await groups.createCustom(body.id, body.name, clock().toISOString());
+    await audit(req, 'group.create', `group:${group.id}`, body);
+    res.status(201).json({ group });
+  });
+  router.get('/groups/:id/members', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    const id = String(req.params.id);
+    if (!(await groups.get(id))) throw notFound(`no group "${id}"`);
+    res.json({ members: await store.subscriptions.list({ groupId: id }) });
+  });
+  router.put('/groups/:id/members/:contactId', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    const id = String(req.params.id);
+    if (!(await groups.get(id))) throw notFound(`no group "${id}"`);
+    const contact = await store.contacts.get(String(req.params.contactId));
+    if (!contact) throw notFound(`no contact ${req.params.contactId}`);
+    await store.subscriptions.subscribe(contact.id, id, 'admin', contact.ref.channel, clock().toISOString());
+    await audit(req, 'group.member.add', `group:${id}`, { contactId: contact.id });
+    res.json({ groups: await store.subscriptions.activeGroups(contact.id) });
+  });
+  router.delete('/groups/:id/members/:contactId', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    const left = await store.subscriptions.unsubscribe(String(req.params.contactId), String(req.params.id), clock().toISOString());
+    if (left.length === 0) throw notFound('no such membership');
+    await audit(req, 'group.member.remove', `group:${req.params.id}`, { contactId: req.params.contactId });
+    res.status(204).end();
+  });
+  router.post('/groups/:id/roster', requireRole('admin', 'principal', 'staff'), express.text({ type: ['text/csv', 'text/plain'], limit: '1mb' }), async (req, res) => {
+    const id = String(req.params.id);
+    if (!(await groups.get(id))) throw notFound(`no group "${id}"`);
+    if (typeof req.body !== 'string') throw badRequest('send the roster as text/csv');
+    try {
+      const result = await importRoster(store, id, req.body, clock().toISOString());
+      await audit(req, 'group.roster', `group:${id}`, { rows: result.rows, linked: result.linked.length });
+      res.json(result);
+    } catch (err) {
+      if (err instanceof RosterError) throw badRequest(err.message);
+      throw err;
+    }
+  });
+
+  router.get('/broadcasts', requireRole(...ROLES), async (_req, res) => {
+    res.json({ broadcasts: await store.broadcasts.list() });
+  });
+  router.post('/broadcasts', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    const b = await handle(() => broadcasts.create(currentUser(req), req.body));
+    await audit(req, 'broadcast.create', `broadcast:${b.id}`, req.body);
+    res.status(201).json({ id: b.id, status: b.status, broadcast: b });
+  });
+  router.put('/broadcasts/:id', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    const b = await handle(() => broadcasts.edit(idOf(req.params.id), req.body));
+    await audit(req, 'broadcast.edit', `broadcast:${b.id}`, req.body);
+    res.json({ broadcast: b });
+  });
+  const step = (action: 'submit' | 'approve' | 'reject' | 'cancel', roles: (typeof ROLES)[number][]) => {
+    router.post(`/broadcasts/:id/${action}`, requireRole(...roles), async (req, res) => {
+      const id = idOf(req.params.id);
+      const user = currentUser(req);
+      let details: unknown = null;
+      await handle(async () => {
+        if (action === 'submit') await broadcasts.submit(user, id);
+        else if (action === 'approve') await broadcasts.approve(user, id);
+        else if (action === 'reject') {
+          const { reason } = parseBody(z.object({ reason: z.string().trim().min(1, 'say why').max(1000) }), req.body);
+          details = { reason };
+          await broadcasts.reject(user, id, reason);
+        } else details = { cancelledDeliveries: (await broadcasts.cancel(id)).cancelled };
+      });
+      await audit(req, `broadcast.${action}`, `broadcast:${id}`, details);
+      res.json(await withCounts(id));
+    });
+  };
+  step('submit', ['admin', 'principal', 'staff']);
+  step('approve', ['admin', 'principal']);
+  step('reject', ['admin', 'principal']);
+  step('cancel', ['admin', 'principal', 'staff']);
+
+  router.get('/broadcasts/:id', requireRole(...ROLES), async (req, res) => {
+    res.json(await handle(() => withCounts(idOf(req.params.id))));
+  });
+  router.get('/broadcasts/:id/deliveries', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    const id = idOf(req.params.id);
+    await handle(() => broadcasts.get(id));
+    const q = parseBody(z.object({ status: z.enum(DELIVERY_STATUSES as [string, ...string[]]).optional(), limit: z.coerce.number().int().min(1).max(1000).optional(), offset: z.coerce.number().int().min(0).optional() }), req.query);
+    res.json({ deliveries: await store.deliveries.list(id, { status: q.status as never, limit: q.limit, offset: q.offset }) });
+  });
+  /** Live progress for the admin UI: server-sent events, one per second, until the run is over. */
+  router.get('/broadcasts/:id/events', requireRole(...ROLES), async (req, res) => {
+    const id = idOf(req.params.id);
+    await handle(() => broadcasts.get(id));
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = async () => {
+      const data = await withCounts(id);
+      res.write(`event: progress\ndata: ${JSON.stringify({ status: data.broadcast.status, ...data.deliveries.byStatus })}\n\n`);
+      if (['sent', 'cancelled', 'rejected', 'draft'].includes(data.broadcast.status)) {
+        res.write('event: end\ndata: {}\n\n');
+        res.end();
+        return false;
+      }
+      return true;
+    };
+    if (!(await send())) return;
+    const timer = setInterval(() => {
+      send().then((more) => { if (!more) clearInterval(timer); }).catch(() => clearInterval(timer));
+    }, 1000);
+    req.on('close', () => clearInterval(timer));
+  });
+  return router;
+}
