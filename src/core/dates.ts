@@ -94,3 +94,8 @@ export function clockIn(timeZone: string, now: Date = new Date()): { hour: numbe
   const local = new Date(now.getTime() + offset * 60_000);
   return { hour: local.getUTCHours(), minute: local.getUTCMinutes() };
 }
+
+/** "Thứ Hai, 30/11" or "Monday 30 November": a day in a list within one week. */
+export function formatDayInWeek(d: IsoDate, locale: 'vi' | 'en'): string {
+  return locale === 'vi' ? `${formatDate(d, locale).split(', ')[0]}, ${formatShortDate(d, locale)}` : formatDate(d, locale).replace(/ \d{4}$/, '');
+}

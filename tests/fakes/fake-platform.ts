@@ -20,6 +20,8 @@ export class FakePlatform {
   private readonly defaults = new Map<string, Reply>();
   private server: http.Server | null = null;
   url = '';
+  /** Answer this much later (a slow platform, for crash tests). */
+  delayMs = 0;
 
   /** The answer for every request to this path, unless a one-off answer is queued. */
   on(path: string, reply: Reply): this {
@@ -52,8 +54,12 @@ export class FakePlatform {
         let reply = queue?.length ? queue.shift()! : this.defaults.get(url.pathname);
         if (!reply) reply = { status: 404, body: { error: 'no such fake route' } };
         const r = typeof reply === 'function' ? reply(recorded) : reply;
-        res.writeHead(r.status ?? 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(r.body));
+        const answer = () => {
+          res.writeHead(r.status ?? 200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(r.body));
+        };
+        if (this.delayMs) setTimeout(answer, this.delayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

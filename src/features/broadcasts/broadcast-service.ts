@@ -8,7 +8,7 @@ import type { Broadcast, Delivery, ExtraRecipient, Store, User } from '../../sto
 import { STAFF_GROUP } from '../../store/types.ts';
 import type { OutgoingMessage } from '../../core/messages.ts';
 import { conversationKey } from '../../core/messages.ts';
-import { addDays, formatDate, mondayOf, todayIn } from '../../core/dates.ts';
+import { addDays, formatDate, formatDayInWeek, mondayOf, todayIn } from '../../core/dates.ts';
 import type { SchoolService } from '../../school/school-service.ts';
 import { menuFor, schoolDaysBetween } from '../school-info/calendar-service.ts';
 import type { ZaloGroupDirectory } from '../../channels/zalo-personal/zalo-groups.ts';
@@ -182,7 +182,7 @@ export class BroadcastService {
     const { school } = this.deps;
     const lines = schoolDaysBetween(school.get('calendar'), monday, addDays(monday, 6)).map((d) => {
       const meal = menuFor(school.get('menus'), d);
-      return meal ? `• ${formatDate(d, locale).replace(/, \d{4}$| \d{4}$/, '')}: ${meal.lunch[locale]}${meal.snack ? `; ${meal.snack[locale]}` : ''}` : null;
+      return meal ? `• ${formatDayInWeek(d, locale)}: ${meal.lunch[locale]}${meal.snack ? `; ${meal.snack[locale]}` : ''}` : null;
     }).filter(Boolean);
     return lines.length ? lines.join('\n') : locale === 'en' ? '(no school days next week)' : '(tuần tới không có ngày học)';
   }

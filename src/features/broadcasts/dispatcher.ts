@@ -21,7 +21,8 @@ export const DEFAULT_RATES: Required<RateLimits> = {
   zalo_personal: 0.3, // a personal account: about 20 a minute at most
 };
 
-const SKIP_REASONS = new Set(['outside_window', 'not_a_follower', 'user_inactive', 'user_restricted', 'person_unavailable']);
+// Outside the platform's window the message is not sent at all: skipped, not failed.
+const SKIP_REASONS = new Set(['outside_window']);
 
 export interface DispatcherOptions {
   rates?: RateLimits;

@@ -1,6 +1,6 @@
 // Handlers that depend on the day asked about: menu, calendar, events.
 import type { Handler, TurnContext } from '../../core/turn.ts';
-import { addDays, formatDate, formatShortDate, type IsoDate } from '../../core/dates.ts';
+import { addDays, formatDate, formatDayInWeek, formatShortDate, type IsoDate } from '../../core/dates.ts';
 import type { DateEntity } from '../../nlu/entities.ts';
 import { pick } from './format.ts';
 import { dayStatus, menuFor, schoolDaysBetween, upcomingEvents, upcomingHolidays, currentTerm } from './calendar-service.ts';
@@ -27,7 +27,7 @@ export const menu: Handler = (ctx) => {
       .map((d) => ({ d, meal: menuFor(menus, d) }))
       .filter((x) => x.meal)
       .map(({ d, meal }) => ctx.t('menu.week_line', {
-        day: formatDate(d, L).replace(/, \d{4}$| \d{4}$/, ''), lunch: pick(meal!.lunch, L),
+        day: formatDayInWeek(d, L), lunch: pick(meal!.lunch, L),
         snack: meal!.snack ? ctx.t('menu.week_snack', { snack: pick(meal!.snack, L) }) : '',
       }));
     if (lines.length === 0) {
