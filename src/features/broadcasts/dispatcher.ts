@@ -148,13 +148,13 @@ export class Dispatcher {
     await store.deliveries.finish(d.id, 'sent', null, now());
   }
 
-  /** Waits for the channel and account's rate, as a token bucket with about a second of burst. */
+  /** Waits for the channel and account's rate: a token bucket with a burst of about 50 ms. */
   private async takeToken(d: Delivery): Promise<void> {
     const rate = this.opts.rates[d.channel];
     if (!rate) return;
     const key = `${d.channel}:${d.ref.accountId}`;
     let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(Math.max(1, Math.floor(rate)), rate * 60)));
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(Math.max(1, Math.floor(rate / 20)), rate * 60)));
     for (;;) {
       const t = bucket.take();
       if (t.ok) return;
