@@ -125,5 +125,112 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.leases.release('job', 'p2');
       expect(await store.leases.acquire('job', 'p1', 1000, 1800)).toBe(true);
     });
+
+    it('keeps outbound messages in order per conversation, claimable once', async () => {
+      const r = ref('u1');
+      const [a, b] = await store.outbox.enqueue([
+        { conversationKey: 'k1', ref: r, message: { type: 'text', text: 'một' }, purpose: 'reply' },
+        { conversationKey: 'k1', ref: r, message: { type: 'text', text: 'hai' }, purpose: 'reply' },
+      ], '2026-11-26T02:00:00.000Z');
+      expect((await store.outbox.nextFor('k1'))?.id).toBe(a.id);
+      expect(await store.outbox.dueConversations('2026-11-26T02:00:00.000Z', 10)).toEqual(['k1']);
+      expect(await store.outbox.claim(a.id, '2026-11-26T02:00:00.000Z')).toBe(true);
+      expect(await store.outbox.claim(a.id, '2026-11-26T02:00:00.000Z')).toBe(false);
+      // The first is being sent: the conversation is not due until it is done.
+      expect(await store.outbox.dueConversations('2026-11-26T02:00:00.000Z', 10)).toEqual([]);
+      await store.outbox.markSent(a.id, '2026-11-26T02:00:01.000Z', 'mid.1');
+      expect((await store.outbox.nextFor('k1'))?.id).toBe(b.id);
+      await store.outbox.claim(b.id, '2026-11-26T02:00:01.000Z');
+      await store.outbox.reschedule(b.id, '2026-11-26T02:05:00.000Z', 1, 'rate_limited');
+      expect(await store.outbox.dueConversations('2026-11-26T02:01:00.000Z', 10)).toEqual([]);
+      expect(await store.outbox.dueConversations('2026-11-26T02:05:00.000Z', 10)).toEqual(['k1']);
+      await store.outbox.claim(b.id, '2026-11-26T02:05:00.000Z');
+      expect(await store.outbox.markStaleSendingUncertain()).toBe(1);
+      expect(await store.outbox.counts()).toMatchObject({ sent: 1, uncertain: 1, pending: 0 });
+      expect((await store.outbox.list({ status: 'sent' }))[0]).toMatchObject({ platformMessageId: 'mid.1', attempts: 1, message: { text: 'một' } });
+    });
+
+    it('keeps alerts until acknowledged', async () => {
+      const a = await store.alerts.append({ at: '2026-11-26T02:00:00.000Z', kind: 'k', message: 'm', details: { x: 1 } });
+      expect((await store.alerts.list({ open: true })).map((x) => x.id)).toEqual([a.id]);
+      expect(await store.alerts.acknowledge(a.id, '2026-11-26T02:01:00.000Z')).toBe(true);
+      expect(await store.alerts.acknowledge(a.id, '2026-11-26T02:01:00.000Z')).toBe(false);
+      expect(await store.alerts.list({ open: true })).toEqual([]);
+    });
+
+    it('numbers comments as ticket codes and keeps their history', async () => {
+      const base = { createdAt: '2026-11-26T02:00:00.000Z', contactId: 'c1', ref: ref('u1'), displayName: 'Mẹ Bông', classId: 'la-a1', text: 'cơm khê 100% _ok', category: 'meals', sentiment: 'negative' as const, severity: 'normal' as const, anonymous: true, status: 'new' as const, assignedTo: null, firstResponseAt: null, dueAt: '2026-11-30T02:00:00.000Z', remindedAt: null };
+      const c1 = await store.comments.create(base);
+      const c2 = await store.comments.create({ ...base, classId: null, text: 'khác', severity: 'urgent' });
+      expect([c1.code, c2.code]).toEqual(['PA-0001', 'PA-0002']);
+      expect((await store.comments.getByCode('pa-0002'))?.id).toBe(c2.id);
+      expect((await store.comments.list({ classIds: ['la-a1'] })).map((c) => c.id)).toEqual([c1.id]);
+      expect((await store.comments.list({ severity: 'urgent' })).map((c) => c.id)).toEqual([c2.id]);
+      expect((await store.comments.list({ text: '100%' })).map((c) => c.id)).toEqual([c1.id]);
+      expect((await store.comments.list({ text: '_' })).map((c) => c.id)).toEqual([c1.id]);
+      const updated = await store.comments.update(c1.id, { status: 'acknowledged', firstResponseAt: '2026-11-26T03:00:00.000Z' }, '2026-11-26T03:00:00.000Z');
+      expect(updated).toMatchObject({ status: 'acknowledged', anonymous: true, ref: ref('u1') });
+      await store.comments.addEvent({ commentId: c1.id, at: '2026-11-26T03:00:00.000Z', actor: 'a', kind: 'status', details: { to: 'acknowledged' } });
+      expect((await store.comments.events(c1.id))[0]).toMatchObject({ kind: 'status', details: { to: 'acknowledged' } });
+    });
+
+    it('finds absences covering a day', async () => {
+      await store.absences.create({ createdAt: 'x', contactId: null, childName: 'Na', classId: 'la-a1', fromDate: '2026-11-30', toDate: '2026-12-02', reason: null });
+      await store.absences.create({ createdAt: 'x', contactId: null, childName: 'Bông', classId: 'choi-b1', fromDate: '2026-12-01', toDate: '2026-12-01', reason: 'ốm' });
+      expect((await store.absences.list({ from: '2026-12-01', to: '2026-12-01' })).map((a) => a.childName).sort()).toEqual(['Bông', 'Na']);
+      expect((await store.absences.list({ from: '2026-12-02', to: '2026-12-02', classIds: ['la-a1'] })).map((a) => a.childName)).toEqual(['Na']);
+      expect(await store.absences.list({ from: '2026-12-03', to: '2026-12-03' })).toEqual([]);
+    });
+
+    it('uses a link code once, and only before it expires', async () => {
+      await store.staffLinks.createCode('LOA-111111', 'user-1', '2026-11-26T02:30:00.000Z');
+      await store.staffLinks.createCode('LOA-222222', 'user-1', '2026-11-26T01:00:00.000Z');
+      expect(await store.staffLinks.consumeCode('LOA-111111', '2026-11-26T02:00:00.000Z')).toBe('user-1');
+      expect(await store.staffLinks.consumeCode('LOA-111111', '2026-11-26T02:00:00.000Z')).toBeNull();
+      expect(await store.staffLinks.consumeCode('LOA-222222', '2026-11-26T02:00:00.000Z')).toBeNull();
+      await store.staffLinks.link('user-1', ref('u9'), 'key-9', '2026-11-26T02:00:00.000Z');
+      expect((await store.staffLinks.forUser('user-1'))[0].ref).toEqual(ref('u9'));
+      expect((await store.staffLinks.byConversation('key-9'))?.userId).toBe('user-1');
+    });
+
+    it('records consent, honours leaving, and expands an audience once per recipient', async () => {
+      const a = await store.contacts.touch(ref('a'), '2026-11-26T02:00:00.000Z', 'A');
+      const b = await store.contacts.touch(ref('b'), '2026-11-26T02:00:00.000Z', 'B');
+      const c = await store.contacts.touch(ref('c'), '2026-11-26T02:00:00.000Z', 'C');
+      expect(await store.subscriptions.subscribe(a.id, 'la-a1', 'chat', 'messenger', 'T1')).toBe(true);
+      expect(await store.subscriptions.subscribe(a.id, 'la-a1', 'chat', 'messenger', 'T2')).toBe(false);
+      await store.subscriptions.subscribe(a.id, 'la-a2', 'chat', 'messenger', 'T1');
+      await store.subscriptions.subscribe(b.id, 'la-a2', 'roster', 'messenger', 'T1');
+      await store.subscriptions.subscribe(c.id, 'staff', 'admin', 'messenger', 'T1');
+      expect(await store.subscriptions.follows(a.id, ['school'])).toBe(true);
+      expect(await store.subscriptions.follows(c.id, ['school'])).toBe(false); // staff is not "the school's families"
+      expect(await store.subscriptions.countByGroup()).toEqual({ 'la-a1': 1, 'la-a2': 2, staff: 1 });
+
+      const bc = await store.broadcasts.create({ title: 't', text: { vi: 'x' }, audience: { groups: ['la-a1', 'la-a2'] }, media: null, sendAt: null, cron: null, status: 'scheduled', createdBy: 'u', submittedBy: 'u', decidedBy: 'p', rejectReason: null, nextRunAt: '2026-11-26T02:00:00.000Z', createdAt: '2026-11-26T01:00:00.000Z' });
+      expect((await store.broadcasts.due('2026-11-26T02:00:00.000Z')).map((x) => x.id)).toEqual([bc.id]);
+      const extra = [{ recipient: 'zalo_group:g1', contactId: null, ref: { ...ref('g1', 'zalo_personal'), threadType: 'group' as const }, locale: 'vi' as const, groups: ['la-a1'], name: null }];
+      expect(await store.deliveries.expand(bc.id, 'run1', ['la-a1', 'la-a2'], extra, '2026-11-26T02:00:00.000Z')).toBe(3);
+      expect(await store.deliveries.expand(bc.id, 'run1', ['la-a1', 'la-a2'], extra, '2026-11-26T02:00:00.000Z')).toBe(3); // idempotent
+      const all = await store.deliveries.list(bc.id);
+      expect(all.find((d) => d.contactId === a.id)?.groups.sort()).toEqual(['la-a1', 'la-a2']);
+      expect(all.find((d) => d.contactId === a.id)?.ref).toEqual(ref('a'));
+
+      const claimed = await store.deliveries.claim('h1', new Date('2026-11-26T02:00:00Z'), 2, 60_000);
+      expect(claimed).toHaveLength(2);
+      expect(await store.deliveries.claim('h2', new Date('2026-11-26T02:00:01Z'), 10, 60_000)).toHaveLength(1); // the rest only
+      expect(await store.deliveries.markSending(claimed[0].id, 'h2')).toBe(false); // not h2's
+      expect(await store.deliveries.markSending(claimed[0].id, 'h1')).toBe(true);
+      await store.deliveries.finish(claimed[0].id, 'sent', null, '2026-11-26T02:00:02.000Z');
+      await store.deliveries.markSending(claimed[1].id, 'h1');
+      expect(await store.deliveries.markStaleSendingUncertain()).toBe(1);
+      expect(await store.deliveries.cancelPending(bc.id)).toBe(1);
+      const counts = await store.deliveries.counts(bc.id);
+      expect(counts.byStatus).toMatchObject({ sent: 1, uncertain: 1, cancelled: 1, pending: 0 });
+      expect(await store.deliveries.unfinished(bc.id)).toBe(0);
+
+      expect(await store.subscriptions.unsubscribe(a.id, null, 'T3')).toEqual(expect.arrayContaining(['la-a1', 'la-a2']));
+      expect(await store.subscriptions.activeGroups(a.id)).toEqual([]);
+      expect((await store.subscriptions.list({ contactId: a.id, includeLeft: true })).every((s) => s.leftAt === 'T3')).toBe(true);
+    });
   });
 }
