@@ -63,3 +63,18 @@ export interface Interceptor {
   name: string;
   run(ctx: TurnContext, text: string): Promise<boolean>;
 }
+
+/** The text or the button payload of the turn's message (one of them is ''). */
+export function messageParts(ctx: TurnContext): { text: string; payload: string } {
+  const e = ctx.event;
+  return { text: e.type === 'text' ? e.text.trim() : '', payload: e.type === 'payload' ? e.payload : '' };
+}
+
+/** The class a form's answer names: its button (`<prefix><class id>`), or one class in the text. */
+export function chosenClass(ctx: TurnContext, payload: string, prefix: string): string | null {
+  const classes = ctx.services.school.get('classes');
+  const fromPayload = payload.startsWith(prefix) ? payload.slice(prefix.length) : null;
+  if (fromPayload && classes.some((c) => c.id === fromPayload)) return fromPayload;
+  const named = ctx.nlu?.entities.classes ?? [];
+  return named.length === 1 ? named[0].id : null;
+}

@@ -4,11 +4,11 @@ import type { ConversationRef, OutgoingMessage } from '../../core/messages.ts';
 import { toPlainText } from '../../core/messages.ts';
 import { failed, retryLater, sent, splitText, type OutboundChannel, type SendResult } from '../channel.ts';
 import { requestJson, type HttpResponse } from '../http-client.ts';
+import { windowOpen } from '../windows.ts';
 
 export const MESSENGER_TEXT_LIMIT = 2000;
 export const MESSENGER_MAX_QUICK_REPLIES = 13;
 export const MESSENGER_QUICK_REPLY_TITLE = 20;
-export const MESSENGER_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface MessengerClientConfig {
   graphUrl: string;
@@ -58,8 +58,7 @@ export class MessengerClient implements OutboundChannel {
     if (this.pausedReason) return failed(`channel paused: ${this.pausedReason}`);
     let messagingType: Record<string, string> = { messaging_type: 'RESPONSE' };
     if (purpose === 'proactive') {
-      const last = await this.deps.lastInboundAt(ref);
-      const inside = last !== null && this.deps.clock().getTime() - Date.parse(last) < MESSENGER_WINDOW_MS;
+      const inside = windowOpen('messenger', await this.deps.lastInboundAt(ref), this.deps.clock());
       if (inside) messagingType = { messaging_type: 'UPDATE' };
       else if (this.config.messageTag) messagingType = { messaging_type: 'MESSAGE_TAG', tag: this.config.messageTag };
       else return failed('outside_window');

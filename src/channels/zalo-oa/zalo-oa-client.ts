@@ -6,9 +6,9 @@ import { nextWallClock } from '../../core/dates.ts';
 import { failed, retryLater, sent, splitText, withOptionsAsText, type OutboundChannel, type SendResult } from '../channel.ts';
 import type { ZaloTokenManager } from './zalo-oa-tokens.ts';
 import { requestJson } from '../http-client.ts';
+import { windowOpen } from '../windows.ts';
 
 export const ZALO_TEXT_LIMIT = 2000;
-export const ZALO_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface ZaloOaClientDeps {
   tokens: ZaloTokenManager;
@@ -34,8 +34,7 @@ export class ZaloOaClient implements OutboundChannel {
 
   async send(ref: ConversationRef, message: OutgoingMessage, purpose: 'reply' | 'proactive'): Promise<SendResult> {
     if (purpose === 'proactive') {
-      const last = await this.deps.lastInboundAt(ref);
-      if (last === null || this.deps.clock().getTime() - Date.parse(last) > ZALO_WINDOW_MS) return failed('outside_window');
+      if (!windowOpen('zalo_oa', await this.deps.lastInboundAt(ref), this.deps.clock())) return failed('outside_window');
     }
     const text = message.type === 'text' ? withOptionsAsText(message.text, message.quickReplies) : toPlainText(message);
     const token = await this.deps.tokens.accessToken();

@@ -1,6 +1,6 @@
 // "cháu ốm, cho cháu ở nhà 1 hôm nhé cô": the child's name, the class, the day(s), an optional
 // reason, then a confirmation; the class's teachers are told on their own chat accounts.
-import type { FormDefinition, TurnContext } from '../../core/turn.ts';
+import { chosenClass, messageParts, type FormDefinition, type TurnContext } from '../../core/turn.ts';
 import type { QuickReply } from '../../core/messages.ts';
 import { addDays, formatDate, formatShortDate } from '../../core/dates.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
@@ -92,9 +92,7 @@ export function absenceForm(staff: StaffNotifier): FormDefinition {
     async step(ctx) {
       const form = ctx.session.form!;
       const d = form.data as AbsenceData;
-      const e = ctx.event;
-      const text = e.type === 'text' ? e.text.trim() : '';
-      const payload = e.type === 'payload' ? e.payload : '';
+      const { text, payload } = messageParts(ctx);
       switch (form.step) {
         case 'child': {
           const name = ctx.nlu?.entities.childName ?? text.replace(/^(bé|be|cháu|chau|con|tên|ten)\s+/i, '').trim();
@@ -104,10 +102,7 @@ export function absenceForm(staff: StaffNotifier): FormDefinition {
           return next(ctx);
         }
         case 'class': {
-          const classes = ctx.services.school.get('classes');
-          const fromPayload = payload.startsWith('absence:class:') ? payload.slice(14) : null;
-          const named = ctx.nlu?.entities.classes ?? [];
-          const id = fromPayload && classes.some((c) => c.id === fromPayload) ? fromPayload : named.length === 1 ? named[0].id : null;
+          const id = chosenClass(ctx, payload, 'absence:class:');
           if (!id) {
             ctx.reply(ctx.t('absence.unknown_class', { text: text || payload }), classReplies(ctx));
             return;

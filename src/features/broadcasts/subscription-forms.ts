@@ -1,7 +1,7 @@
 // Subscribing and leaving in the conversation: the classes and "toàn trường" as quick replies,
 // several classes per person, consent recorded with time and channel, leaving honoured at once.
 // Zalo OA follow / unfollow subscribe to / leave the whole school.
-import type { FormDefinition, Handler, TurnContext } from '../../core/turn.ts';
+import { chosenClass, messageParts, type FormDefinition, type Handler, type TurnContext } from '../../core/turn.ts';
 import type { QuickReply } from '../../core/messages.ts';
 import { SCHOOL_GROUP } from '../../store/types.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
@@ -20,9 +20,9 @@ function choices(ctx: TurnContext, exclude: string[], withDone: boolean): QuickR
 
 /** The group a message or button names: a class, or the whole school. */
 function namedGroup(ctx: TurnContext, text: string, payload: string, prefix: string): string | null {
-  if (prefix && payload.startsWith(prefix)) return payload.slice(prefix.length);
-  const classes = ctx.nlu?.entities.classes ?? [];
-  if (classes.length === 1) return classes[0].id;
+  if (prefix && payload === `${prefix}${SCHOOL_GROUP}`) return SCHOOL_GROUP;
+  const cls = chosenClass(ctx, payload, prefix);
+  if (cls) return cls;
   if (/\b(toan truong|ca truong|whole school|school)\b/.test(foldDiacritics(text.toLowerCase()))) return SCHOOL_GROUP;
   return null;
 }
@@ -50,8 +50,7 @@ export function subscribeForm(): FormDefinition {
       ctx.reply(ctx.t('subscribe.ask'), choices(ctx, await following(ctx), false));
     },
     async step(ctx) {
-      const text = ctx.event.type === 'text' ? ctx.event.text : '';
-      const payload = ctx.event.type === 'payload' ? ctx.event.payload : '';
+      const { text, payload } = messageParts(ctx);
       if (payload === 'subscribe:done' || /^(xong|thoi|khong|done|no)\b/.test(foldDiacritics(text.toLowerCase()).trim())) {
         ctx.session.form = null;
         ctx.reply(ctx.t('subscribe.finished'));
@@ -105,8 +104,7 @@ export function unsubscribeForm(): FormDefinition {
       await ask(ctx, current);
     },
     async step(ctx) {
-      const text = ctx.event.type === 'text' ? ctx.event.text : '';
-      const payload = ctx.event.type === 'payload' ? ctx.event.payload : '';
+      const { text, payload } = messageParts(ctx);
       if (payload === 'unsubscribe:all' || /\b(tat ca|all|het)\b/.test(foldDiacritics(text.toLowerCase()))) return leave(ctx, null);
       const group = namedGroup(ctx, text, payload, 'unsubscribe:group:');
       const current = await following(ctx);

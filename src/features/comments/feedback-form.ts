@@ -1,7 +1,7 @@
 // The short conversation behind "tôi muốn góp ý": what happened (or taken from the first message),
 // the topic (its own guess first), anonymity, the class; then a ticket code. A comment about a
 // child's safety is recorded and alerted at once, without the remaining questions.
-import type { FormDefinition, TurnContext } from '../../core/turn.ts';
+import { chosenClass, messageParts, type FormDefinition, type TurnContext } from '../../core/turn.ts';
 import type { QuickReply } from '../../core/messages.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
 import { analyseComment, CATEGORIES, rankCategories, type Category } from './comment-analysis.ts';
@@ -70,9 +70,7 @@ export function feedbackForm(comments: CommentService): FormDefinition {
     async step(ctx) {
       const form = ctx.session.form!;
       const data = form.data as FeedbackData;
-      const e = ctx.event;
-      const text = e.type === 'text' ? e.text.trim() : '';
-      const payload = e.type === 'payload' ? e.payload : '';
+      const { text, payload } = messageParts(ctx);
       switch (form.step) {
         case 'text':
           if (!(await takeText(ctx, text))) ctx.reply(ctx.t('feedback.too_short'));
@@ -111,10 +109,7 @@ export function feedbackForm(comments: CommentService): FormDefinition {
         }
         case 'class': {
           if (payload === 'feedback:class:none' || /^(khong|none|no)\b/.test(words(text).join(' '))) return submit(ctx, data, null);
-          const fromPayload = payload.startsWith('feedback:class:') ? payload.slice(15) : null;
-          const classes = ctx.services.school.get('classes');
-          const named = ctx.nlu?.entities.classes ?? [];
-          const classId = fromPayload && classes.some((c) => c.id === fromPayload) ? fromPayload : named.length === 1 ? named[0].id : null;
+          const classId = chosenClass(ctx, payload, 'feedback:class:');
           if (!classId) {
             ctx.reply(ctx.t('absence.unknown_class', { text: text || payload }), classReplies(ctx));
             return;

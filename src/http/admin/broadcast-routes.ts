@@ -11,6 +11,7 @@ import { importRoster, RosterError } from '../../features/broadcasts/roster.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
+import { asHttp } from './domain-errors.ts';
 
 export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastService; groups: GroupDirectory; audit: Audit; clock: () => Date }): Router {
   const { store, broadcasts, groups, audit, clock } = deps;
@@ -20,14 +21,7 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
     if (!Number.isInteger(id) || id < 1) throw notFound(`no broadcast ${String(v)}`);
     return id;
   };
-  const handle = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof BroadcastError) throw new HttpError(err.status, err.status === 409 ? 'conflict' : err.status === 404 ? 'not_found' : 'bad_request', err.message);
-      throw err;
-    }
-  };
+  const handle = <T>(fn: () => Promise<T>) => asHttp(BroadcastError, fn);
   const withCounts = async (id: number) => ({ broadcast: await broadcasts.get(id), deliveries: await store.deliveries.counts(id) });
 
   router.get('/groups', requireRole(...ROLES), async (_req, res) => {

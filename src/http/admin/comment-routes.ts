@@ -13,6 +13,7 @@ import { todayIn, isValidDate } from '../../core/dates.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
+import { asHttp } from './domain-errors.ts';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-26').refine((d) => {
   const [y, m, day] = d.split('-').map(Number);
@@ -39,14 +40,7 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
     if (!Number.isInteger(id) || id < 1) throw notFound(`no comment ${String(v)}`);
     return id;
   };
-  const handle = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof CommentError) throw new HttpError(err.status, err.status === 409 ? 'conflict' : err.status === 404 ? 'not_found' : 'bad_request', err.message);
-      throw err;
-    }
-  };
+  const handle = <T>(fn: () => Promise<T>) => asHttp(CommentError, fn);
 
   router.get('/comments', requireRole(...ROLES), async (req, res) => {
     const user = currentUser(req);
