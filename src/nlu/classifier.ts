@@ -53,6 +53,15 @@ function rng(seed: number) {
 
 type SparseVector = { idx: Int32Array; val: Float64Array };
 
+export interface ModelData {
+  intents: string[];
+  featureIndex: Map<string, number>;
+  idf: Float64Array;
+  weights: Float64Array;
+  bias: Float64Array;
+  vocabulary: Set<string>;
+}
+
 export class IntentModel {
   private constructor(
     readonly intents: string[],
@@ -63,6 +72,15 @@ export class IntentModel {
     /** Every word seen in training: lets the normaliser repair typos into known words. */
     readonly vocabulary: ReadonlySet<string>,
   ) {}
+
+  /** Plain data (maps, sets, typed arrays) that can cross to and from a worker thread. */
+  toData(): ModelData {
+    return { intents: this.intents, featureIndex: this.featureIndex, idf: this.idf, weights: this.weights, bias: this.bias, vocabulary: new Set(this.vocabulary) };
+  }
+
+  static fromData(d: ModelData): IntentModel {
+    return new IntentModel(d.intents, d.featureIndex, d.idf, d.weights, d.bias, d.vocabulary);
+  }
 
   static train(examples: TrainingExample[], options: TrainOptions = {}): IntentModel {
     const { epochs = 25, learningRate = 1, l2 = 1e-5, seed = 42 } = options;

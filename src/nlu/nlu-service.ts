@@ -6,7 +6,8 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { DocumentRepository, Locale } from '../store/types.ts';
 import { formatIssues } from '../core/validation.ts';
-import { IntentModel, type TrainingExample } from './classifier.ts';
+import { Worker } from 'node:worker_threads';
+import { IntentModel, type ModelData, type TrainingExample } from './classifier.ts';
 import { intentSchema, type Intent } from './intent-schema.ts';
 import { normalise } from './normalise.ts';
 import { augmentVietnamese } from './augment.ts';
@@ -72,6 +73,24 @@ export function trainingExamples(intents: Intent[]): TrainingExample[] {
 
 export function trainModel(intents: Intent[]): IntentModel {
   return IntentModel.train(trainingExamples(intents));
+}
+
+/** Trains in a worker thread; falls back to this thread if a worker cannot start. */
+export function trainInBackground(intents: Intent[]): Promise<IntentModel> {
+  return new Promise((resolve) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./train-worker.mjs', import.meta.url), { workerData: { intents } });
+    } catch {
+      setImmediate(() => resolve(trainModel(intents)));
+      return;
+    }
+    worker.once('message', (data: ModelData) => {
+      resolve(IntentModel.fromData(data));
+      void worker.terminate();
+    });
+    worker.once('error', () => resolve(trainModel(intents)));
+  });
 }
 
 export interface ClassifyOutcome {
@@ -165,16 +184,11 @@ export class NluService {
   private scheduleRetrain(): void {
     const snapshot = [...this.intents.values()];
     // Chained so that two quick edits train in order and the last edit wins.
-    this.training = this.training.then(
-      () => new Promise<void>((resolve) => {
-        setImmediate(() => {
-          const next = trainModel(snapshot);
-          this.model = next; // one assignment: the swap is atomic for every later message
-          this.version++;
-          resolve();
-        });
-      }),
-    );
+    this.training = this.training.then(async () => {
+      const next = await trainInBackground(snapshot);
+      this.model = next; // one assignment: the swap is atomic for every later message
+      this.version++;
+    });
   }
 
   parse(text: string, ctx: NluContext): NluResult {
