@@ -102,9 +102,17 @@ export interface ClassifyOutcome {
   rejected: boolean;
 }
 
+/** Greetings and thanks often open or close a real question ("chào cô, học phí bao nhiêu"). */
+const SOCIAL = new Set(['greeting', 'thanks']);
+
 export function classify(model: IntentModel, text: string): ClassifyOutcome & { normalised: string } {
   const { tokens, text: normalised } = normalise(text, { vocabulary: model.vocabulary });
-  const p = model.predict(tokens);
+  let p = model.predict(tokens);
+  if (SOCIAL.has(p.intent) && p.runnerUp && !SOCIAL.has(p.runnerUp.intent) && p.runnerUp.intent !== NONE_INTENT && p.runnerUp.confidence >= 0.2) {
+    // The question is what needs an answer; the greeting is courtesy.
+    const [first, second, ...rest] = p.ranking;
+    p = { intent: second.intent, confidence: second.confidence + first.confidence, runnerUp: rest[0] ?? null, ranking: [second, ...rest] };
+  }
   const margin = p.confidence - (p.runnerUp?.confidence ?? 0);
   const rejected = p.intent !== NONE_INTENT && (p.confidence < REJECTION.minConfidence || margin < REJECTION.minMargin);
   return {

@@ -24,6 +24,13 @@ describe('NLU on held-out messages', () => {
     expect(classify(model, "What's on the menu tomorrow?").intent).toBe('menu');
   });
 
+  it('answers the question when a greeting or thanks comes with it', () => {
+    expect(classify(model, 'hello cô ơi học phí bao nhiêu').intent).toBe('fees');
+    expect(classify(model, 'chào cô, mai các con ăn gì ạ').intent).toBe('menu');
+    expect(classify(model, 'xin chào').intent).toBe('greeting');
+    expect(classify(model, 'cảm ơn cô nhiều ạ').intent).toBe('thanks');
+  });
+
   it('is deterministic', () => {
     const again = trainModel(intents);
     for (const text of ['hoc phi', 'mai an gi', 'xin chao']) expect(classify(again, text)).toEqual(classify(model, text));

@@ -69,7 +69,7 @@ export const calendar: Handler = (ctx) => {
     const next = upcomingHolidays(cal, ctx.today);
     if (next.length === 0) return ctx.t('calendar.no_more_holidays', { year: cal.schoolYear.name });
     return ctx.t('calendar.next_holidays', {
-      list: next.map((h) => ctx.t('calendar.holiday_line', { name: pick(h.name, L), from: formatDate(h.from, L), to: formatDate(h.to, L) })).join('\n'),
+      list: next.map((h) => ctx.t(h.from === h.to ? 'calendar.holiday_day' : 'calendar.holiday_line', { name: pick(h.name, L), from: formatDate(h.from, L), to: formatDate(h.to, L) })).join('\n'),
     });
   };
 
