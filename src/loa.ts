@@ -12,7 +12,7 @@ import { createI18n, LOCALES } from './i18n.ts';
 import { Bot } from './core/bot.ts';
 import { Pipeline } from './core/pipeline.ts';
 import { Outbox, type OutboxOptions } from './core/outbox.ts';
-import { schoolInfoHandlers } from './features/handlers.ts';
+import { DATA_ONLY_HANDLERS, schoolInfoHandlers } from './features/handlers.ts';
 import { AlertService } from './features/alerts/alert-service.ts';
 import { StaffNotifier } from './features/staff/staff-notifier.ts';
 import { CommentService } from './features/comments/comment-service.ts';
@@ -90,7 +90,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const [feedback, absence, subscribe, unsubscribe] = [feedbackForm(comments), absenceForm(staff), subscribeForm(), unsubscribeForm()];
     const handlers = { ...schoolInfoHandlers(), feedback: feedback.start, absence: absence.start, subscribe: subscribe.start, unsubscribe: unsubscribe.start };
     const interceptors = [linkCodeInterceptor, ticketStatusInterceptor(), staffCommandInterceptor(comments)];
-    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock }, handlers, [feedback, absence, subscribe, unsubscribe], followHandlers(), interceptors);
+    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock }, handlers, [feedback, absence, subscribe, unsubscribe], followHandlers(), interceptors, DATA_ONLY_HANDLERS);
     const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
     const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal });
     for (const channel of channels.outbound) outbox.register(channel);

@@ -24,8 +24,25 @@ const sessionState = (s: Session) => JSON.stringify([s.locale, s.form, s.data]);
 
 const CANCEL_WORDS = new Set(['thoi', 'huy', 'huy bo', 'thoi khong', 'khong nua', 'cancel', 'stop', 'quit', 'exit', 'dung lai']);
 
+/** A few hundred recent answers of data-only handlers (see DATA_ONLY_HANDLERS). */
+class AnswerCache {
+  private readonly entries = new Map<string, { replies: OutgoingMessage[]; unanswered: boolean }>();
+  constructor(private readonly max = 500) {}
+
+  get(key: string) {
+    const hit = this.entries.get(key);
+    return hit && { replies: structuredClone(hit.replies), unanswered: hit.unanswered };
+  }
+
+  set(key: string, replies: OutgoingMessage[], unanswered: boolean): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { replies: structuredClone(replies), unanswered });
+  }
+}
+
 export class Bot {
   private readonly forms = new Map<string, FormDefinition>();
+  private readonly answers = new AnswerCache();
 
   constructor(
     private readonly services: BotServices,
@@ -34,6 +51,8 @@ export class Bot {
     /** Called for follow / unfollow events (subscriptions plug in here). */
     private readonly lifecycle: { follow?: Handler; unfollow?: Handler } = {},
     private readonly interceptors: Interceptor[] = [],
+    /** Handlers whose replies may be reused for the same question, day and data. */
+    private readonly cacheable: ReadonlySet<string> = new Set(),
   ) {
     for (const f of forms) this.forms.set(f.name, f);
   }
@@ -205,10 +224,20 @@ export class Bot {
       const handler = this.handlers[intent.handler];
       if (!handler) throw new Error(`intent "${intent.id}" names unknown handler "${intent.handler}"`);
       const before = ctx.replies.length;
+      const key = this.cacheable.has(intent.handler) && before === 0
+        ? `${intent.id}|${ctx.locale}|${ctx.today}|${this.services.school.version}|${this.services.nlu.revision}|${JSON.stringify(ctx.nlu?.entities ?? null)}`
+        : null;
+      const hit = key ? this.answers.get(key) : undefined;
+      if (hit) {
+        ctx.replies.push(...hit.replies);
+        ctx.unanswered ||= hit.unanswered;
+        return intent.handler;
+      }
       await handler(ctx);
       // Attach the intent's suggestions to the handler's last text reply, if it set none.
       const last = ctx.replies[ctx.replies.length - 1];
       if (quick.length && ctx.replies.length > before && last?.type === 'text' && !last.quickReplies) last.quickReplies = quick;
+      if (key) this.answers.set(key, ctx.replies, ctx.unanswered);
       return intent.handler;
     }
     ctx.reply(this.answerText(ctx, intent.answer!), quick);

@@ -136,6 +136,8 @@ export class NluService {
   private intents: Map<string, Intent>;
   private training: Promise<void> = Promise.resolve();
   private version = 0;
+  /** Changes with every intent edit (answers, handlers and buttons may have changed). */
+  revision = 0;
 
   private constructor(intents: Intent[], private readonly documents: DocumentRepository) {
     this.intents = new Map(intents.map((i) => [i.id, i]));
@@ -165,6 +167,7 @@ export class NluService {
     const intent = parseIntent(value);
     await this.documents.put(COLLECTION, intent.id, intent, now.toISOString());
     this.intents = new Map(this.intents).set(intent.id, intent);
+    this.revision++;
     this.scheduleRetrain();
     return intent;
   }
@@ -176,6 +179,7 @@ export class NluService {
     const next = new Map(this.intents);
     next.delete(id);
     this.intents = next;
+    this.revision++;
     this.scheduleRetrain();
     return true;
   }

@@ -29,6 +29,9 @@ export function readSchoolDir(dir: string): SchoolData {
 }
 
 export class SchoolService {
+  /** Changes whenever a section is replaced: answers computed from older data are stale. */
+  version = 0;
+
   private constructor(private data: SchoolData, private readonly documents: DocumentRepository) {}
 
   /** Loads from the store, seeding any section the store lacks from the folder. */
@@ -61,6 +64,7 @@ export class SchoolService {
     const parsed = parseSection(section, value);
     await this.documents.put(COLLECTION, section, parsed, now.toISOString());
     this.data = { ...this.data, [section]: parsed };
+    this.version++;
     return parsed;
   }
 }
