@@ -367,7 +367,8 @@ function sqliteStore(db: Database.Database): Store {
       async enqueue(items, at) {
         const insert = w(`INSERT INTO outbox (conversation_key, ref, message, purpose, next_attempt_at, created_at)
           VALUES (?, ?, ?, ?, ?, ?) RETURNING *`);
-        return db.transaction(() => items.map((i) => toOutbox(insert.get(i.conversationKey, json(i.ref), json(i.message), i.purpose, at, at) as Row)))();
+        // Inside the group transaction already (w() began it): all rows land in one commit.
+        return items.map((i) => toOutbox(insert.get(i.conversationKey, json(i.ref), json(i.message), i.purpose, at, at) as Row));
       },
       async nextFor(key) {
         const r = stmt("SELECT * FROM outbox WHERE conversation_key = ? AND status IN ('pending', 'sending') ORDER BY id LIMIT 1").get(key) as Row | undefined;
