@@ -1,0 +1,111 @@
+// Comments with their history, absences, and the staff's linked chat accounts.
+import type { Absence, AbsenceRepository, Comment, CommentRepository, StaffLinkRepository } from '../types.ts';
+import { inList, json, parse, type Row, type SqliteContext } from './sql.ts';
+
+function toComment(r: Row): Comment {
+  return {
+    id: r.id, code: r.code, createdAt: r.created_at, contactId: r.contact_id, ref: parse(r.ref), displayName: r.display_name,
+    classId: r.class_id, text: r.text, category: r.category, sentiment: r.sentiment, severity: r.severity,
+    anonymous: r.anonymous === 1, status: r.status, assignedTo: r.assigned_to, firstResponseAt: r.first_response_at,
+    dueAt: r.due_at, remindedAt: r.reminded_at, updatedAt: r.updated_at,
+  };
+}
+
+function toAbsence(r: Row): Absence {
+  return { id: r.id, createdAt: r.created_at, contactId: r.contact_id, childName: r.child_name, classId: r.class_id, fromDate: r.from_date, toDate: r.to_date, reason: r.reason };
+}
+
+export function commentsRepository(c: SqliteContext): CommentRepository {
+  const { stmt, w, beginGroup } = c;
+  return {
+    async create(c) {
+      beginGroup();
+      const next = ((stmt('SELECT COALESCE(MAX(id), 0) + 1 AS n FROM comments').get() as Row).n as number);
+      const code = `PA-${String(next).padStart(4, '0')}`;
+      return toComment(w(`INSERT INTO comments (code, created_at, contact_id, ref, display_name, class_id, text, category, sentiment, severity,
+          anonymous, status, assigned_to, first_response_at, due_at, reminded_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(
+        code, c.createdAt, c.contactId, c.ref ? json(c.ref) : null, c.displayName, c.classId, c.text, c.category, c.sentiment, c.severity,
+        c.anonymous ? 1 : 0, c.status, c.assignedTo, c.firstResponseAt, c.dueAt, c.remindedAt, c.createdAt) as Row);
+    },
+    async get(id) {
+      const r = stmt('SELECT * FROM comments WHERE id = ?').get(id) as Row | undefined;
+      return r ? toComment(r) : null;
+    },
+    async getByCode(code) {
+      const r = stmt('SELECT * FROM comments WHERE code = ?').get(code.toUpperCase()) as Row | undefined;
+      return r ? toComment(r) : null;
+    },
+    async list(f = {}) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.status) { where.push('status = ?'); args.push(f.status); }
+      if (f.category) { where.push('category = ?'); args.push(f.category); }
+      if (f.severity) { where.push('severity = ?'); args.push(f.severity); }
+      if (f.classIds) { where.push(`class_id IN (${inList(f.classIds.length)})`); args.push(...f.classIds); }
+      if (f.since) { where.push('created_at >= ?'); args.push(f.since); }
+      if (f.until) { where.push('created_at < ?'); args.push(f.until); }
+      if (f.contactId) { where.push('contact_id = ?'); args.push(f.contactId); }
+      if (f.text) { where.push("text LIKE ? ESCAPE '\\'"); args.push(`%${f.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`); }
+      const sql = `SELECT * FROM comments ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
+      return (stmt(sql).all(...args, f.limit ?? 500) as Row[]).map(toComment);
+    },
+    async update(id, patch, at) {
+      const cols: Record<string, string> = { status: 'status', category: 'category', assignedTo: 'assigned_to', firstResponseAt: 'first_response_at', remindedAt: 'reminded_at' };
+      const keys = Object.keys(patch).filter((k) => k in cols) as (keyof typeof patch)[];
+      if (keys.length) {
+        w(`UPDATE comments SET ${keys.map((k) => `${cols[k]} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), at, id);
+      }
+      const r = stmt('SELECT * FROM comments WHERE id = ?').get(id) as Row | undefined;
+      return r ? toComment(r) : null;
+    },
+    async addEvent(e) {
+      w('INSERT INTO comment_events (comment_id, at, actor, kind, details) VALUES (?, ?, ?, ?, ?)').run(e.commentId, e.at, e.actor, e.kind, json(e.details));
+    },
+    async events(commentId) {
+      return (stmt('SELECT * FROM comment_events WHERE comment_id = ? ORDER BY id').all(commentId) as Row[])
+        .map((r) => ({ id: r.id, commentId: r.comment_id, at: r.at, actor: r.actor, kind: r.kind, details: parse(r.details) }));
+    },
+  };
+}
+
+export function absencesRepository(c: SqliteContext): AbsenceRepository {
+  const { stmt, w } = c;
+  return {
+    async create(a) {
+      return toAbsence(w(`INSERT INTO absences (created_at, contact_id, child_name, class_id, from_date, to_date, reason)
+        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(a.createdAt, a.contactId, a.childName, a.classId, a.fromDate, a.toDate, a.reason) as Row);
+    },
+    async list({ from, to, classIds }) {
+      const byClass = classIds ? ` AND class_id IN (${inList(classIds.length)})` : '';
+      return (stmt(`SELECT * FROM absences WHERE from_date <= ? AND to_date >= ?${byClass} ORDER BY class_id, child_name`).all(to, from, ...(classIds ?? [])) as Row[]).map(toAbsence);
+    },
+  };
+}
+
+export function staffLinksRepository(c: SqliteContext): StaffLinkRepository {
+  const { stmt, w } = c;
+  return {
+    async createCode(code, userId, expiresAt) {
+      w('INSERT INTO link_codes (code, user_id, expires_at) VALUES (?, ?, ?)').run(code, userId, expiresAt);
+    },
+    async consumeCode(code, now) {
+      const r = w('DELETE FROM link_codes WHERE code = ? RETURNING *').get(code) as Row | undefined;
+      return r && r.expires_at > now ? (r.user_id as string) : null;
+    },
+    async link(userId, ref, key, at) {
+      w(`INSERT INTO staff_links (user_id, ref, conversation_key, linked_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (conversation_key) DO UPDATE SET user_id = excluded.user_id, linked_at = excluded.linked_at`).run(userId, json(ref), key, at);
+    },
+    async forUser(userId) {
+      return (stmt('SELECT * FROM staff_links WHERE user_id = ? ORDER BY linked_at').all(userId) as Row[]).map((r) => ({ userId: r.user_id, ref: parse(r.ref), linkedAt: r.linked_at }));
+    },
+    async byConversation(key) {
+      const r = stmt('SELECT * FROM staff_links WHERE conversation_key = ?').get(key) as Row | undefined;
+      return r ? { userId: r.user_id, ref: parse(r.ref), linkedAt: r.linked_at } : null;
+    },
+    async all() {
+      return (stmt('SELECT * FROM staff_links ORDER BY linked_at').all() as Row[]).map((r) => ({ userId: r.user_id, ref: parse(r.ref), linkedAt: r.linked_at }));
+    },
+  };
+}

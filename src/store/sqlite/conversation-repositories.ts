@@ -1,0 +1,136 @@
+// Conversations: sessions, contacts, the inbox of received events, the transcript of turns.
+import { randomUUID } from 'node:crypto';
+import type { ConversationRef, IncomingEvent } from '../../core/messages.ts';
+import type { Contact, ContactRepository, InboxEntry, InboxRepository, Locale, Session, SessionRepository, TranscriptRepository, TranscriptTurn } from '../types.ts';
+import { json, parse, type Row, type SqliteContext } from './sql.ts';
+
+const refWhere = 'channel = ? AND account_id = ? AND thread_type = ? AND thread_id = ?';
+const refArgs = (ref: ConversationRef) => [ref.channel, ref.accountId, ref.threadType, ref.threadId];
+
+function toContact(r: Row): Contact {
+  return {
+    id: r.id,
+    ref: { channel: r.channel, accountId: r.account_id, userId: r.user_id, threadId: r.thread_id, threadType: r.thread_type },
+    displayName: r.display_name,
+    locale: r.locale,
+    firstSeenAt: r.first_seen_at,
+    lastInboundAt: r.last_inbound_at,
+  };
+}
+
+function toInbox(r: Row): InboxEntry {
+  return {
+    id: r.id, channel: r.channel, messageId: r.message_id, conversationKey: r.conversation_key,
+    event: parse<IncomingEvent>(r.event), status: r.status, receivedAt: r.received_at,
+    processedAt: r.processed_at, error: r.error,
+  };
+}
+
+function toTurn(r: Row): TranscriptTurn {
+  return {
+    id: r.id, conversationKey: r.conversation_key, channel: r.channel, contactId: r.contact_id, at: r.at,
+    text: r.text, locale: r.locale, intent: r.intent, confidence: r.confidence, handler: r.handler,
+    answered: r.answered === 1, latencyMs: r.latency_ms, replies: parse<string[]>(r.replies),
+  };
+}
+
+export function sessionsRepository(c: SqliteContext): SessionRepository {
+  const { stmt, w } = c;
+  return {
+    async get(key) {
+      const r = stmt('SELECT value FROM sessions WHERE key = ?').get(key) as Row | undefined;
+      return r ? parse<Session>(r.value) : null;
+    },
+    async save(session) {
+      w(`INSERT INTO sessions (key, value, updated_at) VALUES (?, ?, ?)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+        .run(session.key, json(session), session.updatedAt);
+    },
+  };
+}
+
+export function contactsRepository(c: SqliteContext): ContactRepository {
+  const { stmt, w } = c;
+  const byRef = stmt(`SELECT * FROM contacts WHERE ${refWhere}`);
+  return {
+    async touch(ref, at, displayName) {
+      const row = w(`INSERT INTO contacts (id, channel, account_id, user_id, thread_id, thread_type, display_name, first_seen_at, last_inbound_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (channel, account_id, thread_type, thread_id) DO UPDATE SET
+          last_inbound_at = MAX(COALESCE(last_inbound_at, ''), excluded.last_inbound_at),
+          display_name = COALESCE(excluded.display_name, display_name)
+        RETURNING *`)
+        .get(randomUUID(), ref.channel, ref.accountId, ref.userId, ref.threadId, ref.threadType, displayName ?? null, at, at);
+      return toContact(row as Row);
+    },
+    async get(id) {
+      const r = stmt('SELECT * FROM contacts WHERE id = ?').get(id) as Row | undefined;
+      return r ? toContact(r) : null;
+    },
+    async findByRef(ref) {
+      const r = byRef.get(...refArgs(ref)) as Row | undefined;
+      return r ? toContact(r) : null;
+    },
+    async setLocale(id, locale: Locale) {
+      w('UPDATE contacts SET locale = ? WHERE id = ?').run(locale, id);
+    },
+    async list(filter = {}) {
+      const rows = filter.channel
+        ? stmt('SELECT * FROM contacts WHERE channel = ? ORDER BY first_seen_at LIMIT ?').all(filter.channel, filter.limit ?? 1000)
+        : stmt('SELECT * FROM contacts ORDER BY first_seen_at LIMIT ?').all(filter.limit ?? 1000);
+      return (rows as Row[]).map(toContact);
+    },
+  };
+}
+
+export function inboxRepository(c: SqliteContext): InboxRepository {
+  const { stmt, w, beginGroup } = c;
+  const insert = stmt(`INSERT INTO inbox (channel, message_id, conversation_key, event, received_at)
+    VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, message_id) DO NOTHING RETURNING *`);
+  const byKey = stmt('SELECT * FROM inbox WHERE channel = ? AND message_id = ?');
+  return {
+    async record(event, conversationKey, at) {
+      beginGroup();
+      const inserted = insert.get(event.ref.channel, event.messageId, conversationKey, json(event), at) as Row | undefined;
+      if (inserted) return { inserted: true, entry: toInbox(inserted) };
+      return { inserted: false, entry: toInbox(byKey.get(event.ref.channel, event.messageId) as Row) };
+    },
+    async markDone(id, status, at, error) {
+      w('UPDATE inbox SET status = ?, processed_at = ?, error = ? WHERE id = ?').run(status, at, error ?? null, id);
+    },
+    async listPending(limit = 10_000) {
+      return (stmt("SELECT * FROM inbox WHERE status = 'pending' ORDER BY id LIMIT ?").all(limit) as Row[]).map(toInbox);
+    },
+    async get(id) {
+      const r = stmt('SELECT * FROM inbox WHERE id = ?').get(id) as Row | undefined;
+      return r ? toInbox(r) : null;
+    },
+  };
+}
+
+export function transcriptRepository(c: SqliteContext): TranscriptRepository {
+  const { stmt, w } = c;
+  return {
+    async append(t) {
+      w(`INSERT INTO transcript (conversation_key, channel, contact_id, at, text, locale, intent, confidence, handler, answered, latency_ms, replies)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(t.conversationKey, t.channel, t.contactId, t.at, t.text, t.locale, t.intent, t.confidence, t.handler,
+          t.answered ? 1 : 0, Math.round(t.latencyMs), json(t.replies));
+    },
+    async list(filter = {}) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (filter.conversationKey) { where.push('conversation_key = ?'); args.push(filter.conversationKey); }
+      if (filter.since) { where.push('at >= ?'); args.push(filter.since); }
+      if (filter.until) { where.push('at < ?'); args.push(filter.until); }
+      if (filter.answered !== undefined) { where.push('answered = ?'); args.push(filter.answered ? 1 : 0); }
+      const sql = `SELECT * FROM transcript ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`;
+      return (stmt(sql).all(...args, filter.limit ?? 1000) as Row[]).map(toTurn);
+    },
+    async topIntents(since, until, limit) {
+      return stmt(`SELECT intent, COUNT(*) AS count FROM transcript
+        WHERE at >= ? AND at < ? AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent LIMIT ?`)
+        .all(since, until, limit) as { intent: string; count: number }[];
+    },
+  };
+}

@@ -1,0 +1,18 @@
+// What every SQLite repository shares: prepared statements, the group transaction, JSON columns.
+import type Database from 'better-sqlite3';
+
+export type Row = Record<string, any>;
+
+export interface SqliteContext {
+  db: Database.Database;
+  /** A prepared statement, prepared once. */
+  stmt(sql: string): Database.Statement;
+  /** A statement that writes: it joins the open group transaction. */
+  w(sql: string): Database.Statement;
+  /** Opens the group transaction if none is open (for statements prepared ahead). */
+  beginGroup(): void;
+}
+
+export const json = (v: unknown) => JSON.stringify(v ?? null);
+export const parse = <T>(s: string | null): T => (s == null ? (null as T) : (JSON.parse(s) as T));
+export const inList = (n: number) => Array.from({ length: n }, () => '?').join(', ');
