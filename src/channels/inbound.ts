@@ -5,6 +5,23 @@ import type { IncomingEvent } from '../core/messages.ts';
 import type { Pipeline } from '../core/pipeline.ts';
 import { isStale } from './webhook-util.ts';
 
+/** A payload that is signed but not of the shape a platform documents. */
+export class WrongShapeError extends Error {}
+
+/**
+ * Maps a verified payload to events; a payload of the wrong shape gives null (and a warning): the
+ * platform signed it, so answering an error would only make it retry forever.
+ */
+export function eventsOrIgnore(channel: string, map: () => IncomingEvent[], logger: Logger): IncomingEvent[] | null {
+  try {
+    return map();
+  } catch (err) {
+    if (!(err instanceof WrongShapeError)) throw err;
+    logger.warn({ channel, reason: err.message }, 'webhook of an unexpected shape ignored');
+    return null;
+  }
+}
+
 export async function receiveAll(events: IncomingEvent[], deps: { pipeline: Pipeline; logger: Logger; clock: () => Date }): Promise<{ recorded: number; duplicates: number; stale: number }> {
   let recorded = 0, duplicates = 0, stale = 0;
   for (const event of events) {

@@ -1,5 +1,6 @@
 // Messenger webhook payloads → IncomingEvents. Pure: no HTTP, no store.
 import type { IncomingEvent } from '../../core/messages.ts';
+import { WrongShapeError } from '../inbound.ts';
 
 interface MessagingItem {
   sender?: { id?: unknown };
@@ -10,8 +11,6 @@ interface MessagingItem {
   delivery?: unknown;
   read?: unknown;
 }
-
-export class WrongShapeError extends Error {}
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : null);
 

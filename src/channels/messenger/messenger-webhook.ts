@@ -4,9 +4,9 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Pipeline } from '../../core/pipeline.ts';
 import { HttpError } from '../../http/errors.ts';
-import { receiveAll } from '../inbound.ts';
+import { eventsOrIgnore, receiveAll } from '../inbound.ts';
 import { parseJson, rawBody, safeEqual } from '../webhook-util.ts';
-import { messengerEvents, WrongShapeError } from './messenger-mapper.ts';
+import { messengerEvents } from './messenger-mapper.ts';
 import { verifyMessengerSignature } from './messenger-signature.ts';
 
 export interface MessengerWebhookConfig {
@@ -32,13 +32,8 @@ export function messengerWebhook(config: MessengerWebhookConfig, deps: { pipelin
     }
     const body = parseJson(raw);
     if (body === undefined) throw new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
-    let events;
-    try {
-      events = messengerEvents(body);
-    } catch (err) {
-      if (!(err instanceof WrongShapeError)) throw err;
-      // Signed by Meta but not a page event: acknowledge, or Meta retries it forever.
-      deps.logger.warn({ reason: err.message }, 'messenger webhook of an unexpected shape ignored');
+    const events = eventsOrIgnore('messenger', () => messengerEvents(body), deps.logger);
+    if (!events) {
       res.status(200).send('IGNORED');
       return;
     }

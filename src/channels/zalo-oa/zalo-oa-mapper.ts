@@ -1,8 +1,7 @@
 // Zalo OA webhook payloads → IncomingEvents. Pure. Ids and timestamps stay strings: they are
 // longer than 2^53 and Number() would change them.
 import type { IncomingEvent } from '../../core/messages.ts';
-
-export class WrongShapeError extends Error {}
+import { WrongShapeError } from '../inbound.ts';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 

@@ -4,9 +4,9 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Pipeline } from '../../core/pipeline.ts';
 import { HttpError } from '../../http/errors.ts';
-import { receiveAll } from '../inbound.ts';
+import { eventsOrIgnore, receiveAll } from '../inbound.ts';
 import { parseJson, rawBody } from '../webhook-util.ts';
-import { zaloOaEvent, WrongShapeError } from './zalo-oa-mapper.ts';
+import { zaloOaEvent } from './zalo-oa-mapper.ts';
 import { verifyZaloSignature } from './zalo-oa-signature.ts';
 
 export interface ZaloOaWebhookConfig {
@@ -27,16 +27,15 @@ export function zaloOaWebhook(config: ZaloOaWebhookConfig, deps: { pipeline: Pip
       throw new HttpError(401, 'bad_signature', 'missing or wrong X-ZEvent-Signature');
     }
     if (body === undefined) throw new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
-    let event;
-    try {
-      event = zaloOaEvent(body);
-    } catch (err) {
-      if (!(err instanceof WrongShapeError)) throw err;
-      deps.logger.warn({ reason: err.message }, 'zalo webhook of an unexpected shape ignored');
+    const events = eventsOrIgnore('zalo_oa', () => {
+      const event = zaloOaEvent(body);
+      return event ? [event] : [];
+    }, deps.logger);
+    if (!events) {
       res.status(200).json({ status: 'ignored' });
       return;
     }
-    if (event) await receiveAll([event], deps);
+    await receiveAll(events, deps);
     res.status(200).json({ status: 'ok' });
   });
   return router;
