@@ -146,6 +146,12 @@ describe('comments, absences and staff on chat', () => {
     expect(audit).toEqual(['comment.status', 'comment.category', 'comment.status', 'comment.assign']);
     expect((await P.post('/api/admin/comments/1/status').send({ status: 'bogus' })).status).toBe(400);
     expect((await P.get('/api/admin/comments/999')).status).toBe(404);
+    // Filters: the school's days (Hanoi), a category, text search.
+    expect((await P.get('/api/admin/comments?from=2026-11-26&to=2026-11-26')).body.comments).toHaveLength(1);
+    expect((await P.get('/api/admin/comments?from=2026-11-27')).body.comments).toHaveLength(0);
+    expect((await P.get('/api/admin/comments?category=facilities&q=muỗi')).body.comments).toHaveLength(1);
+    expect((await P.get('/api/admin/comments?status=closed')).body.comments).toHaveLength(0);
+    expect((await P.get('/api/admin/comments?from=2026-02-30')).status).toBe(400);
   });
 
   it('replies to the parent on Messenger and on Zalo OA inside their windows, pending outside', async () => {

@@ -9,7 +9,7 @@ import { CommentError } from '../../features/comments/comment-service.ts';
 import { CATEGORIES } from '../../features/comments/comment-analysis.ts';
 import type { StaffNotifier } from '../../features/staff/staff-notifier.ts';
 import { reportToCsv, type ReportService } from '../../features/reports/report-service.ts';
-import { todayIn, isValidDate } from '../../core/dates.ts';
+import { addDays, isValidDate, todayIn, zonedTime } from '../../core/dates.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
@@ -56,7 +56,10 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
     if (q.class && !classIds().includes(q.class)) throw badRequest(`unknown class "${q.class}"`);
     const list = await store.comments.list({
       status: q.status as never, category: q.category, severity: q.severity as never,
-      classIds: q.class ? [q.class] : undefined, since: q.from, until: q.to ? `${q.to}T23:59:59.999Z` : undefined, text: q.q,
+      classIds: q.class ? [q.class] : undefined, text: q.q,
+      // Days as the school counts them, in its time zone.
+      since: q.from ? zonedTime(q.from, 0, 0, deps.timeZone).toISOString() : undefined,
+      until: q.to ? zonedTime(addDays(q.to, 1), 0, 0, deps.timeZone).toISOString() : undefined,
     });
     res.json({ comments: list.filter((c) => comments.canSee(user, c)).map((c) => comments.present(user, c)) });
   });
