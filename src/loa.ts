@@ -90,7 +90,9 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const [feedback, absence, subscribe, unsubscribe] = [feedbackForm(comments), absenceForm(staff), subscribeForm(), unsubscribeForm()];
     const handlers = { ...schoolInfoHandlers(), feedback: feedback.start, absence: absence.start, subscribe: subscribe.start, unsubscribe: unsubscribe.start };
     const interceptors = [linkCodeInterceptor, ticketStatusInterceptor(), staffCommandInterceptor(comments)];
-    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock }, handlers, [feedback, absence, subscribe, unsubscribe], followHandlers(), interceptors, DATA_ONLY_HANDLERS);
+    // "Cho tôi gặp người thật": an alert the principal and admins see on chat and in the admin API.
+    const notifyStaff = (text: string) => alerts.raise('human_agent', text);
+    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock, notifyStaff }, handlers, [feedback, absence, subscribe, unsubscribe], followHandlers(), interceptors, DATA_ONLY_HANDLERS);
     const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
     const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal });
     for (const channel of channels.outbound) outbox.register(channel);

@@ -19,7 +19,7 @@ export interface BotServices {
   i18n: i18n;
   logger: Logger;
   clock: () => Date;
-  /** Sends a message to staff (alerts); wired by later features, a no-op until then. */
+  /** Tells the school's staff that a person needs them (an alert, on chat and in the admin API). */
   notifyStaff?: (text: string) => Promise<void>;
 }
 

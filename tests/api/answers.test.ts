@@ -73,6 +73,14 @@ describe('answers from the school data', () => {
     expect(await ask('hộ nghèo có được miễn tiền ăn không')).toContain('160.000đ/tháng');
   });
 
+  it('talk to a person: the parent is told how, and the school gets an alert', async () => {
+    expect(await ask('cho tôi nói chuyện với người thật, sđt của tôi 0912345678')).toMatch(/chuyển lời nhắn tới nhà trường/);
+    const [alert] = await loa.store.alerts.list();
+    expect(alert.kind).toBe('human_agent');
+    expect(alert.message).toContain('091****678');
+    expect(alert.message).not.toContain('0912345678');
+  });
+
   it('out of scope: a polite fallback with the help menu, counted as unanswered', async () => {
     const res = await loa.chat('weather', 'thời tiết hôm nay thế nào');
     expect(res.body.replies[0].text).toMatch(/^Dạ, em chưa hiểu câu hỏi này/);

@@ -3,6 +3,7 @@
 import type { Handler, TurnContext } from '../../core/turn.ts';
 import { formatDate } from '../../core/dates.ts';
 import { formatMoney, pick } from './format.ts';
+import { maskPhonesInText } from '../../logger.ts';
 
 const schoolName = (ctx: TurnContext) => ctx.services.school.get('profile').name;
 
@@ -85,7 +86,7 @@ export const contact: Handler = (ctx) => {
 export const humanAgent: Handler = async (ctx) => {
   const p = ctx.services.school.get('profile');
   ctx.reply(ctx.t('human.answer', { phone: p.phone, officeHours: pick(p.officeHours, ctx.locale) }));
-  await ctx.services.notifyStaff?.(`Phụ huynh ${ctx.contact.displayName ?? ctx.contact.id} (${ctx.contact.ref.channel}) muốn gặp cán bộ trường: «${ctx.nlu?.text ?? ''}»`);
+  await ctx.services.notifyStaff?.(`Phụ huynh ${ctx.contact.displayName ?? ctx.contact.id} (${ctx.contact.ref.channel}) muốn gặp cán bộ trường: «${maskPhonesInText(ctx.nlu?.text ?? '')}»`);
 };
 
 export { formatDate };
