@@ -66,6 +66,25 @@ parentPort.on('message', async (msg) => {
     while (latencies.length < total && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
     latencies.sort((a, b) => a - b);
     parentPort.postMessage({ rate, replies: latencies.length, e2eRate: latencies.length / ((lastReply - firstSend) / 1000), latencies });
+  } else if (msg.kind === 'paced') {
+    // A steady offered load: one message every 1000/rate ms, for the latency at a normal load.
+    latencies.length = 0;
+    const interval = 1000 / msg.rate;
+    const start = performance.now();
+    const pending = [];
+    for (let i = 0; i < msg.count; i++) {
+      const due = start + i * interval;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const b = bodies[msg.offset + i];
+      sentAt.set(b.psid, performance.now());
+      pending.push(post(msg.port, '/webhooks/facebook', b));
+    }
+    await Promise.all(pending);
+    const until = performance.now() + 30_000;
+    while (latencies.length < msg.count && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
+    latencies.sort((a, b) => a - b);
+    parentPort.postMessage({ replies: latencies.length, latencies });
   } else if (msg.kind === 'stop') {
     graph.close();
     agent.destroy();
