@@ -90,7 +90,9 @@ export class Bot {
     const before = stored ? sessionState(stored) : null;
     const text = eventText(event).slice(0, MAX_TEXT_LENGTH);
 
-    let locale: Locale = event.type === 'text' ? chooseLocale(text, session.locale) : session.locale ?? 'vi';
+    // Short answers inside a form ("Chồi B1", "yes", a child's name) say nothing about language.
+    const shortFormAnswer = session.form !== null && text.trim().split(/\s+/).length < 4;
+    let locale: Locale = event.type === 'text' && !shortFormAnswer ? chooseLocale(text, session.locale) : session.locale ?? 'vi';
     const replies: OutgoingMessage[] = [];
     const ctx: TurnContext = {
       event, contact, session, nlu: null, locale, t: translatorFor(this.services.i18n, locale), now,

@@ -86,6 +86,14 @@ describe('comments, absences and staff on chat', () => {
     expect(await loa.say('mẹ Bông', 'PA-9999')).toMatch(/không tìm thấy/);
   });
 
+  it('keeps the parent\'s language through short answers such as a class name', async () => {
+    await loa.chat('en', 'I want to make a complaint');
+    await loa.chat('en', 'The bathroom in class Choi B1 is very dirty');
+    await loa.chat('en', 'Hygiene');
+    await loa.chat('en', 'no');
+    expect(await loa.say('en', 'Chồi B1')).toMatch(/^Thank you, your comment is recorded as PA-0001/);
+  });
+
   it('takes the comment from the first message when it already says it', async () => {
     const r = await loa.chat('p', 'Tôi muốn phản ánh nhà vệ sinh lớp Chồi B1 bẩn quá');
     expect(r.body.replies[0].text).toMatch(/góp ý về «Vệ sinh»/);
