@@ -20,6 +20,7 @@ export interface OutboxOptions {
 export class Outbox implements ReplyDelivery {
   private readonly channels = new Map<ChannelName, OutboundChannel>();
   private readonly flushing = new Map<string, Promise<void>>();
+  private readonly background = new Set<Promise<unknown>>();
   private timer: NodeJS.Timeout | null = null;
   private readonly opts: Required<OutboxOptions>;
 
@@ -38,9 +39,21 @@ export class Outbox implements ReplyDelivery {
     return this.channels.has(channel);
   }
 
-  /** Replies after a turn: stored, then sent right away (in order). */
+  /**
+   * Replies after a turn: stored (in order) before this returns, then sent in the background, so
+   * the turn's slot is free while the platform answers. The outbox keeps each conversation's order.
+   */
   async deliver(ref: ConversationRef, messages: OutgoingMessage[]): Promise<void> {
-    await this.enqueue(ref, messages, 'reply');
+    const key = await this.store(ref, messages, 'reply');
+    if (!key) return;
+    const sending = this.flush(key).catch((err) => this.deps.logger.error({ err }, 'reply delivery failed'));
+    this.background.add(sending);
+    void sending.finally(() => this.background.delete(sending));
+  }
+
+  /** Resolves when every reply handed over so far has been tried. */
+  async settle(): Promise<void> {
+    while (this.background.size) await Promise.all([...this.background]);
   }
 
   /** Alerts and announcements: the platform's window rules apply. */
@@ -49,12 +62,18 @@ export class Outbox implements ReplyDelivery {
   }
 
   private async enqueue(ref: ConversationRef, messages: OutgoingMessage[], purpose: 'reply' | 'proactive'): Promise<void> {
-    if (messages.length === 0) return;
+    const key = await this.store(ref, messages, purpose);
+    if (key) await this.flush(key);
+  }
+
+  /** Persists the messages (split as the platform needs); returns the conversation key. */
+  private async store(ref: ConversationRef, messages: OutgoingMessage[], purpose: 'reply' | 'proactive'): Promise<string | null> {
+    if (messages.length === 0) return null;
     const key = conversationKey(ref);
     const channel = this.channels.get(ref.channel);
     const parts = channel?.prepare ? messages.flatMap((m) => channel.prepare!(m)) : messages;
     await this.deps.store.outbox.enqueue(parts.map((message) => ({ conversationKey: key, ref, message, purpose })), this.deps.clock().toISOString());
-    await this.flush(key);
+    return key;
   }
 
   /** Sends what is due for one conversation; one flush per conversation at a time. */
@@ -85,6 +104,7 @@ export class Outbox implements ReplyDelivery {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.settle();
     await Promise.all([...this.flushing.values()]);
   }
 

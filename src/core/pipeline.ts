@@ -9,7 +9,10 @@ import type { Bot, TurnResult } from './bot.ts';
 
 /** Where replies go once a turn is done: the channel adapters' outbound halves. */
 export interface ReplyDelivery {
+  /** Stores the replies (in order) and sends them; may return before they are sent. */
   deliver(ref: ConversationRef, messages: OutgoingMessage[]): Promise<void>;
+  /** Resolves when everything handed over so far has been tried. */
+  settle?(): Promise<void>;
 }
 
 export interface Received {
@@ -58,11 +61,13 @@ export class Pipeline {
   /** Stops taking new events and waits for the turns in flight. */
   async close(): Promise<void> {
     this.accepting = false;
-    await this.queue.drain();
+    await this.drain();
   }
 
+  /** Resolves when every turn queued so far is done and its replies have been tried. */
   async drain(): Promise<void> {
     await this.queue.drain();
+    await this.deps.delivery.settle?.();
   }
 
   get inFlight(): number {
