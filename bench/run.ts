@@ -1,13 +1,26 @@
-// npm run bench: speed and memory figures against the targets in the issues. Not a test: the
-// numbers depend on the machine; compare runs on the same one.
+// npm run bench [-- nlu|channels|broadcasts]: speed and memory figures against the targets in the
+// issues. Not a test: the numbers depend on the machine; compare runs on the same one. Each bench
+// runs in its own process, so one's memory does not count against the next.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { nluBench } from './nlu-bench.ts';
 import { channelBench } from './channel-bench.ts';
 import { broadcastBench } from './broadcast-bench.ts';
 
 const benches: Record<string, () => Promise<void>> = { nlu: nluBench, channels: channelBench, broadcasts: broadcastBench };
-const only = process.argv.slice(2);
-for (const [name, run] of Object.entries(benches)) {
-  if (only.length && !only.includes(name)) continue;
-  console.log(`\n== ${name}`);
-  await run();
+const args = process.argv.slice(2);
+
+if (args[0] === '--one') {
+  await benches[args[1]]();
+} else {
+  const names = args.length ? args : Object.keys(benches);
+  for (const name of names) {
+    if (!benches[name]) {
+      console.error(`unknown bench "${name}"; benches: ${Object.keys(benches).join(', ')}`);
+      process.exit(2);
+    }
+    console.log(`\n== ${name}`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', name], { stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
 }
