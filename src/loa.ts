@@ -92,7 +92,8 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const interceptors = [linkCodeInterceptor, ticketStatusInterceptor(), staffCommandInterceptor(comments)];
     // "Cho tôi gặp người thật": an alert the principal and admins see on chat and in the admin API.
     const notifyStaff = (text: string) => alerts.raise('human_agent', text);
-    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock, notifyStaff }, handlers, [feedback, absence, subscribe, unsubscribe], followHandlers(), interceptors, DATA_ONLY_HANDLERS);
+    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock, notifyStaff }, handlers, [feedback, absence, subscribe, unsubscribe], followHandlers(), interceptors, DATA_ONLY_HANDLERS,
+      [(contactId) => comments.deliverPendingReplies(contactId)]);
     const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
     const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal });
     for (const channel of channels.outbound) outbox.register(channel);

@@ -53,6 +53,8 @@ export class Bot {
     private readonly interceptors: Interceptor[] = [],
     /** Handlers whose replies may be reused for the same question, day and data. */
     private readonly cacheable: ReadonlySet<string> = new Set(),
+    /** Runs after each turn with the person's contact (their window has just opened). */
+    private readonly afterTurn: ((contactId: string) => Promise<unknown>)[] = [],
   ) {
     for (const f of forms) this.forms.set(f.name, f);
   }
@@ -129,6 +131,9 @@ export class Bot {
       replies, intent: ctx.intent, confidence: ctx.nlu?.confidence ?? null, handler: handlerName,
       answered: !ctx.unanswered, locale: ctx.locale,
     };
+    for (const hook of this.afterTurn) {
+      await hook(contact.id).catch((err) => this.services.logger.error({ err }, 'after-turn hook failed'));
+    }
     if (event.type === 'text' || event.type === 'payload') {
       await store.transcript.append({
         conversationKey: key, channel: event.ref.channel, contactId: contact.id, at: now.toISOString(), text,

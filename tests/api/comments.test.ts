@@ -194,9 +194,12 @@ describe('comments, absences and staff on chat', () => {
     expect(history.at(-1)).toMatchObject({ kind: 'reply', details: { delivery: 'pending_outside_window' } });
     expect((await loa.admin().post(`/api/admin/comments/${zaloComment.id}/reply`).send({ text: 'Bổ sung' })).body.delivery).toBe('queued');
 
-    // The parent's own status question shows the latest answer.
-    await messenger('psid-parent', `phản ánh ${fbComment.code} thế nào rồi`);
-    expect(toPsid('psid-parent').at(-1)).toContain('Nhà trường đã nhắc bếp');
+    // When the parent writes again, their window is open: the pending reply goes out with the answer.
+    await messenger('psid-parent', `phản ánh ${fbComment.code} thế nào rồi`, '2026-11-28T02:59:00Z');
+    await eventually(() => toPsid('psid-parent').length >= 2 && toPsid('psid-parent').slice(-2).some((t) => t === `Phản hồi của nhà trường về ${fbComment.code}: Bổ sung`));
+    expect(toPsid('psid-parent').at(-1)).toMatch(new RegExp(`^Phản ánh ${fbComment.code} .*Phản hồi gần nhất`));
+    await messenger('psid-parent', 'cảm ơn', '2026-11-28T03:00:00Z');
+    expect(toPsid('psid-parent').filter((t) => t.endsWith('Bổ sung'))).toHaveLength(1); // once
 
     await loa.admin().post(`/api/admin/comments/${fbComment.id}/status`).send({ status: 'closed' });
     expect((await loa.admin().post(`/api/admin/comments/${fbComment.id}/reply`).send({ text: 'x' })).status).toBe(409);

@@ -157,6 +157,27 @@ export class CommentService {
     return { delivery };
   }
 
+  /**
+   * The parent wrote again, so the platform's window is open: replies that were kept pending go
+   * out now, just before the answer to their message. Each pending reply is delivered once.
+   */
+  async deliverPendingReplies(contactId: string): Promise<number> {
+    const { store, clock } = this.deps;
+    let sent = 0;
+    for (const c of await store.comments.list({ contactId, limit: 50 })) {
+      if (!c.ref || c.status === 'closed') continue;
+      const events = await store.comments.events(c.id);
+      const delivered = new Set(events.map((e) => e.details.pendingEventId).filter(Boolean));
+      for (const e of events) {
+        if (e.kind !== 'reply' || e.details.delivery !== 'pending_outside_window' || delivered.has(e.id)) continue;
+        await this.deps.outbox.sendProactive(c.ref, [{ type: 'text', text: `Phản hồi của nhà trường về ${c.code}: ${String(e.details.text)}` }]);
+        await store.comments.addEvent({ commentId: c.id, at: clock().toISOString(), actor: 'loa', kind: 'reply', details: { text: e.details.text, delivery: 'queued', pendingEventId: e.id } });
+        sent++;
+      }
+    }
+    return sent;
+  }
+
   /** For the reminder job: comments past their first-answer target, each reminded once a day at most. */
   async remindOverdue(): Promise<number> {
     const now = this.deps.clock();

@@ -215,4 +215,7 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX deliveries_claim ON deliveries (status, next_attempt_at);
   CREATE INDEX deliveries_broadcast ON deliveries (broadcast_id, status);
   `,
+  /* 5: a parent's own comments are looked up on every message (pending replies) */ `
+  CREATE INDEX comments_contact ON comments (contact_id);
+  `,
 ];
