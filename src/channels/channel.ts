@@ -9,11 +9,18 @@ export type SendResult =
   /** Never retry this message: outside the window, person unavailable, token revoked. */
   | { status: 'failed'; reason: string };
 
+/**
+ * Why a message is sent, which decides the platform's rules: a reply answers the person's message;
+ * a proactive message (alert, announcement) needs an open window; a human message was written by
+ * a member of staff (Messenger allows those for 7 days with the HUMAN_AGENT tag).
+ */
+export type SendPurpose = 'reply' | 'proactive' | 'human';
+
 export interface OutboundChannel {
   readonly name: ChannelName;
   /** Splits or degrades a message into what the platform takes, one send each (kept in order). */
   prepare?(message: OutgoingMessage): OutgoingMessage[];
-  send(ref: ConversationRef, message: OutgoingMessage, purpose: 'reply' | 'proactive'): Promise<SendResult>;
+  send(ref: ConversationRef, message: OutgoingMessage, purpose: SendPurpose): Promise<SendResult>;
 }
 
 export const sent = (platformMessageId?: string): SendResult => ({ status: 'sent', platformMessageId });

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ChannelName, ConversationRef, OutgoingMessage } from './messages.ts';
 import { conversationKey } from './messages.ts';
 import type { OutboxItem, Store } from '../store/types.ts';
-import type { OutboundChannel, SendResult } from '../channels/channel.ts';
+import type { OutboundChannel, SendPurpose, SendResult } from '../channels/channel.ts';
 import type { ReplyDelivery } from './pipeline.ts';
 
 export interface OutboxOptions {
@@ -61,13 +61,18 @@ export class Outbox implements ReplyDelivery {
     await this.enqueue(ref, messages, 'proactive');
   }
 
-  private async enqueue(ref: ConversationRef, messages: OutgoingMessage[], purpose: 'reply' | 'proactive'): Promise<void> {
+  /** A message a member of staff wrote to a parent. */
+  async sendFromStaff(ref: ConversationRef, text: string): Promise<void> {
+    await this.enqueue(ref, [{ type: 'text', text }], 'human');
+  }
+
+  private async enqueue(ref: ConversationRef, messages: OutgoingMessage[], purpose: SendPurpose): Promise<void> {
     const key = await this.store(ref, messages, purpose);
     if (key) await this.flush(key);
   }
 
   /** Persists the messages (split as the platform needs); returns the conversation key. */
-  private async store(ref: ConversationRef, messages: OutgoingMessage[], purpose: 'reply' | 'proactive'): Promise<string | null> {
+  private async store(ref: ConversationRef, messages: OutgoingMessage[], purpose: SendPurpose): Promise<string | null> {
     if (messages.length === 0) return null;
     const key = conversationKey(ref);
     const channel = this.channels.get(ref.channel);

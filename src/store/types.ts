@@ -151,8 +151,8 @@ export interface OutboxItem {
   conversationKey: string;
   ref: ConversationRef;
   message: OutgoingMessage;
-  /** Replies answer the person's message; proactive messages must respect the platform's window. */
-  purpose: 'reply' | 'proactive';
+  /** Replies answer the person's message; proactive and human messages follow the platform's windows. */
+  purpose: 'reply' | 'proactive' | 'human';
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: string;

@@ -223,3 +223,29 @@ describe('a channel that is not configured', () => {
     await loa.close();
   });
 });
+
+describe('staff answering a parent themselves', () => {
+  it('sends on Messenger with RESPONSE-window rules, HUMAN_AGENT up to 7 days, and refuses later', async () => {
+    const graph = await new FakePlatform().on(SEND_PATH, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    const loa = await startLoa({ config: testConfig({ FACEBOOK_VERIFY_TOKEN: fx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url }) });
+    const raw = JSON.stringify(fx.textMessage('7001', 'm_h', 'cho tôi gặp người thật'));
+    await request(loa.app).post('/webhooks/facebook').set('content-type', 'application/json').set('x-hub-signature-256', fx.sign(raw)).send(raw);
+    await loa.pipeline.drain();
+    const [contact] = (await loa.admin().get('/api/admin/contacts?q=')).body.contacts;
+    const transcript = (await loa.admin().get(`/api/admin/contacts/${contact.id}/transcript`)).body.turns;
+    expect(transcript[0]).toMatchObject({ text: 'cho tôi gặp người thật', intent: 'human_agent' });
+
+    expect((await loa.admin().post(`/api/admin/contacts/${contact.id}/messages`).send({ text: 'Chào chị, cô Hòa đây ạ.' })).body.status).toBe('sent');
+    expect(graph.to(SEND_PATH).at(-1)!.body).toMatchObject({ messaging_type: 'UPDATE', message: { text: 'Chào chị, cô Hòa đây ạ.' } });
+    loa.clockAt('2026-11-29T02:00:00Z'); // three days later: only a human may still write, with the tag
+    expect((await loa.admin().post(`/api/admin/contacts/${contact.id}/messages`).send({ text: 'Cô gọi lại chị nhé.' })).status).toBe(200);
+    expect(graph.to(SEND_PATH).at(-1)!.body).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
+    loa.clockAt('2026-12-05T02:00:00Z'); // past seven days
+    const late = await loa.admin().post(`/api/admin/contacts/${contact.id}/messages`).send({ text: 'x' });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toBe('not sent: outside_window');
+    expect((await loa.admin().get(`/api/admin/audit?action=contact.message`)).body.entries).toHaveLength(3);
+    await loa.close();
+    await graph.stop();
+  });
+});

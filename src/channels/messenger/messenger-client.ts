@@ -2,13 +2,15 @@
 // failed for good, and a revoked token pausing the channel until an admin fixes it.
 import type { ConversationRef, OutgoingMessage } from '../../core/messages.ts';
 import { toPlainText } from '../../core/messages.ts';
-import { failed, retryLater, sent, splitText, type OutboundChannel, type SendResult } from '../channel.ts';
+import { failed, retryLater, sent, splitText, type OutboundChannel, type SendPurpose, type SendResult } from '../channel.ts';
 import { requestJson, type HttpResponse } from '../http-client.ts';
 import { windowOpen } from '../windows.ts';
 
 export const MESSENGER_TEXT_LIMIT = 2000;
 export const MESSENGER_MAX_QUICK_REPLIES = 13;
 export const MESSENGER_QUICK_REPLY_TITLE = 20;
+/** Messages a person on staff wrote may go with the HUMAN_AGENT tag up to 7 days after the parent's last message. */
+export const HUMAN_AGENT_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface MessengerClientConfig {
   graphUrl: string;
@@ -54,13 +56,15 @@ export class MessengerClient implements OutboundChannel {
     }));
   }
 
-  async send(ref: ConversationRef, message: OutgoingMessage, purpose: 'reply' | 'proactive'): Promise<SendResult> {
+  async send(ref: ConversationRef, message: OutgoingMessage, purpose: SendPurpose): Promise<SendResult> {
     if (this.pausedReason) return failed(`channel paused: ${this.pausedReason}`);
     let messagingType: Record<string, string> = { messaging_type: 'RESPONSE' };
-    if (purpose === 'proactive') {
-      const inside = windowOpen('messenger', await this.deps.lastInboundAt(ref), this.deps.clock());
-      if (inside) messagingType = { messaging_type: 'UPDATE' };
-      else if (this.config.messageTag) messagingType = { messaging_type: 'MESSAGE_TAG', tag: this.config.messageTag };
+    if (purpose !== 'reply') {
+      const last = await this.deps.lastInboundAt(ref);
+      const now = this.deps.clock();
+      if (windowOpen('messenger', last, now)) messagingType = { messaging_type: 'UPDATE' };
+      else if (purpose === 'human' && last !== null && now.getTime() - Date.parse(last) < HUMAN_AGENT_MS) messagingType = { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
+      else if (purpose === 'proactive' && this.config.messageTag) messagingType = { messaging_type: 'MESSAGE_TAG', tag: this.config.messageTag };
       else return failed('outside_window');
     }
     const body = { recipient: { id: ref.userId }, ...messagingType, message: this.toMessengerMessage(message) };

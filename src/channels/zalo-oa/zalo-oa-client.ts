@@ -3,7 +3,7 @@
 import type { ConversationRef, OutgoingMessage } from '../../core/messages.ts';
 import { toPlainText } from '../../core/messages.ts';
 import { nextWallClock } from '../../core/dates.ts';
-import { failed, retryLater, sent, splitText, withOptionsAsText, type OutboundChannel, type SendResult } from '../channel.ts';
+import { failed, retryLater, sent, splitText, withOptionsAsText, type OutboundChannel, type SendPurpose, type SendResult } from '../channel.ts';
 import type { ZaloTokenManager } from './zalo-oa-tokens.ts';
 import { requestJson } from '../http-client.ts';
 import { windowOpen } from '../windows.ts';
@@ -32,8 +32,8 @@ export class ZaloOaClient implements OutboundChannel {
     return splitText(text, ZALO_TEXT_LIMIT).map((part) => ({ type: 'text' as const, text: part }));
   }
 
-  async send(ref: ConversationRef, message: OutgoingMessage, purpose: 'reply' | 'proactive'): Promise<SendResult> {
-    if (purpose === 'proactive') {
+  async send(ref: ConversationRef, message: OutgoingMessage, purpose: SendPurpose): Promise<SendResult> {
+    if (purpose !== 'reply') {
       if (!windowOpen('zalo_oa', await this.deps.lastInboundAt(ref), this.deps.clock())) return failed('outside_window');
     }
     const text = message.type === 'text' ? withOptionsAsText(message.text, message.quickReplies) : toPlainText(message);

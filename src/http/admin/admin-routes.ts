@@ -17,6 +17,8 @@ import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
 import { channelRoutes } from './channel-routes.ts';
 import { commentRoutes } from './comment-routes.ts';
 import { broadcastRoutes } from './broadcast-routes.ts';
+import { contactRoutes } from './contact-routes.ts';
+import type { Outbox } from '../../core/outbox.ts';
 import type { Features } from '../../loa.ts';
 import type { ChannelSet } from '../../channels/setup.ts';
 
@@ -27,6 +29,7 @@ export interface AdminDeps {
   bot: Bot;
   channels: ChannelSet;
   features: Features;
+  outbox: Outbox;
   adminToken: string | undefined;
   timeZone: string;
   /** True when a locales key exists in every language (answers must). */
@@ -168,6 +171,7 @@ export function adminRoutes(deps: AdminDeps): Router {
 
   router.use(channelRoutes({ store, channels: deps.channels, school, audit, clock }));
   router.use(commentRoutes({ store, school, ...deps.features, audit, timeZone: deps.timeZone, clock }));
+  router.use(contactRoutes({ store, outbox: deps.outbox, audit }));
   router.use(broadcastRoutes({ store, broadcasts: deps.features.broadcasts, groups: deps.features.groups, audit, clock }));
   return router;
 }
