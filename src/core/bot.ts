@@ -1,7 +1,7 @@
 // One turn: contact → session → language → NLU → router → replies → save session once →
 // transcript. Routes are data: an intent names either a locales answer or a handler.
 import { conversationKey, eventText, type IncomingEvent, type OutgoingMessage, type QuickReply } from './messages.ts';
-import type { BotServices, FormDefinition, Handler, Interceptor, TurnContext } from './turn.ts';
+import { schoolName, type BotServices, type FormDefinition, type Handler, type Interceptor, type TurnContext } from './turn.ts';
 import type { Locale, Session } from '../store/types.ts';
 import { translatorFor } from '../i18n.ts';
 import { todayIn } from './dates.ts';
@@ -253,7 +253,7 @@ export class Bot {
 
   private answerText(ctx: TurnContext, key: string): string {
     const profile = this.services.school.get('profile');
-    return ctx.t(key, { school: profile.name, phone: profile.phone, who: ctx.t('answers.greeting_who') });
+    return ctx.t(key, { school: schoolName(ctx), phone: profile.phone, who: ctx.t('answers.greeting_who') });
   }
 
   /** Out of scope, or too unsure: say so, offer the menu, and count it as unanswered. */

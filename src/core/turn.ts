@@ -78,3 +78,9 @@ export function chosenClass(ctx: TurnContext, payload: string, prefix: string): 
   const named = ctx.nlu?.entities.classes ?? [];
   return named.length === 1 ? named[0].id : null;
 }
+
+/** The school's name in the language of the turn. */
+export function schoolName(ctx: TurnContext): string {
+  const p = ctx.services.school.get('profile');
+  return ctx.locale === 'en' && p.nameEn ? p.nameEn : p.name;
+}

@@ -50,6 +50,8 @@ export function detectLanguage(text: string): LanguageGuess {
 /** The language for this turn: what the message says, else what the person used before, else Vietnamese. */
 export function chooseLocale(text: string, remembered: Locale | null): Locale {
   const guess = detectLanguage(text);
+  // One word ("stop", "ok", "menu") is too little to switch someone's language.
+  if (remembered && guess.locale && guess.locale !== remembered && Math.abs(guess.score) < 2) return remembered;
   return guess.locale ?? remembered ?? 'vi';
 }
 

@@ -9,6 +9,8 @@ export type Bilingual = z.infer<typeof bilingual>;
 
 export const profileSchema = z.object({
   name: z.string().min(1),
+  /** The name in English answers; the Vietnamese name when missing. */
+  nameEn: z.string().min(1).optional(),
   shortName: z.string().min(1),
   demo: z.boolean().default(false),
   address: z.string().min(1),

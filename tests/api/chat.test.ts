@@ -29,6 +29,10 @@ describe('web chat', () => {
     expect(await loa.say('p1', 'tiếng Việt')).toBe('Dạ, từ giờ em sẽ trả lời bằng tiếng Việt ạ.');
     expect(await loa.say('p1', 'ok')).toMatch(/cảm ơn/);
     expect(await loa.say('p1', 'English please')).toMatch(/answer in English/);
+    expect(await loa.say('p1', 'tiếng Việt')).toMatch(/tiếng Việt/);
+    expect(await loa.say('p1', 'stop')).toMatch(/chưa đăng ký nhận thông báo/); // one English word: still Vietnamese
+    expect(await loa.say('p1', 'What is on the menu tomorrow?')).toMatch(/^Menu for/); // a sentence switches
+    expect(await loa.say('p1', 'English please')).toMatch(/answer in English/);
     const contact = (await loa.store.contacts.list({ channel: 'webchat' })).find((c) => c.ref.userId === 'p1');
     expect(contact?.locale).toBe('en');
   });

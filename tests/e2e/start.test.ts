@@ -47,7 +47,7 @@ describe('npm start', () => {
       await waitFor(`http://127.0.0.1:${port}/healthz`);
       await waitFor(`http://127.0.0.1:${port}/readyz`);
       const chat = async (text: string) => {
-        const res = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'e2e', text }) });
+        const res = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: `e2e-${text}`, text }) });
         return ((await res.json()) as { replies: { text: string }[] }).replies[0].text;
       };
       expect(await chat('xin chào')).toMatch(/^Xin chào/);

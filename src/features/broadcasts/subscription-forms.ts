@@ -1,7 +1,7 @@
 // Subscribing and leaving in the conversation: the classes and "toàn trường" as quick replies,
 // several classes per person, consent recorded with time and channel, leaving honoured at once.
 // Zalo OA follow / unfollow subscribe to / leave the whole school.
-import { chosenClass, messageParts, type FormDefinition, type Handler, type TurnContext } from '../../core/turn.ts';
+import { chosenClass, messageParts, schoolName, type FormDefinition, type Handler, type TurnContext } from '../../core/turn.ts';
 import type { QuickReply } from '../../core/messages.ts';
 import { SCHOOL_GROUP } from '../../store/types.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
@@ -121,7 +121,7 @@ export function followHandlers(): { follow: Handler; unfollow: Handler } {
       await ctx.services.store.subscriptions.subscribe(ctx.contact.id, SCHOOL_GROUP, 'follow', ctx.contact.ref.channel, ctx.now.toISOString());
       const now = ctx.now.toISOString();
       ctx.session.form = { name: 'subscribe', step: 'pick', data: {}, startedAt: now, updatedAt: now };
-      ctx.reply(ctx.t('subscribe.follow_welcome', { school: ctx.services.school.get('profile').name }), choices(ctx, [SCHOOL_GROUP], true));
+      ctx.reply(ctx.t('subscribe.follow_welcome', { school: schoolName(ctx) }), choices(ctx, [SCHOOL_GROUP], true));
     },
     async unfollow(ctx) {
       await ctx.services.store.subscriptions.unsubscribe(ctx.contact.id, null, ctx.now.toISOString());

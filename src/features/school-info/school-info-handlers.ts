@@ -1,11 +1,10 @@
 // Answers built from the school's data through locales templates: a fee changed in school/fees.yaml
 // (or through the admin API) changes every answer that mentions it.
-import type { Handler, TurnContext } from '../../core/turn.ts';
+import { schoolName, type Handler, type TurnContext } from '../../core/turn.ts';
 import { formatDate } from '../../core/dates.ts';
 import { formatMoney, pick } from './format.ts';
 import { maskPhonesInText } from '../../logger.ts';
 
-const schoolName = (ctx: TurnContext) => ctx.services.school.get('profile').name;
 
 export const pickupHours: Handler = (ctx) => {
   const { hours } = ctx.services.school.get('profile');
@@ -75,7 +74,7 @@ export const contact: Handler = (ctx) => {
     }
   }
   ctx.reply(ctx.t('contact.answer', {
-    school: p.name, address: p.address, phone: p.phone, email: p.email,
+    school: schoolName(ctx), address: p.address, phone: p.phone, email: p.email,
     zalo: p.zalo ? `\n• Zalo: ${p.zalo}` : '', fanpage: p.fanpage ? `\n• Facebook: ${p.fanpage}` : '',
     principalTitle: pick(p.principal.title, L), principal: p.principal.name, principalPhone: p.principal.phone,
     contacts: p.contacts.map((c) => ctx.t('contact.line', { role: pick(c.role, L), name: c.name, phone: c.phone })).join('\n'),
