@@ -3,6 +3,7 @@
 // The load generator and the fake Graph run in a worker thread (the other core).
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import express from 'express';
 import { loadConfig } from '../src/config.ts';
@@ -47,11 +48,14 @@ export async function channelBench(): Promise<void> {
   }), { logger: silentLogger() });
   const server = await listen(loa.app);
   const memBefore = process.memoryUsage().rss;
-  const r = await ask<{ rate: number; replies: number; e2eRate: number; latencies: number[] }>({ kind: 'loa', port: (server.address() as AddressInfo).port, offset: 300 });
+  const elu0 = performance.eventLoopUtilization();
+  const r = await ask<{ rate: number; replies: number; e2eRate: number; latencies: number[]; workerBusy: number }>({ kind: 'loa', port: (server.address() as AddressInfo).port, offset: 300 });
+  const loaBusy = performance.eventLoopUtilization(elu0).utilization;
 
   line('bare express handler', `${Math.round(bareRate)} req/s`);
   line('signed Messenger webhook, recorded + acked', `${Math.round(r.rate)} req/s (${((r.rate / bareRate) * 100).toFixed(0)}% of bare)`, '≥ 50% of bare', r.rate >= bareRate / 2);
   line('end-to-end replies through the fake Graph', `${Math.round(r.e2eRate)} replies/s (${r.replies}/${TOTAL})`, '≥ 2000/s', r.e2eRate >= 2000);
+  line('busy: Loa\'s thread / the load generator\'s', `${(loaBusy * 100).toFixed(0)} % / ${(r.workerBusy * 100).toFixed(0)} %`);
   line('end-to-end latency p50 at saturation', `${percentile(r.latencies, 50).toFixed(1)} ms`);
   line('end-to-end latency p99 at saturation', `${percentile(r.latencies, 99).toFixed(1)} ms`);
   const paced = await ask<{ replies: number; latencies: number[] }>({ kind: 'paced', port: (server.address() as AddressInfo).port, offset: 300 + TOTAL, count: PACED, rate: PACED_RATE });

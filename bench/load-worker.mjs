@@ -61,11 +61,13 @@ parentPort.on('message', async (msg) => {
   } else if (msg.kind === 'loa') {
     latencies.length = 0;
     firstSend = 0;
+    const elu0 = performance.eventLoopUtilization();
     const rate = await run(msg.port, msg.offset, total, true);
+    const workerBusy = performance.eventLoopUtilization(elu0).utilization;
     const until = performance.now() + 60_000;
     while (latencies.length < total && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
     latencies.sort((a, b) => a - b);
-    parentPort.postMessage({ rate, replies: latencies.length, e2eRate: latencies.length / ((lastReply - firstSend) / 1000), latencies });
+    parentPort.postMessage({ rate, replies: latencies.length, e2eRate: latencies.length / ((lastReply - firstSend) / 1000), latencies, workerBusy });
   } else if (msg.kind === 'paced') {
     // A steady offered load: one message every 1000/rate ms, for the latency at a normal load.
     latencies.length = 0;
