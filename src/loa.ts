@@ -78,7 +78,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
   const store = await openStore(config);
   try {
     const now = clock();
-    const school = await SchoolService.open(store.documents, path.resolve(config.SCHOOL_DIR), now);
+    const school = await SchoolService.open(store.documents, path.resolve(config.SCHOOL_DIR), now, (message) => logger.warn(message));
     const nlu = await NluService.open(store.documents, path.resolve(config.INTENTS_DIR), now);
     const i18n = await createI18n();
     const alerts = new AlertService({ store, logger, clock });

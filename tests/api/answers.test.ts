@@ -103,3 +103,33 @@ describe('answers from the school data', () => {
     expect((await loa.admin().get('/api/admin/school/nope')).status).toBe(404);
   });
 });
+
+describe('a school replacing its files in school/', () => {
+  it('gets the new files on the next start, unless the section was edited through the admin API', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { tempDir, testConfig } = await import('../helpers.ts');
+    const schoolDir = tempDir('school-');
+    fs.cpSync('school', schoolDir, { recursive: true });
+    const config = testConfig({ SCHOOL_DIR: schoolDir });
+    const first = await startLoa({ config });
+    expect(await first.say('p', 'số điện thoại của trường')).toContain('0229 3000 000');
+    await first.close();
+
+    const profile = path.join(schoolDir, 'profile.yaml');
+    fs.writeFileSync(profile, fs.readFileSync(profile, 'utf8').replace('"0229 3000 000"', '"0229 3111 222"'));
+    const second = await startLoa({ config });
+    expect(await second.say('p2', 'số điện thoại của trường')).toContain('0229 3111 222');
+    const fees = (await second.admin().get('/api/admin/school/fees')).body.data;
+    await second.admin().put('/api/admin/school/fees').send({ ...fees, schoolYear: '2026-2027 (sửa qua API)' });
+    await second.close();
+
+    const feesFile = path.join(schoolDir, 'fees.yaml');
+    fs.writeFileSync(feesFile, fs.readFileSync(feesFile, 'utf8').replace('amount: 25000', 'amount: 99000'));
+    const third = await startLoa({ config });
+    const answer = await third.say('p3', 'học phí bao nhiêu');
+    expect(answer).toContain('2026-2027 (sửa qua API)'); // the admin's edit wins over the changed file
+    expect(answer).not.toContain('99.000đ');
+    await third.close();
+  });
+});
