@@ -6,7 +6,6 @@ const optionalSecret = z.string().min(1).optional();
 const url = (fallback: string) => z.string().url().default(fallback);
 
 export const configSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),

@@ -17,7 +17,7 @@ export function tempDir(prefix = 'loa-test-'): string {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...overrides });
+  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, LOG_LEVEL: 'silent', ...overrides });
 }
 
 export interface TestLoa extends Loa {
