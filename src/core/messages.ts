@@ -2,7 +2,6 @@
 // Only src/channels/* knows a platform's own payloads.
 
 export type ChannelName = 'webchat' | 'messenger' | 'zalo_oa' | 'zalo_personal';
-export const CHANNEL_NAMES: ChannelName[] = ['webchat', 'messenger', 'zalo_oa', 'zalo_personal'];
 
 /** Where a person (or a group chat) can be reached again later. */
 export interface ConversationRef {

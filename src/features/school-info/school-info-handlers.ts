@@ -88,4 +88,3 @@ export const humanAgent: Handler = async (ctx) => {
   await ctx.services.notifyStaff?.(`Phụ huynh ${ctx.contact.displayName ?? ctx.contact.id} (${ctx.contact.ref.channel}) muốn gặp cán bộ trường: «${maskPhonesInText(ctx.nlu?.text ?? '')}»`);
 };
 
-export { formatDate };
