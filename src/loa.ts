@@ -103,7 +103,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       logger, clock, timeZone: config.TZ,
     });
     const outboundByName = new Map<ChannelName, OutboundChannel>(channels.outbound.map((c) => [c.name, c]));
-    const dispatcher = new Dispatcher({ store, service: broadcasts, channels: outboundByName, logger, clock, timeZone: config.TZ }, {
+    const dispatcher = new Dispatcher({ store, service: broadcasts, channels: outboundByName, logger, clock }, {
       rates: { messenger: config.BROADCAST_RATE_MESSENGER || null, zalo_oa: config.BROADCAST_RATE_ZALO_OA || null },
       ...options.dispatcher,
     });

@@ -21,6 +21,8 @@ export interface OutboundChannel {
   /** Splits or degrades a message into what the platform takes, one send each (kept in order). */
   prepare?(message: OutgoingMessage): OutgoingMessage[];
   send(ref: ConversationRef, message: OutgoingMessage, purpose: SendPurpose): Promise<SendResult>;
+  /** When the platform takes no proactive messages now (Zalo's night hours), the time it will again. */
+  quietUntil?(now: Date): Date | null;
 }
 
 export const sent = (platformMessageId?: string): SendResult => ({ status: 'sent', platformMessageId });

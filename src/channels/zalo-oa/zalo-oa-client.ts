@@ -2,7 +2,7 @@
 // errors mapped as Zalo documents them, night hours deferred to 06:00, expired tokens refreshed.
 import type { ConversationRef, OutgoingMessage } from '../../core/messages.ts';
 import { toPlainText } from '../../core/messages.ts';
-import { nextWallClock } from '../../core/dates.ts';
+import { clockIn, nextWallClock } from '../../core/dates.ts';
 import { failed, retryLater, sent, splitText, withOptionsAsText, type OutboundChannel, type SendPurpose, type SendResult } from '../channel.ts';
 import type { ZaloTokenManager } from './zalo-oa-tokens.ts';
 import { requestJson } from '../http-client.ts';
@@ -30,6 +30,12 @@ export class ZaloOaClient implements OutboundChannel {
     // Consultation text messages have no quick-reply buttons: the options become numbered lines.
     const text = message.type === 'text' ? withOptionsAsText(message.text, message.quickReplies) : toPlainText(message);
     return splitText(text, ZALO_TEXT_LIMIT).map((part) => ({ type: 'text' as const, text: part }));
+  }
+
+  /** Zalo refuses consultation messages 22:00–06:00 (-234): wait for 06:00 instead of asking. */
+  quietUntil(now: Date): Date | null {
+    const { hour } = clockIn(this.deps.timeZone, now);
+    return hour >= 22 || hour < 6 ? nextWallClock(6, 0, this.deps.timeZone, now) : null;
   }
 
   async send(ref: ConversationRef, message: OutgoingMessage, purpose: SendPurpose): Promise<SendResult> {
@@ -72,7 +78,7 @@ export class ZaloOaClient implements OutboundChannel {
     switch (code) {
       case 0: return sent(reply.data?.message_id);
       case -32: return retryLater(`rate_limited (${detail})`, 60_000);
-      case -234: return { status: 'retry-later', reason: 'night_hours', notBefore: nextWallClock(6, 0, this.deps.timeZone, this.deps.clock()) };
+      case -234: return { status: 'retry-later', reason: 'night_hours', notBefore: this.quietUntil(this.deps.clock()) ?? nextWallClock(6, 0, this.deps.timeZone, this.deps.clock()) };
       case -213: return failed('not_a_follower');
       case -227: return failed('user_inactive');
       case -230: case -232: return failed('outside_window');

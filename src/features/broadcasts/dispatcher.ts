@@ -8,7 +8,6 @@ import type { Broadcast, Delivery, Store } from '../../store/types.ts';
 import type { ChannelName } from '../../core/messages.ts';
 import type { OutboundChannel } from '../../channels/channel.ts';
 import { TokenBucket } from '../../core/rate-limiter.ts';
-import { clockIn, nextWallClock } from '../../core/dates.ts';
 import type { BroadcastService } from './broadcast-service.ts';
 
 /** Messages per second per channel and account; null lifts the limit. */
@@ -43,7 +42,7 @@ export class Dispatcher {
   private stopped = false;
 
   constructor(
-    private readonly deps: { store: Store; service: BroadcastService; channels: Map<ChannelName, OutboundChannel>; logger: Logger; clock: () => Date; timeZone: string },
+    private readonly deps: { store: Store; service: BroadcastService; channels: Map<ChannelName, OutboundChannel>; logger: Logger; clock: () => Date },
     options: DispatcherOptions = {},
   ) {
     this.holder = options.holder ?? `dispatcher-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -116,12 +115,10 @@ export class Dispatcher {
     if (d.contactId && !(await store.subscriptions.follows(d.contactId, b.audience.groups))) {
       return store.deliveries.finish(d.id, 'skipped', 'unsubscribed', now());
     }
-    if (d.channel === 'zalo_oa') {
-      const { hour } = clockIn(this.deps.timeZone, clock());
-      if (hour >= 22 || hour < 6) return store.deliveries.reschedule(d.id, nextWallClock(6, 0, this.deps.timeZone, clock()).toISOString(), d.attempts, 'night_hours');
-    }
     const channel = this.deps.channels.get(d.channel);
     if (!channel) return store.deliveries.finish(d.id, 'failed', `channel ${d.channel} is not configured`, now());
+    const quietUntil = channel.quietUntil?.(clock());
+    if (quietUntil) return store.deliveries.reschedule(d.id, quietUntil.toISOString(), d.attempts, 'night_hours');
     await this.takeToken(d);
     if (!(await store.deliveries.markSending(d.id, this.holder))) return; // another dispatcher took it over
     await store.flush(); // on disk before the call: a crash now leaves "uncertain", never a second copy
