@@ -1,6 +1,7 @@
 // The seam every platform plugs into. Inbound halves live in each channel's webhook or listener;
 // the outbound half is this interface, and the outbox is its only caller.
 import type { ChannelName, ConversationRef, OutgoingMessage } from '../core/messages.ts';
+import { toPlainText } from '../core/messages.ts';
 
 export type SendResult =
   | { status: 'sent'; platformMessageId?: string }
@@ -48,8 +49,13 @@ export function splitText(text: string, max: number): string[] {
   return parts;
 }
 
-/** Quick replies as text, for platforms (or accounts) without buttons. */
-export function withOptionsAsText(text: string, options: { title: string }[] | undefined): string {
-  if (!options?.length) return text;
-  return `${text}\n\n${options.map((o, i) => `${i + 1}. ${o.title}`).join('\n')}`;
+/** A message as plain text, for platforms (or accounts) without buttons: quick replies become numbered lines. */
+export function textWithOptions(message: OutgoingMessage): string {
+  if (message.type !== 'text' || !message.quickReplies?.length) return toPlainText(message);
+  return `${message.text}\n\n${message.quickReplies.map((o, i) => `${i + 1}. ${o.title}`).join('\n')}`;
+}
+
+/** prepare() for text-only platforms: plain text, split at the platform's limit. */
+export function textOnlyParts(message: OutgoingMessage, limit: number): OutgoingMessage[] {
+  return splitText(textWithOptions(message), limit).map((text) => ({ type: 'text' as const, text }));
 }

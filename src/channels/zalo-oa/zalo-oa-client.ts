@@ -1,9 +1,8 @@
 // Zalo OA consultation messages ("tin tư vấn"): inside 7 days of the person's last interaction,
 // errors mapped as Zalo documents them, night hours deferred to 06:00, expired tokens refreshed.
 import type { ConversationRef, OutgoingMessage } from '../../core/messages.ts';
-import { toPlainText } from '../../core/messages.ts';
 import { clockIn, nextWallClock } from '../../core/dates.ts';
-import { failed, retryLater, sent, splitText, withOptionsAsText, type OutboundChannel, type SendPurpose, type SendResult } from '../channel.ts';
+import { failed, retryLater, sent, textOnlyParts, textWithOptions, type OutboundChannel, type SendPurpose, type SendResult } from '../channel.ts';
 import type { ZaloTokenManager } from './zalo-oa-tokens.ts';
 import { requestJson } from '../http-client.ts';
 import { windowOpen } from '../windows.ts';
@@ -28,8 +27,7 @@ export class ZaloOaClient implements OutboundChannel {
 
   prepare(message: OutgoingMessage): OutgoingMessage[] {
     // Consultation text messages have no quick-reply buttons: the options become numbered lines.
-    const text = message.type === 'text' ? withOptionsAsText(message.text, message.quickReplies) : toPlainText(message);
-    return splitText(text, ZALO_TEXT_LIMIT).map((part) => ({ type: 'text' as const, text: part }));
+    return textOnlyParts(message, ZALO_TEXT_LIMIT);
   }
 
   /** Zalo refuses consultation messages 22:00–06:00 (-234): wait for 06:00 instead of asking. */
@@ -42,7 +40,7 @@ export class ZaloOaClient implements OutboundChannel {
     if (purpose !== 'reply') {
       if (!windowOpen('zalo_oa', await this.deps.lastInboundAt(ref), this.deps.clock())) return failed('outside_window');
     }
-    const text = message.type === 'text' ? withOptionsAsText(message.text, message.quickReplies) : toPlainText(message);
+    const text = textWithOptions(message);
     const token = await this.deps.tokens.accessToken();
     const first = await this.post(ref, text, token);
     if ('network' in first) return retryLater(first.network);

@@ -4,9 +4,8 @@
 // and alert instead of fighting over the session. Sends are rate limited per account and thread.
 import type { Logger } from 'pino';
 import type { ConversationRef, IncomingEvent, OutgoingMessage } from '../../core/messages.ts';
-import { toPlainText } from '../../core/messages.ts';
 import { KeyedBuckets, TokenBucket } from '../../core/rate-limiter.ts';
-import { failed, retryLater, sent, splitText, withOptionsAsText, type OutboundChannel, type SendResult } from '../channel.ts';
+import { failed, retryLater, sent, textOnlyParts, textWithOptions, type OutboundChannel, type SendResult } from '../channel.ts';
 import { CLOSE, THREAD_GROUP, THREAD_USER, type ZaloPersonalApi, type ZaloPersonalMessage } from './zalo-personal-api.ts';
 import type { ZaloGroupDirectory } from './zalo-groups.ts';
 
@@ -105,8 +104,7 @@ export class ZaloPersonalAdapter implements OutboundChannel {
   }
 
   prepare(message: OutgoingMessage): OutgoingMessage[] {
-    const text = message.type === 'text' ? withOptionsAsText(message.text, message.quickReplies) : toPlainText(message);
-    return splitText(text, ZALO_PERSONAL_TEXT_LIMIT).map((part) => ({ type: 'text' as const, text: part }));
+    return textOnlyParts(message, ZALO_PERSONAL_TEXT_LIMIT);
   }
 
   async send(ref: ConversationRef, message: OutgoingMessage): Promise<SendResult> {
@@ -119,7 +117,7 @@ export class ZaloPersonalAdapter implements OutboundChannel {
       this.account.putBack();
       return retryLater('rate_limited (thread)', t.waitMs);
     }
-    const text = message.type === 'text' ? withOptionsAsText(message.text, message.quickReplies) : toPlainText(message);
+    const text = textWithOptions(message);
     try {
       const res = await this.api.sendMessage({ msg: text }, ref.threadId, ref.threadType === 'group' ? THREAD_GROUP : THREAD_USER);
       return sent(res.message?.msgId !== undefined ? String(res.message.msgId) : undefined);
