@@ -8,6 +8,7 @@ import { conversationKey } from './messages.ts';
 import type { OutboxItem, Store } from '../store/types.ts';
 import type { OutboundChannel, SendPurpose, SendResult } from '../channels/channel.ts';
 import type { ReplyDelivery } from './pipeline.ts';
+import { backoffMs } from './backoff.ts';
 
 export interface OutboxOptions {
   maxAttempts?: number;
@@ -133,7 +134,7 @@ export class Outbox implements ReplyDelivery {
           await store.outbox.markFailed(item.id, now.toISOString(), `gave up after ${attempts} attempts: ${result.reason}`);
           continue;
         }
-        const at = result.notBefore ?? new Date(now.getTime() + Math.max(result.afterMs ?? 0, this.backoff(attempts)));
+        const at = result.notBefore ?? new Date(now.getTime() + Math.max(result.afterMs ?? 0, backoffMs(attempts - 1, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random)));
         await store.outbox.reschedule(item.id, at.toISOString(), result.notBefore ? item.attempts : attempts, result.reason);
         return; // keep the conversation's order: later messages wait for this one
       }
@@ -149,11 +150,5 @@ export class Outbox implements ReplyDelivery {
       // Adapters map what they know; anything else (a bug, a network surprise) is worth a retry.
       return { status: 'retry-later', reason: (err as Error).message };
     }
-  }
-
-  /** Exponential back-off with full jitter. */
-  private backoff(attempts: number): number {
-    const ceiling = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempts - 1));
-    return Math.round(ceiling / 2 + this.opts.random() * (ceiling / 2));
   }
 }

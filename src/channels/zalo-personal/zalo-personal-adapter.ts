@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { ConversationRef, IncomingEvent, OutgoingMessage } from '../../core/messages.ts';
 import { KeyedBuckets, TokenBucket } from '../../core/rate-limiter.ts';
+import { backoffMs } from '../../core/backoff.ts';
 import { failed, retryLater, sent, textOnlyParts, textWithOptions, type OutboundChannel, type SendResult } from '../channel.ts';
 import { CLOSE, THREAD_GROUP, THREAD_USER, type ZaloPersonalApi, type ZaloPersonalMessage } from './zalo-personal-api.ts';
 import type { ZaloGroupDirectory } from './zalo-groups.ts';
@@ -175,8 +176,7 @@ export class ZaloPersonalAdapter implements OutboundChannel {
     }
     this.status = 'reconnecting';
     const attempt = this.reconnectAttempts++;
-    const ceiling = Math.min(this.opts.reconnectMaxMs, this.opts.reconnectBaseMs * 2 ** attempt);
-    const delay = Math.round(ceiling / 2 + (this.deps.random ?? Math.random)() * (ceiling / 2));
+    const delay = backoffMs(attempt, this.opts.reconnectBaseMs, this.opts.reconnectMaxMs, this.deps.random);
     this.deps.logger.warn({ code, reason, attempt, delay }, 'zalo personal socket closed; reconnecting');
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;

@@ -8,6 +8,7 @@ import type { Broadcast, Delivery, Store } from '../../store/types.ts';
 import type { ChannelName } from '../../core/messages.ts';
 import type { OutboundChannel } from '../../channels/channel.ts';
 import { TokenBucket } from '../../core/rate-limiter.ts';
+import { backoffMs } from '../../core/backoff.ts';
 import type { BroadcastService } from './broadcast-service.ts';
 
 /** Messages per second per channel and account; null lifts the limit. */
@@ -139,7 +140,7 @@ export class Dispatcher {
       if (d.attempts + 1 >= this.opts.maxAttempts && !result.notBefore) {
         return store.deliveries.finish(d.id, 'failed', `gave up after ${d.attempts + 1} attempts: ${result.reason}`, now());
       }
-      const wait = result.notBefore ? result.notBefore.getTime() - clock().getTime() : Math.max(result.afterMs ?? 0, 1000 * 2 ** d.attempts);
+      const wait = result.notBefore ? result.notBefore.getTime() - clock().getTime() : Math.max(result.afterMs ?? 0, backoffMs(d.attempts, 1000, 5 * 60_000));
       return store.deliveries.reschedule(d.id, new Date(clock().getTime() + wait).toISOString(), d.attempts + 1, result.reason);
     }
     await store.deliveries.finish(d.id, 'sent', null, now());
