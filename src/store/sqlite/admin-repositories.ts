@@ -1,7 +1,7 @@
 // Users and tokens, the audit log, admin-edited documents, and leases between processes.
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry, AuditRepository, DocumentRepository, LeaseRepository, User, UserRepository } from '../types.ts';
-import { json, parse, type Row, type SqliteContext } from './sql.ts';
+import { json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 
 function toUser(r: Row): User {
   return {
@@ -56,13 +56,12 @@ export function auditRepository(c: SqliteContext): AuditRepository {
         .run(e.at, e.actor, e.action, e.target, json(e.details));
     },
     async list(filter = {}) {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      for (const k of ['actor', 'action', 'target'] as const) {
-        if (filter[k]) { where.push(`${k} = ?`); args.push(filter[k]); }
-      }
-      const sql = `SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
-      return (stmt(sql).all(...args, filter.limit ?? 200) as Row[]).map(toAudit);
+      const { where, args } = whereOf([
+        filter.actor && ['actor = ?', filter.actor],
+        filter.action && ['action = ?', filter.action],
+        filter.target && ['target = ?', filter.target],
+      ]);
+      return (stmt(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`).all(...args, filter.limit ?? 200) as Row[]).map(toAudit);
     },
   };
 }

@@ -1,6 +1,6 @@
 // Subscribers, broadcasts and their deliveries.
 import type { Broadcast, BroadcastRepository, Delivery, DeliveryRepository, DeliveryStatus, Subscription, SubscriptionRepository } from '../types.ts';
-import { json, parse, type Row, type SqliteContext } from './sql.ts';
+import { json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 import { DELIVERY_STATUSES, SCHOOL_GROUP, STAFF_GROUP } from '../types.ts';
 
 const BROADCAST_COLUMNS: Record<string, string> = {
@@ -56,13 +56,12 @@ export function subscriptionsRepository(c: SqliteContext): SubscriptionRepositor
       return Boolean(r);
     },
     async list(f) {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (f.groupId) { where.push('group_id = ?'); args.push(f.groupId); }
-      if (f.contactId) { where.push('contact_id = ?'); args.push(f.contactId); }
-      if (!f.includeLeft) where.push('left_at IS NULL');
-      const sql = `SELECT * FROM subscriptions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY consented_at LIMIT ?`;
-      return (stmt(sql).all(...args, f.limit ?? 10_000) as Row[]).map(toSubscription);
+      const { where, args } = whereOf([
+        f.groupId && ['group_id = ?', f.groupId],
+        f.contactId && ['contact_id = ?', f.contactId],
+        !f.includeLeft && ['left_at IS NULL'],
+      ]);
+      return (stmt(`SELECT * FROM subscriptions ${where} ORDER BY consented_at LIMIT ?`).all(...args, f.limit ?? 10_000) as Row[]).map(toSubscription);
     },
     async countByGroup() {
       return Object.fromEntries((stmt('SELECT group_id, COUNT(*) AS n FROM subscriptions WHERE left_at IS NULL GROUP BY group_id').all() as Row[]).map((r) => [r.group_id, r.n]));

@@ -1,6 +1,6 @@
 // Comments with their history, absences, and the staff's linked chat accounts.
 import type { Absence, AbsenceRepository, Comment, CommentRepository, StaffLinkRepository } from '../types.ts';
-import { inList, json, parse, type Row, type SqliteContext } from './sql.ts';
+import { inList, json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 
 function toComment(r: Row): Comment {
   return {
@@ -37,18 +37,17 @@ export function commentsRepository(c: SqliteContext): CommentRepository {
       return r ? toComment(r) : null;
     },
     async list(f = {}) {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (f.status) { where.push('status = ?'); args.push(f.status); }
-      if (f.category) { where.push('category = ?'); args.push(f.category); }
-      if (f.severity) { where.push('severity = ?'); args.push(f.severity); }
-      if (f.classIds) { where.push(`class_id IN (${inList(f.classIds.length)})`); args.push(...f.classIds); }
-      if (f.since) { where.push('created_at >= ?'); args.push(f.since); }
-      if (f.until) { where.push('created_at < ?'); args.push(f.until); }
-      if (f.contactId) { where.push('contact_id = ?'); args.push(f.contactId); }
-      if (f.text) { where.push("text LIKE ? ESCAPE '\\'"); args.push(`%${f.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`); }
-      const sql = `SELECT * FROM comments ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
-      return (stmt(sql).all(...args, f.limit ?? 500) as Row[]).map(toComment);
+      const { where, args } = whereOf([
+        f.status && ['status = ?', f.status],
+        f.category && ['category = ?', f.category],
+        f.severity && ['severity = ?', f.severity],
+        f.classIds && [`class_id IN (${inList(f.classIds.length)})`, ...f.classIds],
+        f.since && ['created_at >= ?', f.since],
+        f.until && ['created_at < ?', f.until],
+        f.contactId && ['contact_id = ?', f.contactId],
+        f.text && ["text LIKE ? ESCAPE '\\'", `%${f.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`],
+      ]);
+      return (stmt(`SELECT * FROM comments ${where} ORDER BY id DESC LIMIT ?`).all(...args, f.limit ?? 500) as Row[]).map(toComment);
     },
     async update(id, patch, at) {
       const cols: Record<string, string> = { status: 'status', category: 'category', assignedTo: 'assigned_to', firstResponseAt: 'first_response_at', remindedAt: 'reminded_at' };

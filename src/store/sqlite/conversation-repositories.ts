@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationRef, IncomingEvent } from '../../core/messages.ts';
 import type { Contact, ContactRepository, InboxEntry, InboxRepository, Locale, Session, SessionRepository, TranscriptRepository, TranscriptTurn } from '../types.ts';
-import { json, parse, type Row, type SqliteContext } from './sql.ts';
+import { json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 
 const refWhere = 'channel = ? AND account_id = ? AND thread_type = ? AND thread_id = ?';
 const refArgs = (ref: ConversationRef) => [ref.channel, ref.accountId, ref.threadType, ref.threadId];
@@ -118,14 +118,13 @@ export function transcriptRepository(c: SqliteContext): TranscriptRepository {
           t.answered ? 1 : 0, Math.round(t.latencyMs), json(t.replies));
     },
     async list(filter = {}) {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (filter.conversationKey) { where.push('conversation_key = ?'); args.push(filter.conversationKey); }
-      if (filter.since) { where.push('at >= ?'); args.push(filter.since); }
-      if (filter.until) { where.push('at < ?'); args.push(filter.until); }
-      if (filter.answered !== undefined) { where.push('answered = ?'); args.push(filter.answered ? 1 : 0); }
-      const sql = `SELECT * FROM transcript ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`;
-      return (stmt(sql).all(...args, filter.limit ?? 1000) as Row[]).map(toTurn);
+      const { where, args } = whereOf([
+        filter.conversationKey && ['conversation_key = ?', filter.conversationKey],
+        filter.since && ['at >= ?', filter.since],
+        filter.until && ['at < ?', filter.until],
+        filter.answered !== undefined && ['answered = ?', filter.answered ? 1 : 0],
+      ]);
+      return (stmt(`SELECT * FROM transcript ${where} ORDER BY id LIMIT ?`).all(...args, filter.limit ?? 1000) as Row[]).map(toTurn);
     },
     async topIntents(since, until, limit) {
       return stmt(`SELECT intent, COUNT(*) AS count FROM transcript

@@ -1,6 +1,6 @@
 // Messages on their way to the platforms, and alerts for the admins.
 import type { Alert, AlertRepository, OutboxItem, OutboxRepository, OutboxStatus } from '../types.ts';
-import { json, parse, type Row, type SqliteContext } from './sql.ts';
+import { json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 import { OUTBOX_STATUSES } from '../types.ts';
 
 function toOutbox(r: Row): OutboxItem {
@@ -56,12 +56,11 @@ export function outboxRepository(c: SqliteContext): OutboxRepository {
       return counts;
     },
     async list(filter = {}) {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (filter.status) { where.push('status = ?'); args.push(filter.status); }
-      if (filter.conversationKey) { where.push('conversation_key = ?'); args.push(filter.conversationKey); }
-      const sql = `SELECT * FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`;
-      return (stmt(sql).all(...args, filter.limit ?? 1000) as Row[]).map(toOutbox);
+      const { where, args } = whereOf([
+        filter.status && ['status = ?', filter.status],
+        filter.conversationKey && ['conversation_key = ?', filter.conversationKey],
+      ]);
+      return (stmt(`SELECT * FROM outbox ${where} ORDER BY id LIMIT ?`).all(...args, filter.limit ?? 1000) as Row[]).map(toOutbox);
     },
   };
 }

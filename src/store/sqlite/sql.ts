@@ -16,3 +16,12 @@ export interface SqliteContext {
 export const json = (v: unknown) => JSON.stringify(v ?? null);
 export const parse = <T>(s: string | null): T => (s == null ? (null as T) : (JSON.parse(s) as T));
 export const inList = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/** One optional filter: a clause with its arguments, or something falsy when the filter is not set. */
+export type Condition = readonly [clause: string, ...args: unknown[]] | false | undefined | null | '' | 0;
+
+/** "WHERE a = ? AND b = ?" and its arguments, from the filters that are set ('' when none are). */
+export function whereOf(conditions: Condition[]): { where: string; args: unknown[] } {
+  const set = conditions.filter((c): c is readonly [string, ...unknown[]] => Array.isArray(c));
+  return { where: set.length ? `WHERE ${set.map((c) => c[0]).join(' AND ')}` : '', args: set.flatMap((c) => c.slice(1)) };
+}
