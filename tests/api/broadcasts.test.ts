@@ -153,9 +153,11 @@ describe('announcements', () => {
     await approved({ audience: { groups: ['school'] } });
     await loa.features.dispatcher.drain();
     expect(sentTo().slice(before).sort()).toEqual(['psid0', 'psid1', 'psid2']);
+    const beforeStaff = graph.to(SEND).length;
     await approved({ audience: { groups: ['staff'] }, text: { vi: 'Họp hội đồng 14h.' } });
     await loa.features.dispatcher.drain();
     expect(sentTo().at(-1)).toBe('psid-staff');
+    expect(sentTo().slice(beforeStaff)).toEqual(['psid-staff']); // staff only, no parents
   });
 
   it('skips outside the window, retries rate limits, records permanent failures', async () => {

@@ -110,7 +110,9 @@ describe('web chat', () => {
         const res = await post({ user: 'p1', text });
         expect(res.status, text.slice(0, 20)).toBe(200);
         expect(res.body.replies[0].text.length).toBeGreaterThan(10);
+        expect(res.body.replies[0].text).not.toMatch(/trục trặc|went wrong/); // an answer, not the error reply
       }
+      expect((await loa.store.transcript.list()).map((t) => t.handler)).not.toContain('error');
     });
 
     it('answers 404 in the error shape for unknown routes', async () => {

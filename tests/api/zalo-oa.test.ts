@@ -96,6 +96,9 @@ describe('Zalo OA channel', () => {
     expect((await post({ app_id: fx.APP_ID, event_name: 'user_send_text', timestamp: '1' })).status).toBe(200);
     expect((await post(JSON.stringify({ app_id: fx.APP_ID, pad: 'x'.repeat(5 * 1024 * 1024) }))).status).toBe(413);
     expect(await loa.store.inbox.listPending()).toEqual([]);
+    await loa.pipeline.drain();
+    expect(await loa.store.contacts.list()).toEqual([]); // nothing was recorded, not merely processed
+    expect(zalo.to(CS)).toEqual([]);
   });
 
   it('defers a message refused at night (-234) to 06:00 instead of dropping it', async () => {
