@@ -104,8 +104,14 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     });
     const outboundByName = new Map<ChannelName, OutboundChannel>(channels.outbound.map((c) => [c.name, c]));
     const dispatcher = new Dispatcher({ store, service: broadcasts, channels: outboundByName, logger, clock }, {
-      rates: { messenger: config.BROADCAST_RATE_MESSENGER || null, zalo_oa: config.BROADCAST_RATE_ZALO_OA || null },
       ...options.dispatcher,
+      // The configured limits (0 lifts one); the personal Zalo account shares its adapter's limit.
+      rates: {
+        messenger: config.BROADCAST_RATE_MESSENGER || null,
+        zalo_oa: config.BROADCAST_RATE_ZALO_OA || null,
+        zalo_personal: config.ZALO_PERSONAL_PER_MINUTE / 60,
+        ...options.dispatcher?.rates,
+      },
     });
     const features: Features = { staff, comments, reports, groups, broadcasts, dispatcher };
     const scheduler = new Scheduler({ store, logger, clock, timeZone: config.TZ });

@@ -11,15 +11,8 @@ import { TokenBucket } from '../../core/rate-limiter.ts';
 import { backoffMs } from '../../core/backoff.ts';
 import type { BroadcastService } from './broadcast-service.ts';
 
-/** Messages per second per channel and account; null lifts the limit. */
+/** Messages per second per channel and account; null (or missing) lifts the limit. */
 export type RateLimits = Partial<Record<ChannelName, number | null>>;
-
-export const DEFAULT_RATES: Required<RateLimits> = {
-  webchat: null,
-  messenger: 40, // Meta allows about 300 calls a second per page
-  zalo_oa: 20, // about 4,000 a minute per OA is reported (unverified)
-  zalo_personal: 0.3, // a personal account: about 20 a minute at most
-};
 
 // Outside the platform's window the message is not sent at all: skipped, not failed.
 const SKIP_REASONS = new Set(['outside_window']);
@@ -37,7 +30,7 @@ export interface DispatcherOptions {
 export class Dispatcher {
   readonly holder: string;
   private readonly buckets = new Map<string, TokenBucket>();
-  private readonly opts: Required<Omit<DispatcherOptions, 'rates' | 'holder'>> & { rates: Required<RateLimits> };
+  private readonly opts: Required<Omit<DispatcherOptions, 'holder'>>;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = false;
@@ -47,7 +40,7 @@ export class Dispatcher {
     options: DispatcherOptions = {},
   ) {
     this.holder = options.holder ?? `dispatcher-${process.pid}-${randomUUID().slice(0, 8)}`;
-    this.opts = { batchSize: 200, concurrency: 16, leaseMs: 60_000, maxAttempts: 5, pollMs: 500, ...options, rates: { ...DEFAULT_RATES, ...options.rates } };
+    this.opts = { batchSize: 200, concurrency: 16, leaseMs: 60_000, maxAttempts: 5, pollMs: 500, rates: {}, ...options };
   }
 
   async start(): Promise<void> {
