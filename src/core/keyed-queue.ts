@@ -34,10 +34,6 @@ export class KeyedQueue {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  get size(): number {
-    return this.inFlight.size;
-  }
-
   private acquire(): Promise<void> {
     if (this.running < this.maxConcurrent) {
       this.running++;

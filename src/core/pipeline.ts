@@ -70,10 +70,6 @@ export class Pipeline {
     await this.deps.delivery.settle?.();
   }
 
-  get inFlight(): number {
-    return this.queue.size;
-  }
-
   private async process(inboxId: number, event: IncomingEvent): Promise<TurnResult | null> {
     const { store, bot, delivery, logger, clock } = this.deps;
     try {
