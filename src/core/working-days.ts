@@ -1,5 +1,5 @@
 // Deadlines in working days: weekends and the school's holidays do not count.
-import { addDays, todayIn, weekday, zonedTime, type IsoDate } from './dates.ts';
+import { addDays, clockIn, todayIn, weekday, zonedTime, type IsoDate } from './dates.ts';
 
 export function isWorkingDay(date: IsoDate, holidays: { from: string; to: string }[]): boolean {
   const wd = weekday(date);
@@ -14,6 +14,6 @@ export function addWorkingDays(from: Date, days: number, timeZone: string, holid
     date = addDays(date, 1);
     if (isWorkingDay(date, holidays)) left--;
   }
-  const local = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(from).split(':').map(Number);
-  return zonedTime(date, local[0], local[1], timeZone);
+  const { hour, minute } = clockIn(timeZone, from);
+  return zonedTime(date, hour, minute, timeZone);
 }
