@@ -10,7 +10,7 @@ import type { OutgoingMessage } from '../../core/messages.ts';
 import { conversationKey } from '../../core/messages.ts';
 import { addDays, formatDate, formatDayInWeek, mondayOf, todayIn } from '../../core/dates.ts';
 import type { SchoolService } from '../../school/school-service.ts';
-import { menuFor, schoolDaysBetween } from '../school-info/calendar-service.ts';
+import { mealsBetween } from '../school-info/calendar-service.ts';
 import type { ZaloGroupDirectory } from '../../channels/zalo-personal/zalo-groups.ts';
 import { isValidCron, nextCronTime } from '../../jobs/cron-next.ts';
 import { formatIssues } from '../../core/validation.ts';
@@ -180,10 +180,8 @@ export class BroadcastService {
 
   private weekMenu(monday: string, locale: 'vi' | 'en'): string {
     const { school } = this.deps;
-    const lines = schoolDaysBetween(school.get('calendar'), monday, addDays(monday, 6)).map((d) => {
-      const meal = menuFor(school.get('menus'), d);
-      return meal ? `• ${formatDayInWeek(d, locale)}: ${meal.lunch[locale]}${meal.snack ? `; ${meal.snack[locale]}` : ''}` : null;
-    }).filter(Boolean);
+    const lines = mealsBetween(school.all, monday, addDays(monday, 6))
+      .map(({ date, meal }) => `• ${formatDayInWeek(date, locale)}: ${meal.lunch[locale]}${meal.snack ? `; ${meal.snack[locale]}` : ''}`);
     return lines.length ? lines.join('\n') : locale === 'en' ? '(no school days next week)' : '(tuần tới không có ngày học)';
   }
 }

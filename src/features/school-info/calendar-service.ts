@@ -52,3 +52,10 @@ export function schoolDaysBetween(calendar: Calendar, from: IsoDate, to: IsoDate
   for (let d = from; d <= to; d = addDays(d, 1)) if (dayStatus(calendar, d).kind === 'school') days.push(d);
   return days;
 }
+
+/** The meals of the school days in a range that have a published menu, in date order. */
+export function mealsBetween(school: Pick<SchoolData, 'calendar' | 'menus'>, from: IsoDate, to: IsoDate): { date: IsoDate; meal: Meal }[] {
+  return schoolDaysBetween(school.calendar, from, to)
+    .map((date) => ({ date, meal: menuFor(school.menus, date) }))
+    .filter((x): x is { date: IsoDate; meal: Meal } => x.meal !== null);
+}

@@ -3,7 +3,7 @@ import type { Handler, TurnContext } from '../../core/turn.ts';
 import { addDays, formatDate, formatDayInWeek, formatShortDate, type IsoDate } from '../../core/dates.ts';
 import type { DateEntity } from '../../nlu/entities.ts';
 import { pick } from './format.ts';
-import { dayStatus, menuFor, schoolDaysBetween, upcomingEvents, upcomingHolidays, currentTerm } from './calendar-service.ts';
+import { dayStatus, mealsBetween, menuFor, upcomingEvents, upcomingHolidays, currentTerm } from './calendar-service.ts';
 
 const dateOf = (ctx: TurnContext): DateEntity | null => ctx.nlu?.entities.date ?? null;
 
@@ -22,13 +22,10 @@ export const menu: Handler = (ctx) => {
 
   if (entity?.kind === 'range') {
     const to = entity.unit === 'month' ? addDays(entity.from, 6) : entity.to; // a month of menus is too long for chat
-    const days = schoolDaysBetween(calendar, entity.from < ctx.today && entity.unit === 'month' ? ctx.today : entity.from, to);
-    const lines = days
-      .map((d) => ({ d, meal: menuFor(menus, d) }))
-      .filter((x) => x.meal)
-      .map(({ d, meal }) => ctx.t('menu.week_line', {
-        day: formatDayInWeek(d, L), lunch: pick(meal!.lunch, L),
-        snack: meal!.snack ? ctx.t('menu.week_snack', { snack: pick(meal!.snack, L) }) : '',
+    const lines = mealsBetween({ calendar, menus }, entity.from < ctx.today && entity.unit === 'month' ? ctx.today : entity.from, to)
+      .map(({ date, meal }) => ctx.t('menu.week_line', {
+        day: formatDayInWeek(date, L), lunch: pick(meal.lunch, L),
+        snack: meal.snack ? ctx.t('menu.week_snack', { snack: pick(meal.snack, L) }) : '',
       }));
     if (lines.length === 0) {
       ctx.reply(ctx.t('menu.not_published', { date: `${formatShortDate(entity.from, L)} – ${formatShortDate(to, L)}`, phone }));
