@@ -32,6 +32,8 @@ describe('answers from the school data', () => {
     const week = await ask('thực đơn tuần sau');
     expect(week.split('\n')).toHaveLength(6); // header + five school days
     expect(await ask('thực đơn 24/12')).toContain('Cơm chiên thập cẩm'); // an override wins over the rotation
+    // "this month" late in the month: the coming days, not the month's first week.
+    expect(await ask('thực đơn tháng này')).toMatch(/^Thực đơn 26\/11 – 30\/11:\n• Thứ Năm, 26\/11: .*\n• Thứ Sáu, 27\/11: .*\n• Thứ Hai, 30\/11: /);
   });
 
   it('menu: an honest answer when the day has no data', async () => {

@@ -21,18 +21,20 @@ export const menu: Handler = (ctx) => {
   const phone = ctx.services.school.get('profile').phone;
 
   if (entity?.kind === 'range') {
-    const to = entity.unit === 'month' ? addDays(entity.from, 6) : entity.to; // a month of menus is too long for chat
-    const lines = mealsBetween({ calendar, menus }, entity.from < ctx.today && entity.unit === 'month' ? ctx.today : entity.from, to)
+    // A month of menus is too long for chat: its next seven days (from today in the current month).
+    const from = entity.unit === 'month' && entity.from < ctx.today ? ctx.today : entity.from;
+    const to = entity.unit === 'month' ? [addDays(from, 6), entity.to].sort()[0] : entity.to;
+    const lines = mealsBetween({ calendar, menus }, from, to)
       .map(({ date, meal }) => ctx.t('menu.week_line', {
         day: formatDayInWeek(date, L), lunch: pick(meal.lunch, L),
         snack: meal.snack ? ctx.t('menu.week_snack', { snack: pick(meal.snack, L) }) : '',
       }));
     if (lines.length === 0) {
-      ctx.reply(ctx.t('menu.not_published', { date: `${formatShortDate(entity.from, L)} – ${formatShortDate(to, L)}`, phone }));
+      ctx.reply(ctx.t('menu.not_published', { date: `${formatShortDate(from, L)} – ${formatShortDate(to, L)}`, phone }));
       ctx.unanswered = true;
       return;
     }
-    ctx.reply([ctx.t('menu.week_header', { from: formatShortDate(entity.from, L), to: formatShortDate(to, L) }), ...lines].join('\n'));
+    ctx.reply([ctx.t('menu.week_header', { from: formatShortDate(from, L), to: formatShortDate(to, L) }), ...lines].join('\n'));
     return;
   }
 
