@@ -146,8 +146,7 @@ describe('announcements', () => {
   it('sends to the whole school and to linked staff separately', async () => {
     await seedParents(loa.store, 3, (i) => [['la-a1'], ['school'], ['mam-c1']][i]);
     const code = (await as(staff.token).post('/api/admin/staff/link-code').send({})).body.code;
-    const raw = JSON.stringify(fb.textMessage('psid-staff', 'mid-staff', code));
-    await request(loa.app).post('/webhooks/facebook').set('content-type', 'application/json').set('x-hub-signature-256', fb.sign(raw)).send(raw);
+    await fb.postWebhook(loa.app, fb.textMessage('psid-staff', 'mid-staff', code));
     await loa.pipeline.drain();
     const before = graph.to(SEND).length;
     await approved({ audience: { groups: ['school'] } });

@@ -29,12 +29,7 @@ describe('Messenger channel', () => {
     await graph.stop();
   });
 
-  const post = (payload: object | string, signature?: string | null) => {
-    const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const req = request(loa.app).post('/webhooks/facebook').set('content-type', 'application/json');
-    if (signature !== null) req.set('x-hub-signature-256', signature ?? fx.sign(raw));
-    return req.send(raw);
-  };
+  const post = (payload: object | string, signature?: string | null) => fx.postWebhook(loa.app, payload, signature);
   const replies = () => graph.to(SEND_PATH).map((r) => r.body);
 
   it('answers Meta\'s verification challenge only with the right token', async () => {
@@ -228,8 +223,7 @@ describe('staff answering a parent themselves', () => {
   it('sends on Messenger with RESPONSE-window rules, HUMAN_AGENT up to 7 days, and refuses later', async () => {
     const graph = await new FakePlatform().on(SEND_PATH, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
     const loa = await startLoa({ config: testConfig({ FACEBOOK_VERIFY_TOKEN: fx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url }) });
-    const raw = JSON.stringify(fx.textMessage('7001', 'm_h', 'cho tôi gặp người thật'));
-    await request(loa.app).post('/webhooks/facebook').set('content-type', 'application/json').set('x-hub-signature-256', fx.sign(raw)).send(raw);
+    await fx.postWebhook(loa.app, fx.textMessage('7001', 'm_h', 'cho tôi gặp người thật'));
     await loa.pipeline.drain();
     const [contact] = (await loa.admin().get('/api/admin/contacts?q=')).body.contacts;
     const transcript = (await loa.admin().get(`/api/admin/contacts/${contact.id}/transcript`)).body.turns;

@@ -1,7 +1,6 @@
 // The Zalo OA channel end to end: signed webhooks through supertest, replies and token refresh
 // at fake Zalo API and OAuth servers on 127.0.0.1.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import request from 'supertest';
 import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
 import { FakePlatform, eventually } from '../fakes/fake-platform.ts';
 import * as fx from '../fakes/zalo-oa-fixtures.ts';
@@ -32,12 +31,7 @@ describe('Zalo OA channel', () => {
     await oauth.stop();
   });
 
-  const post = (payload: object | string, signature?: string | null) => {
-    const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const req = request(loa.app).post('/webhooks/zalo').set('content-type', 'application/json');
-    if (signature !== null) req.set('x-zevent-signature', signature ?? fx.sign(raw));
-    return req.send(raw);
-  };
+  const post = (payload: object | string, signature?: string | null) => fx.postWebhook(loa.app, payload, signature);
   const texts = () => zalo.to(CS).map((r) => r.body.message.text as string);
 
   it('replies to a signed text message as a consultation message, ids kept exact', async () => {

@@ -1,4 +1,6 @@
 // Zalo OA webhook payloads as Zalo sends them (see ../shared/PLATFORMS.md), for tests and docs.
+import request from 'supertest';
+import type { Express } from 'express';
 import { zaloMac } from '../../src/channels/zalo-oa/zalo-oa-signature.ts';
 
 export const APP_ID = '360846524940903967';
@@ -26,4 +28,12 @@ export const oaEcho = (msgId: string) => ({ app_id: APP_ID, sender: { id: OA_ID 
 export function sign(raw: string, key = OA_SECRET_KEY): string {
   const body = JSON.parse(raw) as { timestamp?: string };
   return `mac=${zaloMac(APP_ID, raw, body.timestamp ?? '', key)}`;
+}
+
+/** POSTs a payload to the Zalo OA webhook as Zalo would: signed, unless the signature is given (null: none). */
+export function postWebhook(app: Express, payload: object | string, signature?: string | null) {
+  const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const req = request(app).post('/webhooks/zalo').set('content-type', 'application/json');
+  if (signature !== null) req.set('x-zevent-signature', signature ?? sign(raw));
+  return req.send(raw);
 }
