@@ -2,6 +2,7 @@
 // group to a class (announcements to that class also post in the group) and decide whether the
 // bot may answer there.
 import type { Store } from '../../store/types.ts';
+import type { ConversationRef } from '../../core/messages.ts';
 
 export interface ZaloGroup {
   id: string;
@@ -15,6 +16,11 @@ export interface ZaloGroup {
 }
 
 const COLLECTION = 'zalo_groups';
+
+/** Where a post into a class Zalo group goes, from the school's account. */
+export function groupRef(groupId: string, accountId: string): ConversationRef {
+  return { channel: 'zalo_personal', accountId, userId: groupId, threadId: groupId, threadType: 'group' };
+}
 
 export class ZaloGroupDirectory {
   constructor(private readonly store: Store) {}

@@ -11,7 +11,7 @@ import { conversationKey } from '../../core/messages.ts';
 import { addDays, formatDate, formatDayInWeek, mondayOf, todayIn } from '../../core/dates.ts';
 import type { SchoolService } from '../../school/school-service.ts';
 import { mealsBetween } from '../school-info/calendar-service.ts';
-import type { ZaloGroupDirectory } from '../../channels/zalo-personal/zalo-groups.ts';
+import { groupRef, type ZaloGroupDirectory } from '../../channels/zalo-personal/zalo-groups.ts';
 import { isValidCron, nextCronTime } from '../../jobs/cron-next.ts';
 import { formatIssues } from '../../core/validation.ts';
 import type { GroupDirectory } from './groups.ts';
@@ -141,7 +141,7 @@ export class BroadcastService {
     if (account) {
       for (const g of await this.deps.zaloGroups.list()) {
         if (!g.classId || !(groups.includes(g.classId) || groups.includes('school'))) continue;
-        extra.push({ recipient: `zalo_group:${g.id}`, contactId: null, ref: { channel: 'zalo_personal', accountId: account, userId: g.id, threadId: g.id, threadType: 'group' }, locale: 'vi', groups: [g.classId], name: null });
+        extra.push({ recipient: `zalo_group:${g.id}`, contactId: null, ref: groupRef(g.id, account), locale: 'vi', groups: [g.classId], name: null });
       }
     }
     return extra;
