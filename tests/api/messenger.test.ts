@@ -154,6 +154,20 @@ describe('Messenger channel', () => {
     expect(failed.lastError).toMatch(/^gave up after 5 attempts: temporary/);
   });
 
+  it('keeps a reply while the Graph server cannot be reached, and sends it once it is back', async () => {
+    const port = Number(new URL(graph.url).port);
+    await graph.stop();
+    await post(fx.textMessage('7001', 'm_down', 'học phí bao nhiêu')).expect(200);
+    await loa.pipeline.drain();
+    const [pending] = await loa.store.outbox.list({ status: 'pending' });
+    expect(pending.lastError).toMatch(/^network: /);
+    await graph.start(port);
+    loa.clockAt(new Date(Date.parse('2026-11-26T02:00:00Z') + 60_000));
+    await loa.outbox.flushDue();
+    expect(replies()).toEqual([expect.objectContaining({ recipient: { id: '7001' }, messaging_type: 'RESPONSE' })]);
+    expect(await loa.store.outbox.list({ status: 'sent' })).toHaveLength(1);
+  });
+
   it('records permanent failures with the platform\'s reason and does not retry', async () => {
     graph.queue(SEND_PATH, { status: 400, body: { error: { code: 10, error_subcode: 2018278, message: 'outside of allowed window' } } });
     graph.queue(SEND_PATH, { status: 400, body: { error: { code: 551, message: 'This person isn\'t available right now.' } } });

@@ -39,7 +39,8 @@ export class FakePlatform {
     return this.requests.filter((r) => r.path === path);
   }
 
-  async start(): Promise<this> {
+  /** Listens on a free port, or on `port` (to come back where it was after stop()). */
+  async start(port = 0): Promise<this> {
     this.server = http.createServer((req, res) => {
       let raw = '';
       req.on('data', (c) => (raw += c));
@@ -62,7 +63,7 @@ export class FakePlatform {
         else answer();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
