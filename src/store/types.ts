@@ -249,6 +249,8 @@ export interface CommentRepository {
   get(id: number): Promise<Comment | null>;
   getByCode(code: string): Promise<Comment | null>;
   list(filter?: CommentFilter): Promise<Comment[]>;
+  /** Whether a contact ever left a comment: asked on every message, so it must stay cheap. */
+  anyFrom(contactId: string): Promise<boolean>;
   update(id: number, patch: Partial<Pick<Comment, 'status' | 'category' | 'assignedTo' | 'firstResponseAt' | 'remindedAt'>>, at: string): Promise<Comment | null>;
   addEvent(e: Omit<CommentEvent, 'id'>): Promise<void>;
   events(commentId: number): Promise<CommentEvent[]>;

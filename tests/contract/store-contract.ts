@@ -163,6 +163,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const c1 = await store.comments.create(base);
       const c2 = await store.comments.create({ ...base, classId: null, text: 'khác', severity: 'urgent' });
       expect([c1.code, c2.code]).toEqual(['PA-0001', 'PA-0002']);
+      expect([await store.comments.anyFrom('c1'), await store.comments.anyFrom('c2')]).toEqual([true, false]);
       expect((await store.comments.getByCode('pa-0002'))?.id).toBe(c2.id);
       expect((await store.comments.list({ classIds: ['la-a1'] })).map((c) => c.id)).toEqual([c1.id]);
       expect((await store.comments.list({ severity: 'urgent' })).map((c) => c.id)).toEqual([c2.id]);

@@ -164,6 +164,7 @@ export class CommentService {
   async deliverPendingReplies(contactId: string): Promise<number> {
     const { store, clock } = this.deps;
     let sent = 0;
+    if (!(await store.comments.anyFrom(contactId))) return 0; // most parents: nothing to look through
     for (const c of await store.comments.list({ contactId, limit: 50 })) {
       if (!c.ref || c.status === 'closed') continue;
       const events = await store.comments.events(c.id);

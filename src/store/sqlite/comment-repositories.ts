@@ -49,6 +49,9 @@ export function commentsRepository(c: SqliteContext): CommentRepository {
       ]);
       return (stmt(`SELECT * FROM comments ${where} ORDER BY id DESC LIMIT ?`).all(...args, f.limit ?? 500) as Row[]).map(toComment);
     },
+    async anyFrom(contactId) {
+      return stmt('SELECT 1 FROM comments WHERE contact_id = ? LIMIT 1').get(contactId) !== undefined;
+    },
     async update(id, patch, at) {
       const cols: Record<string, string> = { status: 'status', category: 'category', assignedTo: 'assigned_to', firstResponseAt: 'first_response_at', remindedAt: 'reminded_at' };
       const keys = Object.keys(patch).filter((k) => k in cols) as (keyof typeof patch)[];
