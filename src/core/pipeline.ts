@@ -29,7 +29,7 @@ export class Pipeline {
   constructor(
     private readonly deps: { store: Store; bot: Bot; delivery: ReplyDelivery; logger: Logger; clock: () => Date; maxConcurrent?: number },
   ) {
-    this.queue = new KeyedQueue(deps.maxConcurrent ?? 64);
+    this.queue = new KeyedQueue({ maxConcurrent: deps.maxConcurrent });
   }
 
   /** Records the event, queues its turn, and returns before the turn runs. */
