@@ -42,6 +42,8 @@ const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http
 export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Answers are live data that nobody fetches conditionally: no hash of every response body.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
 
   app.get('/healthz', (_req, res) => {

@@ -24,19 +24,22 @@ const sessionState = (s: Session) => JSON.stringify([s.locale, s.form, s.data]);
 
 const CANCEL_WORDS = new Set(['thoi', 'huy', 'huy bo', 'thoi khong', 'khong nua', 'cancel', 'stop', 'quit', 'exit', 'dung lai']);
 
-/** A few hundred recent answers of data-only handlers (see DATA_ONLY_HANDLERS). */
+/**
+ * A few hundred recent answers of data-only handlers (see DATA_ONLY_HANDLERS). Kept as JSON: each
+ * hit gets its own copy to change, and parsing is cheaper than structuredClone.
+ */
 class AnswerCache {
-  private readonly entries = new Map<string, { replies: OutgoingMessage[]; unanswered: boolean }>();
+  private readonly entries = new Map<string, { replies: string; unanswered: boolean }>();
   constructor(private readonly max = 500) {}
 
   get(key: string) {
     const hit = this.entries.get(key);
-    return hit && { replies: structuredClone(hit.replies), unanswered: hit.unanswered };
+    return hit && { replies: JSON.parse(hit.replies) as OutgoingMessage[], unanswered: hit.unanswered };
   }
 
   set(key: string, replies: OutgoingMessage[], unanswered: boolean): void {
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { replies: structuredClone(replies), unanswered });
+    this.entries.set(key, { replies: JSON.stringify(replies), unanswered });
   }
 }
 

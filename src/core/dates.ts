@@ -14,10 +14,18 @@ function format(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeForm
   return f;
 }
 
+// Every turn asks for today several times, and formatting a date costs microseconds: the answer
+// is kept for the minute it was asked in (no time zone moves midnight off a minute boundary).
+const lastToday = { zone: '', minute: NaN, date: '' };
+
 /** Today's date in a time zone. */
 export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (lastToday.minute === minute && lastToday.zone === timeZone) return lastToday.date;
   // en-CA formats as YYYY-MM-DD
-  return format(`day:${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(now);
+  const date = format(`day:${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(now);
+  Object.assign(lastToday, { zone: timeZone, minute, date });
+  return date;
 }
 
 const toUtc = (d: IsoDate) => {
