@@ -1,6 +1,7 @@
 // Messenger webhooks under load, all on 127.0.0.1: signed-webhook ack throughput next to a bare
 // express handler in the same run, and end-to-end replies per second through a fake Graph server.
-// The load generator and the fake Graph run in a worker thread (the other core).
+// The load generator and the fake Graph run in a worker thread (the other core); platform calls
+// from Loa go through its own HTTP worker thread, as in production.
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -17,13 +18,21 @@ const listen = (app: express.Express) => new Promise<http.Server>((resolve) => {
   const s = app.listen(0, '127.0.0.1', () => resolve(s));
 });
 
+/** The middle of a few numbers, and their spread, for figures from a machine shared with others. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const spread = (xs: number[], unit = '') => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}${unit}`;
+
 export async function channelBench(): Promise<void> {
   const TOTAL = 6000;
   const CONCURRENCY = 32;
+  // Bare express and Loa take turns, three rounds each: the host's speed drifts from one second to
+  // the next, so each ratio compares neighbours and the medians are reported.
+  const ROUNDS = 3;
   const now = Date.now();
   const PACED = 3000;
   const PACED_RATE = 500;
-  const bodies = Array.from({ length: TOTAL + 300 + PACED }, (_, i) => {
+  const WARM_BODIES = 3000;
+  const bodies = Array.from({ length: WARM_BODIES + ROUNDS * TOTAL + PACED }, (_, i) => {
     const raw = JSON.stringify(fx.textMessage(`psid${i}`, `mid${i}`, i % 2 ? 'hoc phi bao nhieu' : 'mai an gi', new Date(now).toISOString()));
     return { raw, sig: fx.sign(raw), psid: `psid${i}` };
   });
@@ -39,26 +48,41 @@ export async function channelBench(): Promise<void> {
   const bare = express();
   bare.post('/webhooks/facebook', express.raw({ type: () => true }), (_req, res) => { res.status(200).send('EVENT_RECEIVED'); });
   const bareServer = await listen(bare);
-  const { rate: bareRate } = await ask<{ rate: number }>({ kind: 'bare', port: (bareServer.address() as AddressInfo).port, offset: 0 });
-  bareServer.close();
+  const barePort = (bareServer.address() as AddressInfo).port;
 
   const loa = await createLoa(loadConfig({
     DATA_DIR: tempDir('loa-bench-'), LOG_LEVEL: 'silent',
     FACEBOOK_VERIFY_TOKEN: fx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graphUrl,
   }), { logger: silentLogger() });
+  await loa.start();
   const server = await listen(loa.app);
+  const port = (server.address() as AddressInfo).port;
+  // Both warmed alike before anything is measured: the JIT needs a few thousand calls.
+  await ask({ kind: 'warm', port: barePort, offset: 0, count: WARM_BODIES });
+  await ask({ kind: 'warm', port, offset: 0, count: WARM_BODIES });
   const memBefore = process.memoryUsage().rss;
-  const elu0 = performance.eventLoopUtilization();
-  const r = await ask<{ rate: number; replies: number; e2eRate: number; latencies: number[]; workerBusy: number }>({ kind: 'loa', port: (server.address() as AddressInfo).port, offset: 300 });
-  const loaBusy = performance.eventLoopUtilization(elu0).utilization;
 
-  line('bare express handler', `${Math.round(bareRate)} req/s`);
-  line('signed Messenger webhook, recorded + acked', `${Math.round(r.rate)} req/s (${((r.rate / bareRate) * 100).toFixed(0)}% of bare)`, '≥ 50% of bare', r.rate >= bareRate / 2);
-  line('end-to-end replies through the fake Graph', `${Math.round(r.e2eRate)} replies/s (${r.replies}/${TOTAL})`, '≥ 2000/s', r.e2eRate >= 2000);
-  line('busy: Loa\'s thread / the load generator\'s', `${(loaBusy * 100).toFixed(0)} % / ${(r.workerBusy * 100).toFixed(0)} %`);
-  line('end-to-end latency p50 at saturation', `${percentile(r.latencies, 50).toFixed(1)} ms`);
-  line('end-to-end latency p99 at saturation', `${percentile(r.latencies, 99).toFixed(1)} ms`);
-  const paced = await ask<{ replies: number; latencies: number[] }>({ kind: 'paced', port: (server.address() as AddressInfo).port, offset: 300 + TOTAL, count: PACED, rate: PACED_RATE });
+  type LoaRound = { rate: number; replies: number; e2eRate: number; latencies: number[]; workerBusy: number };
+  const rounds: { bare: number; loa: LoaRound; loaBusy: number }[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const { rate: bareRate } = await ask<{ rate: number }>({ kind: 'bare', port: barePort, offset: 0 });
+    const elu0 = performance.eventLoopUtilization();
+    const round = await ask<LoaRound>({ kind: 'loa', port, offset: WARM_BODIES + r * TOTAL });
+    rounds.push({ bare: bareRate, loa: round, loaBusy: performance.eventLoopUtilization(elu0).utilization });
+  }
+  bareServer.close();
+
+  const ratios = rounds.map((r) => (r.loa.rate / r.bare) * 100);
+  const e2e = rounds.map((r) => r.loa.e2eRate);
+  const mid = rounds.find((r) => r.loa.e2eRate === median(e2e))!;
+  line('bare express handler (median of 3)', `${Math.round(median(rounds.map((r) => r.bare)))} req/s (${spread(rounds.map((r) => r.bare))})`);
+  line('signed Messenger webhook, recorded + acked', `${Math.round(median(rounds.map((r) => r.loa.rate)))} req/s (${spread(rounds.map((r) => r.loa.rate))})`);
+  line('  as a share of bare express, same round', `${median(ratios).toFixed(0)}% (${spread(ratios, '%')})`, '≥ 50% of bare', median(ratios) >= 50);
+  line('end-to-end replies through the fake Graph', `${Math.round(median(e2e))} replies/s (${spread(e2e)}; ${mid.loa.replies}/${TOTAL} replied)`, '≥ 2000/s', median(e2e) >= 2000);
+  line('busy: Loa\'s thread / the load generator\'s', `${(mid.loaBusy * 100).toFixed(0)} % / ${(mid.loa.workerBusy * 100).toFixed(0)} %`);
+  line('end-to-end latency p50 at saturation', `${percentile(mid.loa.latencies, 50).toFixed(1)} ms (messages wait in the inbox while webhooks are acked first)`);
+  line('end-to-end latency p99 at saturation', `${percentile(mid.loa.latencies, 99).toFixed(1)} ms`);
+  const paced = await ask<{ replies: number; latencies: number[] }>({ kind: 'paced', port, offset: WARM_BODIES + ROUNDS * TOTAL, count: PACED, rate: PACED_RATE });
   line(`latency at a steady ${PACED_RATE} messages/s, p50`, `${percentile(paced.latencies, 50).toFixed(1)} ms (${paced.replies}/${PACED} replies)`);
   line(`latency at a steady ${PACED_RATE} messages/s, p99`, `${percentile(paced.latencies, 99).toFixed(1)} ms`, '< 50 ms', percentile(paced.latencies, 99) < 50);
   line('Loa process memory (rss) after the run', `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB (was ${(memBefore / 1024 / 1024).toFixed(0)} MB)`);

@@ -55,8 +55,10 @@ async function run(port, offset, count, track) {
 graph.listen(0, '127.0.0.1', () => parentPort.postMessage({ graphUrl: `http://127.0.0.1:${graph.address().port}` }));
 
 parentPort.on('message', async (msg) => {
-  if (msg.kind === 'bare') {
-    await run(msg.port, msg.offset, 300, false);
+  if (msg.kind === 'warm') {
+    await run(msg.port, msg.offset, msg.count, false);
+    parentPort.postMessage({});
+  } else if (msg.kind === 'bare') {
     parentPort.postMessage({ rate: await run(msg.port, msg.offset, total, false) });
   } else if (msg.kind === 'loa') {
     latencies.length = 0;
