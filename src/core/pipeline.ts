@@ -1,6 +1,8 @@
 // Inbound events: recorded in the inbox (idempotent on channel + message id) before the webhook
 // is acknowledged, then processed after the ack, one at a time per conversation. Events recorded
-// but not processed (a crash, a restart) are processed again on boot.
+// but not processed (a crash, a restart) are processed again on boot. At most `maxInMemory` turns
+// wait in memory: in a flood the rest wait in the inbox, where they already are, and are read
+// back, oldest first, as the queue empties.
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.ts';
 import { conversationKey, type ConversationRef, type IncomingEvent, type OutgoingMessage } from './messages.ts';
@@ -25,22 +27,44 @@ export interface Received {
 export class Pipeline {
   private readonly queue: KeyedQueue;
   private accepting = true;
+  private readonly maxInMemory: number;
+  /** Inbox ids whose turns are queued or running in memory. */
+  private readonly inMemory = new Set<number>();
+  /** Recorded events wait in the inbox only: new ones join them there, to keep each conversation's order. */
+  private backlog = false;
+  /** A receive() left an event in the inbox while a refill was reading it. */
+  private leftBehind = false;
+  private refilling: Promise<number> | null = null;
 
   constructor(
-    private readonly deps: { store: Store; bot: Bot; delivery: ReplyDelivery; logger: Logger; clock: () => Date; maxConcurrent?: number },
+    private readonly deps: { store: Store; bot: Bot; delivery: ReplyDelivery; logger: Logger; clock: () => Date; maxConcurrent?: number; maxInMemory?: number },
   ) {
     this.queue = new KeyedQueue({ maxConcurrent: deps.maxConcurrent });
+    this.maxInMemory = deps.maxInMemory ?? 5000;
   }
 
-  /** Records the event, queues its turn, and returns before the turn runs. */
+  /** Turns queued or running in memory now. */
+  get turnsInMemory(): number {
+    return this.inMemory.size;
+  }
+
+  /**
+   * Records the event, queues its turn, and returns before the turn runs. In a flood the turn waits
+   * in the inbox instead (and `turn` settles at once); the web chat, which waits for its answer,
+   * is always queued.
+   */
   async receive(event: IncomingEvent): Promise<Received> {
     if (!this.accepting) throw new PipelineClosedError();
     const key = conversationKey(event.ref);
     const { inserted, entry } = await this.deps.store.inbox.record(event, key, this.deps.clock().toISOString());
     if (!inserted) return { inserted: false, turn: Promise.resolve(null) };
-    const turn = this.queue.run(key, () => this.process(entry.id, event));
-    turn.catch(() => undefined); // failures are logged and recorded in process()
-    return { inserted: true, turn };
+    if (event.ref.channel !== 'webchat' && (this.backlog || this.inMemory.size >= this.maxInMemory)) {
+      if (!this.backlog) this.deps.logger.warn({ turnsInMemory: this.inMemory.size }, 'flood: new messages wait in the inbox until the queue empties');
+      this.backlog = true;
+      this.leftBehind = true;
+      return { inserted: true, turn: Promise.resolve(null) };
+    }
+    return { inserted: true, turn: this.enqueue(entry.id, key, event) };
   }
 
   /** Makes the recorded events durable: call before acknowledging them to the platform. */
@@ -48,14 +72,12 @@ export class Pipeline {
     await this.deps.store.flush();
   }
 
-  /** Queues every recorded-but-unprocessed event, oldest first. Returns how many. */
+  /** Queues the recorded-but-unprocessed events, oldest first (as many as fit). Returns how many. */
   async recover(): Promise<number> {
-    const pending = await this.deps.store.inbox.listPending();
-    for (const entry of pending) {
-      void this.queue.run(entry.conversationKey, () => this.process(entry.id, entry.event)).catch(() => undefined);
-    }
-    if (pending.length) this.deps.logger.info({ count: pending.length }, 'recovering unprocessed events');
-    return pending.length;
+    this.backlog = true;
+    const count = await this.refill();
+    if (count) this.deps.logger.info({ count, more: this.backlog }, 'recovering unprocessed events');
+    return count;
   }
 
   /** Stops taking new events and waits for the turns in flight. */
@@ -64,10 +86,52 @@ export class Pipeline {
     await this.drain();
   }
 
-  /** Resolves when every turn queued so far is done and its replies have been tried. */
+  /** Resolves when every turn queued so far (in memory or in the inbox) is done and its replies tried. */
   async drain(): Promise<void> {
-    await this.queue.drain();
+    for (;;) {
+      await this.queue.drain();
+      if (this.refilling) await this.refilling;
+      else if (this.backlog) await this.refill();
+      if (!this.backlog && !this.inMemory.size) break;
+    }
     await this.deps.delivery.settle?.();
+  }
+
+  private enqueue(inboxId: number, key: string, event: IncomingEvent): Promise<TurnResult | null> {
+    this.inMemory.add(inboxId);
+    const turn = this.queue.run(key, () => this.process(inboxId, event));
+    void turn.catch(() => undefined).finally(() => { // failures are logged and recorded in process()
+      this.inMemory.delete(inboxId);
+      if (this.backlog && this.inMemory.size <= this.maxInMemory / 2) void this.refill();
+    });
+    return turn;
+  }
+
+  /** Reads waiting events back from the inbox into the queue, oldest first, while there is room. */
+  private refill(): Promise<number> {
+    this.refilling ??= (async () => {
+      let queued = 0;
+      try {
+        for (;;) {
+          this.leftBehind = false;
+          const room = this.maxInMemory - this.inMemory.size;
+          if (room <= 0) return queued; // the turns that finish call again
+          // The oldest pending events: those already in memory, then the ones to bring in.
+          const pending = await this.deps.store.inbox.listPending(this.maxInMemory);
+          const fresh = pending.filter((p) => !this.inMemory.has(p.id)).slice(0, room);
+          for (const p of fresh) void this.enqueue(p.id, p.conversationKey, p.event).catch(() => undefined);
+          queued += fresh.length;
+          // Caught up when the inbox had nothing more and no receive() left an event there meanwhile.
+          if (pending.length < this.maxInMemory && !this.leftBehind) {
+            this.backlog = false;
+            return queued;
+          }
+        }
+      } finally {
+        this.refilling = null;
+      }
+    })();
+    return this.refilling;
   }
 
   private async process(inboxId: number, event: IncomingEvent): Promise<TurnResult | null> {

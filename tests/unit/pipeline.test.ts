@@ -30,13 +30,13 @@ function slowBot(log: string[]) {
   return { bot: bot as unknown as Bot, overlaps: () => overlaps };
 }
 
-function setup(file = path.join(tempDir(), 'loa.db')) {
+function setup(file = path.join(tempDir(), 'loa.db'), maxInMemory?: number) {
   const store = openSqliteStore(file);
   const log: string[] = [];
   const delivered: string[] = [];
   const { bot, overlaps } = slowBot(log);
   const delivery = { async deliver(_ref: unknown, messages: OutgoingMessage[]) { for (const m of messages) if (m.type === 'text') delivered.push(m.text); } };
-  const pipeline = new Pipeline({ store, bot, delivery, logger: silentLogger(), clock: () => new Date('2026-11-26T02:00:00Z') });
+  const pipeline = new Pipeline({ store, bot, delivery, logger: silentLogger(), clock: () => new Date('2026-11-26T02:00:00Z'), maxInMemory });
   return { store, pipeline, log, delivered, overlaps, file };
 }
 
@@ -84,6 +84,40 @@ describe('pipeline', () => {
     expect(delivered).toEqual(['re x1', 're x2']);
     expect(await store.inbox.listPending()).toEqual([]);
     expect(await pipeline.recover()).toBe(0);
+  });
+
+  it('in a flood keeps a bounded number of turns in memory, the rest in the inbox, and answers all in order', async () => {
+    const { pipeline, log, delivered, store } = setup(undefined, 6);
+    let peak = 0;
+    for (let i = 0; i < 15; i++) {
+      for (const user of ['a', 'b', 'c']) {
+        await pipeline.receive(event(user, `${user}${i}`));
+        peak = Math.max(peak, pipeline.turnsInMemory);
+      }
+    }
+    expect(peak).toBeLessThanOrEqual(6);
+    expect((await store.inbox.listPending()).length).toBeGreaterThan(30); // waiting in the inbox, not in memory
+    await pipeline.drain();
+    for (const user of ['a', 'b', 'c']) {
+      expect(log.filter((l) => l.startsWith(`${user}:`))).toEqual(Array.from({ length: 15 }, (_, i) => `${user}:${user}${i}`));
+    }
+    expect(delivered).toHaveLength(45);
+    expect(await store.inbox.listPending()).toEqual([]);
+    expect(pipeline.turnsInMemory).toBe(0);
+  });
+
+  it('on boot reads a large backlog back a bounded part at a time', async () => {
+    const file = path.join(tempDir(), 'loa.db');
+    const crashed = openSqliteStore(file);
+    for (let i = 0; i < 20; i++) await crashed.inbox.record(event(i % 2 ? 'a' : 'b', `y${i}`), `messenger:page:user:${i % 2 ? 'a' : 'b'}`, '2026-11-26T02:00:00.000Z');
+    await crashed.close();
+    const { pipeline, log, store } = setup(file, 4);
+    expect(await pipeline.recover()).toBe(4);
+    expect(pipeline.turnsInMemory).toBeLessThanOrEqual(4);
+    await pipeline.drain();
+    expect(log).toHaveLength(20);
+    expect(log.filter((l) => l.startsWith('a:'))).toEqual(Array.from({ length: 10 }, (_, i) => `a:y${2 * i + 1}`));
+    expect(await store.inbox.listPending()).toEqual([]);
   });
 
   it('stops taking events on close and finishes those in flight', async () => {
