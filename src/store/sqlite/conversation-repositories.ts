@@ -86,13 +86,15 @@ export function contactsRepository(c: SqliteContext): ContactRepository {
 export function inboxRepository(c: SqliteContext): InboxRepository {
   const { stmt, w, beginGroup } = c;
   const insert = stmt(`INSERT INTO inbox (channel, message_id, conversation_key, event, received_at)
-    VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, message_id) DO NOTHING RETURNING *`);
+    VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, message_id) DO NOTHING
+    RETURNING id, channel, message_id, conversation_key, status, received_at, processed_at, error`);
   const byKey = stmt('SELECT * FROM inbox WHERE channel = ? AND message_id = ?');
   return {
     async record(event, conversationKey, at) {
       beginGroup();
       const inserted = insert.get(event.ref.channel, event.messageId, conversationKey, json(event), at) as Row | undefined;
-      if (inserted) return { inserted: true, entry: toInbox(inserted) };
+      // The entry from what was just written: parsing the event back would only cost time.
+      if (inserted) return { inserted: true, entry: { ...toInbox(inserted), event } };
       return { inserted: false, entry: toInbox(byKey.get(event.ref.channel, event.messageId) as Row) };
     },
     async markDone(id, status, at, error) {

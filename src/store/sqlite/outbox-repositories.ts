@@ -20,9 +20,11 @@ export function outboxRepository(c: SqliteContext): OutboxRepository {
   return {
     async enqueue(items, at) {
       const insert = w(`INSERT INTO outbox (conversation_key, ref, message, purpose, next_attempt_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?) RETURNING *`);
-      // Inside the group transaction already (w() began it): all rows land in one commit.
-      return items.map((i) => toOutbox(insert.get(i.conversationKey, json(i.ref), json(i.message), i.purpose, at, at) as Row));
+        VALUES (?, ?, ?, ?, ?, ?)
+        RETURNING id, conversation_key, purpose, status, attempts, next_attempt_at, last_error, created_at, sent_at, platform_message_id`);
+      // Inside the group transaction already (w() began it): all rows land in one commit. The
+      // items are completed from what was just written, not parsed back.
+      return items.map((i) => ({ ...toOutbox(insert.get(i.conversationKey, json(i.ref), json(i.message), i.purpose, at, at) as Row), ref: i.ref, message: i.message }));
     },
     async nextFor(key) {
       const r = stmt("SELECT * FROM outbox WHERE conversation_key = ? AND status IN ('pending', 'sending') ORDER BY id LIMIT 1").get(key) as Row | undefined;
