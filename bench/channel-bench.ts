@@ -1,7 +1,6 @@
 // Messenger webhooks under load, all on 127.0.0.1: signed-webhook ack throughput next to a bare
 // express handler in the same run, and end-to-end replies per second through a fake Graph server.
-// The load generator and the fake Graph run in a worker thread (the other core); platform calls
-// from Loa go through its own HTTP worker thread, as in production.
+// The load generator and the fake Graph run in a worker thread (the other core).
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';

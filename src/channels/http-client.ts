@@ -1,71 +1,48 @@
-// The platform clients' only way out: JSON over HTTP, made in a worker thread of its own
-// (http-worker.mjs). Loa's main thread takes webhooks and runs turns; at a few thousand replies a
-// second, making the requests and parsing the answers there would take a fifth of its time.
-import { Worker } from 'node:worker_threads';
-import { NetworkError, type HttpRequestOptions, type HttpResponse } from './http-transport.ts';
+// A small JSON-over-HTTP client on node:http(s) with keep-alive agents: the platform clients'
+// only way out. (Node's fetch costs several times more per call, which shows at a few hundred
+// replies a second.)
+import http from 'node:http';
+import https from 'node:https';
 
-export { NetworkError, type HttpResponse } from './http-transport.ts';
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+};
 
-type Answer = { id: number; response?: HttpResponse; error?: string };
-type Request = { id: number; url: string; options: HttpRequestOptions };
-
-let worker: Worker | null = null;
-let ready: Promise<void> = Promise.resolve();
-let nextId = 1;
-const pending = new Map<number, { resolve: (r: HttpResponse) => void; reject: (e: Error) => void }>();
-let batch: Request[] = [];
-
-function theWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(new URL('./http-worker.mjs', import.meta.url));
-  let isReady!: () => void;
-  ready = new Promise((resolve) => (isReady = resolve));
-  w.on('message', (m: Answer[] | 'ready') => {
-    if (m === 'ready') return isReady();
-    for (const a of m) {
-      const p = pending.get(a.id);
-      if (!p) continue;
-      pending.delete(a.id);
-      if (a.error !== undefined) p.reject(new NetworkError(a.error));
-      else p.resolve(a.response!);
-    }
-    if (!pending.size) w.unref(); // idle: do not keep the process alive
-  });
-  // A worker that dies fails what it was sending (the outbox retries) and is started again next time.
-  const fail = (why: string) => {
-    if (worker === w) worker = null;
-    isReady();
-    for (const [id, p] of pending) {
-      pending.delete(id);
-      p.reject(new NetworkError(why));
-    }
-  };
-  w.on('error', (err) => fail(`HTTP worker failed: ${err.message}`));
-  w.on('exit', (code) => fail(`HTTP worker exited (${code})`));
-  w.unref();
-  worker = w;
-  return w;
+export interface HttpResponse {
+  status: number;
+  /** Parsed JSON, or undefined when the body is not JSON. */
+  json: unknown;
 }
 
-/** Starts the worker ahead of the first message (it takes a moment to load). */
-export function startHttpWorker(): Promise<void> {
-  theWorker();
-  return ready;
-}
+export class NetworkError extends Error {}
 
-export function requestJson(url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
-  const id = nextId++;
+export function requestJson(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<HttpResponse> {
+  const u = new URL(url);
+  const lib = u.protocol === 'https:' ? https : http;
+  const body = options.body ?? '';
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    batch.push({ id, url, options });
-    if (batch.length === 1) setImmediate(sendBatch);
+    const req = lib.request(u, {
+      method: options.method ?? 'POST',
+      agent: agents[u.protocol as 'http:' | 'https:'],
+      headers: { ...options.headers, 'content-length': Buffer.byteLength(body) },
+      timeout: options.timeoutMs ?? 10_000,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        let json: unknown;
+        try {
+          json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+      res.on('error', (err) => reject(new NetworkError(err.message)));
+    });
+    req.on('timeout', () => req.destroy(new NetworkError('timeout')));
+    req.on('error', (err) => reject(err instanceof NetworkError ? err : new NetworkError(err.message)));
+    req.end(body);
   });
-}
-
-/** The requests of one loop turn go to the worker as one message. */
-function sendBatch(): void {
-  const w = theWorker();
-  w.ref(); // requests on their way keep the process alive
-  w.postMessage(batch);
-  batch = [];
 }

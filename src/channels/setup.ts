@@ -1,6 +1,5 @@
 // Turns the configuration into the channels that are on: each one that is not configured is
 // simply off. Returns the webhooks to mount, the outbound halves for the outbox, and their jobs.
-import { startHttpWorker } from './http-client.ts';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
@@ -53,7 +52,6 @@ export function setupChannels(deps: ChannelDeps): ChannelSet {
     webhooks: [], outbound: [], jobs: [], messenger: null, zaloOa: null, zaloPersonal: null,
     zaloGroups: new ZaloGroupDirectory(store),
     async start() {
-      if (set.messenger || set.zaloOa) await startHttpWorker();
       if (!set.zaloPersonal) return;
       try {
         await set.zaloPersonal.start();
