@@ -59,6 +59,7 @@ export async function channelBench(): Promise<void> {
   // Both warmed alike before anything is measured: the JIT needs a few thousand calls.
   await ask({ kind: 'warm', port: barePort, offset: 0, count: WARM_BODIES });
   await ask({ kind: 'warm', port, offset: 0, count: WARM_BODIES });
+  await loa.pipeline.drain(); // its replies too, or they would run during the first bare round
   const memBefore = process.memoryUsage().rss;
 
   type LoaRound = { rate: number; replies: number; e2eRate: number; latencies: number[]; workerBusy: number };
