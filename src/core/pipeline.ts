@@ -102,7 +102,9 @@ export class Pipeline {
     const turn = this.queue.run(key, () => this.process(inboxId, event));
     void turn.catch(() => undefined).finally(() => { // failures are logged and recorded in process()
       this.inMemory.delete(inboxId);
-      if (this.backlog && this.inMemory.size <= this.maxInMemory / 2) void this.refill();
+      if (this.backlog && this.inMemory.size <= this.maxInMemory / 2) {
+        this.refill().catch((err) => this.deps.logger.error({ err }, 'reading waiting events back from the inbox failed'));
+      }
     });
     return turn;
   }
