@@ -60,10 +60,13 @@ function sqliteStore(db: Database.Database): Store {
   // a millisecond, and under load a commit costs about as much for forty messages as for two.
   // Whoever promises durability to the outside (a webhook's 200, a message marked "sending")
   // awaits flush(), which resolves once the group is on disk.
-  let commitScheduled = false;
+  let timer: NodeJS.Timeout | null = null;
+  let soon: NodeJS.Immediate | null = null;
   let committed: { promise: Promise<void>; resolve: () => void } | null = null;
   const commit = () => {
-    commitScheduled = false;
+    if (timer) clearTimeout(timer);
+    if (soon) clearImmediate(soon);
+    timer = soon = null;
     const waiting = committed;
     committed = null;
     if (db.open && db.inTransaction) db.exec('COMMIT');
@@ -72,10 +75,7 @@ function sqliteStore(db: Database.Database): Store {
   const beginGroup = () => {
     if (db.inTransaction) return;
     db.exec('BEGIN IMMEDIATE');
-    if (!commitScheduled) {
-      commitScheduled = true;
-      setTimeout(commit, GROUP_COMMIT_MS);
-    }
+    timer = setTimeout(commit, GROUP_COMMIT_MS);
   };
   /** Resolves once the open group is committed; everyone flushing in the same tick shares one commit. */
   const flush = (): Promise<void> => {
