@@ -1,10 +1,10 @@
 // Messenger webhooks under load, all on 127.0.0.1: signed-webhook ack throughput next to a bare
 // express handler in the same run, and end-to-end replies per second through a fake Graph server.
-// The load generator and the fake Graph run in a worker thread (the other core).
+// The load generator and the fake Graph run in a process of their own (the other core).
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import express from 'express';
 import { loadConfig } from '../src/config.ts';
 import { createLoa } from '../src/loa.ts';
@@ -35,13 +35,14 @@ export async function channelBench(): Promise<void> {
     const raw = JSON.stringify(fx.textMessage(`psid${i}`, `mid${i}`, i % 2 ? 'hoc phi bao nhieu' : 'mai an gi', new Date(now).toISOString()));
     return { raw, sig: fx.sign(raw), psid: `psid${i}` };
   });
-  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: { total: TOTAL, concurrency: CONCURRENCY, bodies } });
+  const worker = fork(new URL('./load-worker.mjs', import.meta.url), { serialization: 'advanced', execArgv: [] });
+  worker.send({ total: TOTAL, concurrency: CONCURRENCY, bodies });
   const ask = <T>(msg: object) => new Promise<T>((resolve, reject) => {
-    worker.once('message', resolve);
+    worker.once('message', (m) => resolve(m as T));
     worker.once('error', reject);
-    worker.postMessage(msg);
+    worker.send(msg);
   });
-  const { graphUrl } = await new Promise<{ graphUrl: string }>((resolve) => worker.once('message', resolve));
+  const { graphUrl } = await new Promise<{ graphUrl: string }>((resolve) => worker.once('message', (m) => resolve(m as { graphUrl: string })));
 
   // The baseline: express reading a raw body and answering 200, nothing else.
   const bare = express();
@@ -87,7 +88,7 @@ export async function channelBench(): Promise<void> {
   line(`latency at a steady ${PACED_RATE} messages/s, p99`, `${percentile(paced.latencies, 99).toFixed(1)} ms`, '< 50 ms', percentile(paced.latencies, 99) < 50);
   line('Loa process memory (rss) after the run', `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB (was ${(memBefore / 1024 / 1024).toFixed(0)} MB)`);
 
-  worker.postMessage({ kind: 'stop' });
+  worker.send({ kind: 'stop' });
   await loa.close();
   server.close();
 }

@@ -1,9 +1,10 @@
-// Runs in a worker thread, on the other core: the fake Graph server and the load generator, so
-// that Loa's own process is measured, not the test rig.
+// Runs in a process of its own, on the other core: the fake Graph server and the load generator,
+// so that Loa's own process is measured, not the test rig. Started by fork() with the bodies to
+// send as its first message.
 import http from 'node:http';
-import { parentPort, workerData } from 'node:worker_threads';
 
-const { total, concurrency, bodies } = workerData;
+const parentPort = { postMessage: (m) => process.send(m), on: (e, f) => process.on(e, f), close: () => process.disconnect() };
+const { total, concurrency, bodies } = await new Promise((resolve) => process.once('message', resolve));
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const sentAt = new Map();
 const latencies = [];
