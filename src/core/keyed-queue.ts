@@ -33,7 +33,7 @@ export class KeyedQueue {
 
   constructor(options: KeyedQueueOptions = {}) {
     this.maxConcurrent = options.maxConcurrent ?? 64;
-    this.sliceMs = options.sliceMs ?? 1;
+    this.sliceMs = options.sliceMs ?? 0.5;
   }
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
