@@ -61,12 +61,10 @@ function sqliteStore(db: Database.Database): Store {
   // Whoever promises durability to the outside (a webhook's 200, a message marked "sending")
   // awaits flush(), which resolves once the group is on disk.
   let timer: NodeJS.Timeout | null = null;
-  let soon: NodeJS.Immediate | null = null;
   let committed: { promise: Promise<void>; resolve: () => void } | null = null;
   const commit = () => {
     if (timer) clearTimeout(timer);
-    if (soon) clearImmediate(soon);
-    timer = soon = null;
+    timer = null;
     const waiting = committed;
     committed = null;
     if (db.open && db.inTransaction) db.exec('COMMIT');
