@@ -100,7 +100,8 @@ export class Pipeline {
   private enqueue(inboxId: number, key: string, event: IncomingEvent): Promise<TurnResult | null> {
     this.inMemory.add(inboxId);
     const turn = this.queue.run(key, () => this.process(inboxId, event));
-    void turn.catch(() => undefined).finally(() => { // failures are logged and recorded in process()
+    // Failures are logged and recorded in process(); callers may ignore the turn.
+    void turn.catch(() => undefined).finally(() => {
       this.inMemory.delete(inboxId);
       if (this.backlog && this.inMemory.size <= this.maxInMemory / 2) {
         this.refill().catch((err) => this.deps.logger.error({ err }, 'reading waiting events back from the inbox failed'));
@@ -121,7 +122,7 @@ export class Pipeline {
           // The oldest pending events: those already in memory, then the ones to bring in.
           const pending = await this.deps.store.inbox.listPending(this.maxInMemory);
           const fresh = pending.filter((p) => !this.inMemory.has(p.id)).slice(0, room);
-          for (const p of fresh) void this.enqueue(p.id, p.conversationKey, p.event).catch(() => undefined);
+          for (const p of fresh) void this.enqueue(p.id, p.conversationKey, p.event); // enqueue() handles failures
           queued += fresh.length;
           // Caught up when the inbox had nothing more and no receive() left an event there meanwhile.
           if (pending.length < this.maxInMemory && !this.leftBehind) {
