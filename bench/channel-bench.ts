@@ -35,7 +35,7 @@ export async function channelBench(): Promise<void> {
     const raw = JSON.stringify(fx.textMessage(`psid${i}`, `mid${i}`, i % 2 ? 'hoc phi bao nhieu' : 'mai an gi', new Date(now).toISOString()));
     return { raw, sig: fx.sign(raw), psid: `psid${i}` };
   });
-  const worker = fork(new URL('./load-worker.mjs', import.meta.url), { serialization: 'advanced', execArgv: [] });
+  const worker = fork(new URL('./load-generator.mjs', import.meta.url), { serialization: 'advanced', execArgv: [] });
   worker.send({ total: TOTAL, concurrency: CONCURRENCY, bodies });
   const ask = <T>(msg: object) => new Promise<T>((resolve, reject) => {
     worker.once('message', (m) => resolve(m as T));

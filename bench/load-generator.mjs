@@ -3,7 +3,6 @@
 // send as its first message.
 import http from 'node:http';
 
-const parentPort = { postMessage: (m) => process.send(m), on: (e, f) => process.on(e, f), close: () => process.disconnect() };
 const { total, concurrency, bodies } = await new Promise((resolve) => process.once('message', resolve));
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const sentAt = new Map();
@@ -53,14 +52,14 @@ async function run(port, offset, count, track) {
   return count / ((performance.now() - start) / 1000);
 }
 
-graph.listen(0, '127.0.0.1', () => parentPort.postMessage({ graphUrl: `http://127.0.0.1:${graph.address().port}` }));
+graph.listen(0, '127.0.0.1', () => process.send({ graphUrl: `http://127.0.0.1:${graph.address().port}` }));
 
-parentPort.on('message', async (msg) => {
+process.on('message', async (msg) => {
   if (msg.kind === 'warm') {
     await run(msg.port, msg.offset, msg.count, false);
-    parentPort.postMessage({});
+    process.send({});
   } else if (msg.kind === 'bare') {
-    parentPort.postMessage({ rate: await run(msg.port, msg.offset, total, false) });
+    process.send({ rate: await run(msg.port, msg.offset, total, false) });
   } else if (msg.kind === 'loa') {
     latencies.length = 0;
     firstSend = 0;
@@ -70,7 +69,7 @@ parentPort.on('message', async (msg) => {
     const until = performance.now() + 60_000;
     while (latencies.length < total && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
     latencies.sort((a, b) => a - b);
-    parentPort.postMessage({ rate, replies: latencies.length, e2eRate: latencies.length / ((lastReply - firstSend) / 1000), latencies, workerBusy });
+    process.send({ rate, replies: latencies.length, e2eRate: latencies.length / ((lastReply - firstSend) / 1000), latencies, workerBusy });
   } else if (msg.kind === 'paced') {
     // A steady offered load: one message every 1000/rate ms, for the latency at a normal load.
     latencies.length = 0;
@@ -89,10 +88,10 @@ parentPort.on('message', async (msg) => {
     const until = performance.now() + 30_000;
     while (latencies.length < msg.count && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
     latencies.sort((a, b) => a - b);
-    parentPort.postMessage({ replies: latencies.length, latencies });
+    process.send({ replies: latencies.length, latencies });
   } else if (msg.kind === 'stop') {
     graph.close();
     agent.destroy();
-    parentPort.close();
+    process.disconnect();
   }
 });
