@@ -1,7 +1,7 @@
 // Messenger webhooks under load, all on 127.0.0.1: signed-webhook ack throughput next to a bare
 // express handler in the same run, and end-to-end replies per second through a fake Graph server.
 // The load generator and the fake Graph run in a process of their own (the other core).
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fork } from 'node:child_process';
@@ -13,8 +13,8 @@ import * as fx from '../tests/fakes/messenger-fixtures.ts';
 import { tempDir } from '../tests/helpers.ts';
 import { line, percentile } from './stats.ts';
 
-const listen = (app: express.Express) => new Promise<http.Server>((resolve) => {
-  const s = app.listen(0, '127.0.0.1', () => resolve(s));
+const listen = (app: http.RequestListener) => new Promise<http.Server>((resolve) => {
+  const s = http.createServer(app).listen(0, '127.0.0.1', () => resolve(s));
 });
 
 /** The middle of a few numbers, and their spread, for figures from a machine shared with others. */

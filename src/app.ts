@@ -32,8 +32,6 @@ export interface AppDeps {
   adminToken: string | undefined;
   timeZone: string;
   answerExists: (key: string) => boolean;
-  /** Extra routers (channel webhooks) mounted before the JSON parser, so they see raw bodies. */
-  webhooks?: express.Router[];
   isShuttingDown?: () => boolean;
 }
 
@@ -60,8 +58,6 @@ export function buildApp(deps: AppDeps): Express {
     if (deps.isShuttingDown?.() && req.method === 'POST') return next(new HttpError(503, 'shutting_down', 'Loa is restarting; try again shortly'));
     next();
   });
-
-  for (const router of deps.webhooks ?? []) app.use(router);
 
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(chatRoutes(deps));

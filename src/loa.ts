@@ -1,7 +1,7 @@
 // Wires configuration → store → school data → NLU → bot → pipeline → outbox → channels → app.
 // main.ts adds listening and signals; tests call this with a temporary DATA_DIR and a fixed clock.
 import path from 'node:path';
-import type { Express } from 'express';
+import type http from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openStore } from './store/index.ts';
@@ -31,6 +31,7 @@ import { setupChannels, type ChannelSet } from './channels/setup.ts';
 import type { ZaloPersonalApi } from './channels/zalo-personal/zalo-personal-api.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { buildApp } from './app.ts';
+import { webhookLane } from './http/webhook-lane.ts';
 import { createLogger } from './logger.ts';
 
 export interface Loa {
@@ -47,7 +48,8 @@ export interface Loa {
   scheduler: Scheduler;
   /** Every scheduled job, by name (tests and the admin run them directly). */
   jobs: Job[];
-  app: Express;
+  /** Every HTTP request: the platforms' webhooks, then express for the chat, admin API and pages. */
+  app: http.RequestListener;
   logger: Logger;
   /** Starts what runs in the background: outbox retries, listeners, jobs, unprocessed events. */
   start(): Promise<void>;
@@ -117,12 +119,12 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const scheduler = new Scheduler({ store, logger, clock, timeZone: config.TZ });
     const jobs: Job[] = [...channels.jobs, ...featureJobs(features, alerts)];
     let shuttingDown = false;
-    const app = buildApp({
+    const routes = buildApp({
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
-      webhooks: channels.webhooks,
       isShuttingDown: () => shuttingDown,
     });
+    const app = webhookLane(channels.webhooks, routes, { logger, isShuttingDown: () => shuttingDown });
     return {
       config, store, school, nlu, bot, pipeline, outbox, channels, alerts, features, scheduler, jobs, app, logger,
       async start() {

@@ -1,6 +1,5 @@
 // Turns the configuration into the channels that are on: each one that is not configured is
 // simply off. Returns the webhooks to mount, the outbound halves for the outbox, and their jobs.
-import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { ConversationRef } from '../core/messages.ts';
@@ -9,6 +8,7 @@ import type { Store } from '../store/types.ts';
 import type { Job } from '../jobs/scheduler.ts';
 import type { AlertService } from '../features/alerts/alert-service.ts';
 import type { OutboundChannel } from './channel.ts';
+import type { WebhookEndpoint } from '../http/webhook-lane.ts';
 import { receiveAll } from './inbound.ts';
 import { messengerWebhook } from './messenger/messenger-webhook.ts';
 import { MessengerClient } from './messenger/messenger-client.ts';
@@ -21,7 +21,7 @@ import type { ZaloPersonalApi } from './zalo-personal/zalo-personal-api.ts';
 import { connectZca, loadCredentials, saveCookies } from './zalo-personal/zca-connect.ts';
 
 export interface ChannelSet {
-  webhooks: Router[];
+  webhooks: WebhookEndpoint[];
   outbound: OutboundChannel[];
   jobs: Job[];
   messenger: MessengerClient | null;

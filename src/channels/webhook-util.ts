@@ -1,10 +1,5 @@
-// Small pieces every webhook shares: raw bodies, constant-time comparison, stale events.
+// Small pieces every webhook shares: constant-time comparison, stale events, JSON from raw bytes.
 import { timingSafeEqual } from 'node:crypto';
-import express from 'express';
-import { BODY_LIMIT_BYTES } from '../http/limits.ts';
-
-/** Captures the exact bytes the platform signed; JSON is parsed only after verification. */
-export const rawBody = () => express.raw({ type: () => true, limit: BODY_LIMIT_BYTES });
 
 export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);

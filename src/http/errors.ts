@@ -8,6 +8,11 @@ export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
     super(message);
   }
+
+  /** The body every error response has. */
+  toJSON(): { error: { code: string; message: string; details?: unknown } } {
+    return { error: { code: this.code, message: this.message, ...(this.details !== undefined ? { details: this.details } : {}) } };
+  }
 }
 
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'bad_request', message, details);
@@ -24,19 +29,22 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
+/** Any error as the HttpError to answer with; an unexpected one is logged and becomes a 500. */
+export function toHttpError(err: unknown, logger: Logger, path: string): HttpError {
+  const e = err as { type?: string; limit?: number; status?: number; message?: string } | undefined;
+  if (err instanceof HttpError) return err;
+  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
+  if (e?.type === 'entity.too.large') return new HttpError(413, 'body_too_large', `the request body is larger than the ${e.limit} bytes allowed`);
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new HttpError(415, 'unsupported_encoding', e.message ?? 'unsupported encoding');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
+  logger.error({ err, path }, 'unhandled error');
+  return new HttpError(500, 'internal', 'something went wrong on our side; nothing was changed');
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let e: HttpError;
-    if (err instanceof HttpError) e = err;
-    else if (err?.type === 'entity.parse.failed') e = new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
-    else if (err?.type === 'entity.too.large') e = new HttpError(413, 'body_too_large', `the request body is larger than the ${err.limit} bytes allowed`);
-    else if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') e = new HttpError(415, 'unsupported_encoding', err.message);
-    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) e = new HttpError(err.status, 'bad_request', err.message);
-    else {
-      logger.error({ err, path: req.path }, 'unhandled error');
-      e = new HttpError(500, 'internal', 'something went wrong on our side; nothing was changed');
-    }
+    const e = toHttpError(err, logger, req.path);
     if (res.headersSent) return;
-    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
+    res.status(e.status).json(e.toJSON());
   };
 }

@@ -1,6 +1,6 @@
 // Messenger webhook payloads as Meta sends them (see ../shared/PLATFORMS.md), for tests and docs.
 import request from 'supertest';
-import type { Express } from 'express';
+import type http from 'node:http';
 import { signMessengerBody } from '../../src/channels/messenger/messenger-signature.ts';
 
 export const PAGE_ID = '104857600000001';
@@ -31,7 +31,7 @@ export const read = () => messaging({ sender: { id: '7001' }, recipient: { id: P
 export const sign = (raw: string, secret = APP_SECRET) => signMessengerBody(raw, secret);
 
 /** POSTs a payload to the Messenger webhook as Meta would: signed, unless the signature is given (null: none). */
-export function postWebhook(app: Express, payload: object | string, signature?: string | null) {
+export function postWebhook(app: http.RequestListener, payload: object | string, signature?: string | null) {
   const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const req = request(app).post('/webhooks/facebook').set('content-type', 'application/json');
   if (signature !== null) req.set('x-hub-signature-256', signature ?? sign(raw));

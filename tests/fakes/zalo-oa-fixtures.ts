@@ -1,6 +1,6 @@
 // Zalo OA webhook payloads as Zalo sends them (see ../shared/PLATFORMS.md), for tests and docs.
 import request from 'supertest';
-import type { Express } from 'express';
+import type http from 'node:http';
 import { zaloMac } from '../../src/channels/zalo-oa/zalo-oa-signature.ts';
 
 export const APP_ID = '360846524940903967';
@@ -31,7 +31,7 @@ export function sign(raw: string, key = OA_SECRET_KEY): string {
 }
 
 /** POSTs a payload to the Zalo OA webhook as Zalo would: signed, unless the signature is given (null: none). */
-export function postWebhook(app: Express, payload: object | string, signature?: string | null) {
+export function postWebhook(app: http.RequestListener, payload: object | string, signature?: string | null) {
   const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const req = request(app).post('/webhooks/zalo').set('content-type', 'application/json');
   if (signature !== null) req.set('x-zevent-signature', signature ?? sign(raw));
