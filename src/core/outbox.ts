@@ -21,6 +21,8 @@ export interface OutboxOptions {
 export class Outbox implements ReplyDelivery {
   private readonly channels = new Map<ChannelName, OutboundChannel>();
   private readonly flushing = new Map<string, Promise<void>>();
+  /** Messages just stored, by conversation, until a flush sends them: not read back from the store. */
+  private readonly stored = new Map<string, OutboxItem[]>();
   private readonly background = new Set<Promise<unknown>>();
   private timer: NodeJS.Timeout | null = null;
   private readonly opts: Required<OutboxOptions>;
@@ -78,7 +80,10 @@ export class Outbox implements ReplyDelivery {
     const key = conversationKey(ref);
     const channel = this.channels.get(ref.channel);
     const parts = channel?.prepare ? messages.flatMap((m) => channel.prepare!(m)) : messages;
-    await this.deps.store.outbox.enqueue(parts.map((message) => ({ conversationKey: key, ref, message, purpose })), this.deps.clock().toISOString());
+    const items = await this.deps.store.outbox.enqueue(parts.map((message) => ({ conversationKey: key, ref, message, purpose })), this.deps.clock().toISOString());
+    const waiting = this.stored.get(key);
+    if (waiting) waiting.push(...items);
+    else this.stored.set(key, items);
     return key;
   }
 
@@ -86,7 +91,10 @@ export class Outbox implements ReplyDelivery {
   flush(key: string): Promise<void> {
     const running = this.flushing.get(key);
     if (running) return running.then(() => this.flush(key));
-    const p = this.flushConversation(key).finally(() => this.flushing.delete(key));
+    const p = this.flushConversation(key).finally(() => {
+      this.flushing.delete(key);
+      this.stored.delete(key); // what is left waits for a retry, and is read from the store then
+    });
     this.flushing.set(key, p);
     return p;
   }
@@ -117,9 +125,10 @@ export class Outbox implements ReplyDelivery {
   private async flushConversation(key: string): Promise<void> {
     const { store, clock } = this.deps;
     for (;;) {
-      const item = await store.outbox.nextFor(key);
-      if (!item || item.status !== 'pending' || item.nextAttemptAt > clock().toISOString()) return;
-      if (!(await store.outbox.claim(item.id, clock().toISOString()))) return;
+      const id = await store.outbox.claimNext(key, clock().toISOString());
+      if (id === null) return;
+      const item = this.stored.get(key)?.find((i) => i.id === id) ?? (await store.outbox.get(id));
+      if (!item) return;
       await store.flush(); // "sending" is on disk before the platform is called: never sent twice
       const result = await this.attempt(item);
       const now = clock();

@@ -164,12 +164,15 @@ export interface OutboxItem {
 
 export interface OutboxRepository {
   enqueue(items: Pick<OutboxItem, 'conversationKey' | 'ref' | 'message' | 'purpose'>[], at: string): Promise<OutboxItem[]>;
-  /** The oldest unsent item of a conversation (messages of one conversation go in order). */
-  nextFor(conversationKey: string): Promise<OutboxItem | null>;
+  /**
+   * pending → sending for the conversation's oldest unsent item, when it is due. Messages of one
+   * conversation go in order: nothing is claimed while an older one is being sent or waits for a
+   * retry. Returns the id claimed, or null (nothing due, or someone else claimed it first).
+   */
+  claimNext(conversationKey: string, now: string): Promise<number | null>;
+  get(id: number): Promise<OutboxItem | null>;
   /** Conversations whose oldest pending item is due. */
   dueConversations(now: string, limit: number): Promise<string[]>;
-  /** pending → sending; false when someone else claimed it first. */
-  claim(id: number, at: string): Promise<boolean>;
   markSent(id: number, at: string, platformMessageId?: string): Promise<void>;
   markFailed(id: number, at: string, reason: string): Promise<void>;
   /** sending → pending again, to be tried at nextAttemptAt. */

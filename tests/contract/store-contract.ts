@@ -132,22 +132,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         { conversationKey: 'k1', ref: r, message: { type: 'text', text: 'một' }, purpose: 'reply' },
         { conversationKey: 'k1', ref: r, message: { type: 'text', text: 'hai' }, purpose: 'reply' },
       ], '2026-11-26T02:00:00.000Z');
-      expect((await store.outbox.nextFor('k1'))?.id).toBe(a.id);
+      expect(a).toMatchObject({ status: 'pending', attempts: 0, conversationKey: 'k1', message: { text: 'một' } });
+      expect(await store.outbox.get(a.id)).toEqual(a); // what enqueue returns is what was stored
+      expect(await store.outbox.claimNext('k1', '2026-11-26T01:59:59.000Z')).toBeNull(); // not due yet
       expect(await store.outbox.dueConversations('2026-11-26T02:00:00.000Z', 10)).toEqual(['k1']);
-      expect(await store.outbox.claim(a.id, '2026-11-26T02:00:00.000Z')).toBe(true);
-      expect(await store.outbox.claim(a.id, '2026-11-26T02:00:00.000Z')).toBe(false);
-      // The first is being sent: the conversation is not due until it is done.
+      expect(await store.outbox.claimNext('k1', '2026-11-26T02:00:00.000Z')).toBe(a.id);
+      // The first is being sent: neither it nor the second can be claimed, and the conversation is not due.
+      expect(await store.outbox.claimNext('k1', '2026-11-26T02:00:00.000Z')).toBeNull();
       expect(await store.outbox.dueConversations('2026-11-26T02:00:00.000Z', 10)).toEqual([]);
       await store.outbox.markSent(a.id, '2026-11-26T02:00:01.000Z', 'mid.1');
-      expect((await store.outbox.nextFor('k1'))?.id).toBe(b.id);
-      await store.outbox.claim(b.id, '2026-11-26T02:00:01.000Z');
+      expect(await store.outbox.claimNext('k1', '2026-11-26T02:00:01.000Z')).toBe(b.id);
       await store.outbox.reschedule(b.id, '2026-11-26T02:05:00.000Z', 1, 'rate_limited');
+      expect(await store.outbox.claimNext('k1', '2026-11-26T02:01:00.000Z')).toBeNull();
       expect(await store.outbox.dueConversations('2026-11-26T02:01:00.000Z', 10)).toEqual([]);
       expect(await store.outbox.dueConversations('2026-11-26T02:05:00.000Z', 10)).toEqual(['k1']);
-      await store.outbox.claim(b.id, '2026-11-26T02:05:00.000Z');
+      expect(await store.outbox.claimNext('k1', '2026-11-26T02:05:00.000Z')).toBe(b.id);
+      expect(await store.outbox.get(b.id)).toMatchObject({ status: 'sending', attempts: 1, lastError: 'rate_limited' });
       expect(await store.outbox.markStaleSendingUncertain()).toBe(1);
+      expect(await store.outbox.claimNext('k1', '2026-11-26T03:00:00.000Z')).toBeNull(); // uncertain: never re-sent
       expect(await store.outbox.counts()).toMatchObject({ sent: 1, uncertain: 1, pending: 0 });
       expect((await store.outbox.list({ status: 'sent' }))[0]).toMatchObject({ platformMessageId: 'mid.1', attempts: 1, message: { text: 'một' } });
+      expect(await store.outbox.get(999_999)).toBeNull();
     });
 
     it('keeps alerts until acknowledged', async () => {

@@ -19,15 +19,23 @@ export function outboxRepository(c: SqliteContext): OutboxRepository {
   const { stmt, w } = c;
   return {
     async enqueue(items, at) {
-      const insert = w(`INSERT INTO outbox (conversation_key, ref, message, purpose, next_attempt_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?)
-        RETURNING id, conversation_key, purpose, status, attempts, next_attempt_at, last_error, created_at, sent_at, platform_message_id`);
+      const insert = w('INSERT INTO outbox (conversation_key, ref, message, purpose, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)');
       // Inside the group transaction already (w() began it): all rows land in one commit. The
-      // items are completed from what was just written, not parsed back.
-      return items.map((i) => ({ ...toOutbox(insert.get(i.conversationKey, json(i.ref), json(i.message), i.purpose, at, at) as Row), ref: i.ref, message: i.message }));
+      // items are what was just written; nothing is read back.
+      return items.map((i) => ({
+        ...i, id: Number(insert.run(i.conversationKey, json(i.ref), json(i.message), i.purpose, at, at).lastInsertRowid),
+        status: 'pending', attempts: 0, nextAttemptAt: at, lastError: null, createdAt: at, sentAt: null, platformMessageId: null,
+      }));
     },
-    async nextFor(key) {
-      const r = stmt("SELECT * FROM outbox WHERE conversation_key = ? AND status IN ('pending', 'sending') ORDER BY id LIMIT 1").get(key) as Row | undefined;
+    async claimNext(key, now) {
+      const r = w(`UPDATE outbox SET status = 'sending', next_attempt_at = @now
+        WHERE id = (SELECT id FROM outbox WHERE conversation_key = @key AND status IN ('pending', 'sending') ORDER BY id LIMIT 1)
+          AND status = 'pending' AND next_attempt_at <= @now
+        RETURNING id`).get({ now, key }) as Row | undefined;
+      return r ? (r.id as number) : null;
+    },
+    async get(id) {
+      const r = stmt('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
       return r ? toOutbox(r) : null;
     },
     async dueConversations(now, limit) {
@@ -36,9 +44,6 @@ export function outboxRepository(c: SqliteContext): OutboxRepository {
         WHERE o.status = 'pending' AND o.next_attempt_at <= ?
           AND o.id = (SELECT MIN(id) FROM outbox WHERE conversation_key = o.conversation_key AND status IN ('pending', 'sending'))
         ORDER BY o.next_attempt_at LIMIT ?`).all(now, limit) as Row[]).map((r) => r.k as string);
-    },
-    async claim(id, at) {
-      return w("UPDATE outbox SET status = 'sending', next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(at, id).changes === 1;
     },
     async markSent(id, at, platformMessageId) {
       w("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, platform_message_id = ? WHERE id = ?").run(at, platformMessageId ?? null, id);
