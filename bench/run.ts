@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { nluBench } from './nlu-bench.ts';
 import { channelBench } from './channel-bench.ts';
 import { broadcastBench } from './broadcast-bench.ts';
+import { startCommand } from '../tests/helpers.ts';
 
 const benches: Record<string, () => Promise<void>> = { nlu: nluBench, channels: channelBench, broadcasts: broadcastBench };
 const args = process.argv.slice(2);
@@ -20,7 +21,8 @@ if (args[0] === '--one') {
       process.exit(2);
     }
     console.log(`\n== ${name}`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', name], { stdio: 'inherit' });
+    // With the node flags `npm start` uses (the nursery size matters for memory): a school's figures.
+    const r = spawnSync(process.execPath, [...startCommand().nodeArgs, fileURLToPath(import.meta.url), '--one', name], { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
 }

@@ -4,9 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers.ts';
-
-const TSX = path.resolve('node_modules/.bin/tsx');
+import { startCommand, tempDir } from '../helpers.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -18,7 +16,8 @@ function freePort(): Promise<number> {
 }
 
 function run(env: Record<string, string>) {
-  const child = spawn(TSX, ['src/main.ts'], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { nodeArgs, entry } = startCommand();
+  const child = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
