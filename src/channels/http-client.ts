@@ -49,9 +49,15 @@ function startThread(): HttpThread {
 }
 
 function sendBatch(): void {
-  const t = (current ??= startThread());
   const calls = batch;
   batch = [];
+  let t: HttpThread;
+  try {
+    t = current ??= startThread();
+  } catch (err) {
+    for (const { waiting } of calls) waiting.reject(new NetworkError(`HTTP thread could not start: ${(err as Error).message}`));
+    return;
+  }
   for (const { call, waiting } of calls) t.waiting.set(call.id, waiting);
   t.worker.ref();
   t.worker.postMessage(calls.map((c) => c.call));
