@@ -22,7 +22,14 @@ export function eventsOrIgnore(channel: string, map: () => IncomingEvent[], logg
   }
 }
 
-export async function receiveAll(events: IncomingEvent[], deps: { pipeline: Pipeline; logger: Logger; clock: () => Date }): Promise<{ recorded: number; duplicates: number; stale: number }> {
+/** What a webhook needs to hand its events over. */
+export interface InboundDeps {
+  pipeline: Pipeline;
+  logger: Logger;
+  clock: () => Date;
+}
+
+export async function receiveAll(events: IncomingEvent[], deps: InboundDeps): Promise<{ recorded: number; duplicates: number; stale: number }> {
   let recorded = 0, duplicates = 0, stale = 0;
   for (const event of events) {
     if (isStale(event.timestamp, deps.clock())) {

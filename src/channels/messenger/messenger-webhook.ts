@@ -1,10 +1,8 @@
 // GET /webhooks/facebook answers Meta's verification; POST verifies the signature on the raw
 // body, records every message in the inbox, and answers 200 before any reply is computed.
-import type { Logger } from 'pino';
-import type { Pipeline } from '../../core/pipeline.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { WebhookEndpoint } from '../../http/webhook-lane.ts';
-import { eventsOrIgnore, receiveAll } from '../inbound.ts';
+import { eventsOrIgnore, receiveAll, type InboundDeps } from '../inbound.ts';
 import { parseJson, safeEqual } from '../webhook-util.ts';
 import { messengerEvents } from './messenger-mapper.ts';
 import { verifyMessengerSignature } from './messenger-signature.ts';
@@ -14,7 +12,7 @@ export interface MessengerWebhookConfig {
   appSecret: string;
 }
 
-export function messengerWebhook(config: MessengerWebhookConfig, deps: { pipeline: Pipeline; logger: Logger; clock: () => Date }): WebhookEndpoint {
+export function messengerWebhook(config: MessengerWebhookConfig, deps: InboundDeps): WebhookEndpoint {
   return {
     path: '/webhooks/facebook',
     get({ query }) {

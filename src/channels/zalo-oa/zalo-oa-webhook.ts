@@ -1,10 +1,8 @@
 // POST /webhooks/zalo: verify the mac over the raw body, record the event, answer 200 within the
 // 2 seconds Zalo allows (the reply is computed after the ack).
-import type { Logger } from 'pino';
-import type { Pipeline } from '../../core/pipeline.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { WebhookEndpoint } from '../../http/webhook-lane.ts';
-import { eventsOrIgnore, receiveAll } from '../inbound.ts';
+import { eventsOrIgnore, receiveAll, type InboundDeps } from '../inbound.ts';
 import { parseJson } from '../webhook-util.ts';
 import { zaloOaEvent } from './zalo-oa-mapper.ts';
 import { verifyZaloSignature } from './zalo-oa-signature.ts';
@@ -14,7 +12,7 @@ export interface ZaloOaWebhookConfig {
   secretKey: string;
 }
 
-export function zaloOaWebhook(config: ZaloOaWebhookConfig, deps: { pipeline: Pipeline; logger: Logger; clock: () => Date }): WebhookEndpoint {
+export function zaloOaWebhook(config: ZaloOaWebhookConfig, deps: InboundDeps): WebhookEndpoint {
   return {
     path: '/webhooks/zalo',
     async post({ raw, header }) {
