@@ -81,7 +81,7 @@ export async function channelBench(): Promise<void> {
   line('signed Messenger webhook, recorded + acked', `${Math.round(median(rounds.map((r) => r.loa.rate)))} req/s (${spread(rounds.map((r) => r.loa.rate))})`);
   line('  as a share of bare express, same round', `${median(ratios).toFixed(0)}% (${spread(ratios, '%')})`, '≥ 50% of bare', median(ratios) >= 50);
   line('end-to-end replies through the fake Graph', `${Math.round(median(e2e))} replies/s (${spread(e2e)}; ${mid.loa.replies}/${TOTAL} replied)`, '≥ 2000/s', median(e2e) >= 2000);
-  line('busy: Loa\'s thread / the load generator\'s', `${(mid.loaBusy * 100).toFixed(0)} % / ${(mid.loa.workerBusy * 100).toFixed(0)} %`);
+  line('busy: Loa\'s main thread / the load generator\'s', `${(mid.loaBusy * 100).toFixed(0)} % / ${(mid.loa.workerBusy * 100).toFixed(0)} %`);
   line('end-to-end latency p50 at saturation', `${percentile(mid.loa.latencies, 50).toFixed(1)} ms (messages wait in the inbox while webhooks are acked first)`);
   line('end-to-end latency p99 at saturation', `${percentile(mid.loa.latencies, 99).toFixed(1)} ms`);
   for (const [i, rate] of PACED_RATES.entries()) {
