@@ -14,7 +14,7 @@ import type { AlertService } from './features/alerts/alert-service.ts';
 import type { Features } from './loa.ts';
 import { chatRoutes } from './http/chat-routes.ts';
 import { adminRoutes } from './http/admin/admin-routes.ts';
-import { errorHandler, notFoundHandler, HttpError } from './http/errors.ts';
+import { errorHandler, notFoundHandler, shuttingDown } from './http/errors.ts';
 import { BODY_LIMIT_BYTES } from './http/limits.ts';
 
 export interface AppDeps {
@@ -55,7 +55,7 @@ export function buildApp(deps: AppDeps): Express {
 
   // While shutting down, refuse new work so that the platforms retry elsewhere or later.
   app.use((req, _res, next) => {
-    if (deps.isShuttingDown?.() && req.method === 'POST') return next(new HttpError(503, 'shutting_down', 'Loa is restarting; try again shortly'));
+    if (deps.isShuttingDown?.() && req.method === 'POST') return next(shuttingDown());
     next();
   });
 

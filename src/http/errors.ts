@@ -17,6 +17,8 @@ export class HttpError extends Error {
 
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'bad_request', message, details);
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
+/** While Loa stops: the platforms and clients try again later. */
+export const shuttingDown = () => new HttpError(503, 'shutting_down', 'Loa is restarting; try again shortly');
 
 /** Parses a request body with a schema, or throws a 400 that says what is wrong. */
 export function parseBody<S extends z.ZodTypeAny>(schema: S, body: unknown): z.infer<S> {

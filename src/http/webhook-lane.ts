@@ -7,7 +7,7 @@
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import { BODY_LIMIT_BYTES } from './limits.ts';
-import { HttpError, toHttpError } from './errors.ts';
+import { HttpError, shuttingDown, toHttpError } from './errors.ts';
 
 export interface WebhookRequest {
   /** The exact bytes the platform signed (empty for GET). */
@@ -45,7 +45,7 @@ export function webhookLane(endpoints: WebhookEndpoint[], next: http.RequestList
     const endpoint = byPath.get(q === -1 ? url : url.slice(0, q));
     const query = () => new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
     if (endpoint && req.method === 'POST') {
-      if (deps.isShuttingDown?.()) return reply(res, failure(new HttpError(503, 'shutting_down', 'Loa is restarting; try again shortly')));
+      if (deps.isShuttingDown?.()) return reply(res, failure(shuttingDown()));
       readBody(req, (err, raw) => {
         if (err) return reply(res, failure(err));
         endpoint.post(requestOf(req, raw, query())).then(
