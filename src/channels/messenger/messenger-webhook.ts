@@ -20,7 +20,7 @@ export function messengerWebhook(config: MessengerWebhookConfig, deps: InboundDe
       if (query.get('hub.mode') === 'subscribe' && token !== null && safeEqual(token, config.verifyToken)) {
         return { status: 200, body: query.get('hub.challenge') ?? '' };
       }
-      return { status: 403, body: new HttpError(403, 'forbidden', 'verify token does not match').toJSON() };
+      throw new HttpError(403, 'forbidden', 'verify token does not match');
     },
     async post({ raw, header }) {
       if (!verifyMessengerSignature(raw, config.appSecret, header('x-hub-signature-256'), header('x-hub-signature'))) {
