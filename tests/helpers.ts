@@ -14,7 +14,7 @@ export const THURSDAY_9AM = new Date('2026-11-26T02:00:00Z');
 
 /** How `npm start` runs Loa (package.json): node's flags, then the entry point. */
 export function startCommand(): { nodeArgs: string[]; entry: string } {
-  const words = (JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')).scripts.start as string).split(/\s+/);
+  const words = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start as string).split(/\s+/);
   if (words[0] !== 'node') throw new Error('the start script should run node directly');
   return { nodeArgs: words.slice(1, -1), entry: words[words.length - 1] };
 }

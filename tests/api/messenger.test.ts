@@ -38,6 +38,7 @@ describe('Messenger channel', () => {
     expect(ok.text).toBe('1158201444');
     const wrong = await request(loa.app).get('/webhooks/facebook').query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' });
     expect(wrong.status).toBe(403);
+    expect(wrong.body.error.code).toBe('forbidden');
   });
 
   it('acknowledges a signed message and replies through the Send API', async () => {
