@@ -1,0 +1,42 @@
+// The safety-report detector: the issue's own reports in every style, harmless look-alikes, and
+// its recall and false alarms on the labelled set (tests/nlu/safety.tsv).
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { detectSafetyReport } from '../../src/features/safety/safety-report.ts';
+
+describe('safety-report detector', () => {
+  it.each([
+    ['chau bi ngo doc thuc pham sau bua trua', 'poisoning'],
+    ['con toi bi lac, khong thay con dau ca, co giup toi voi', 'missing'],
+    ['be bi bong nuoc soi o lop', 'injury'],
+    ['con em ve nha bi bam tim khap nguoi', 'injury'],
+    ['truong dang chay, cuu voi', 'fire'],
+    ['co giao danh con toi bi thuong', 'violence'],
+    ['cô giáo đánh con tôi chảy máu, tôi cần gặp hiệu trưởng ngay', 'violence'],
+    ['con em vua bi nga o lop, chay mau dau', 'injury'],
+    ['k thấy con đâu c ơi', 'missing'],
+    ['the teacher slapped my daughter', 'violence'],
+  ])('recognises %s', (text, kind) => {
+    expect(detectSafetyReport(text)?.kind).toBe(kind);
+  });
+
+  it.each([
+    'bé đánh răng chưa ạ', 'dạ cô ơi con bị sốt cho con nghỉ', 'tất cả các con đều được ăn', 'trường mình tắt đèn lúc mấy giờ',
+    'danh sach lop la a1', 'nếu con bị ngã thì trường xử lý sao', 'con không bị thương gì ạ', 'bỏng ngô', 'hôm nay con chạy nhảy nhiều quá',
+    'lịch diễn tập phòng cháy chữa cháy', 'I did not get hurt',
+  ])('lets %s through', (text) => {
+    expect(detectSafetyReport(text)).toBeNull();
+  });
+
+  it('finds most reports and raises few false alarms on the labelled set', () => {
+    const rows = fs.readFileSync(new URL('../nlu/safety.tsv', import.meta.url), 'utf8').split('\n')
+      .filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t') as [string, string]);
+    const reports = rows.filter(([label]) => label === 'safety');
+    const ordinary = rows.filter(([label]) => label === 'ok');
+    const recall = reports.filter(([, text]) => detectSafetyReport(text)).length / reports.length;
+    const falseAlarms = ordinary.filter(([, text]) => detectSafetyReport(text)).length / ordinary.length;
+    console.log(`safety detector: recall ${(recall * 100).toFixed(1)} %, false alarms ${(falseAlarms * 100).toFixed(1)} % (${rows.length} messages)`);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(falseAlarms).toBeLessThanOrEqual(0.06);
+  });
+});
