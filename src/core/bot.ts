@@ -6,7 +6,7 @@ import type { Locale, Session } from '../store/types.ts';
 import { translatorFor } from '../i18n.ts';
 import { todayIn } from './dates.ts';
 import { chooseLocale, languageSwitchRequest } from '../nlu/language.ts';
-import { foldDiacritics } from '../nlu/normalise.ts';
+import { asksQuestion, leavesForm } from './form-answers.ts';
 import { NONE_INTENT } from '../nlu/nlu-service.ts';
 
 export interface TurnResult {
@@ -18,11 +18,18 @@ export interface TurnResult {
   locale: Locale;
 }
 
+/** What the NLU reads of a message; forms keep the whole message. */
 export const MAX_TEXT_LENGTH = 2000;
+/** The longest message a channel passes on: a parent's long letter is kept whole. */
+export const MAX_MESSAGE_LENGTH = 20_000;
 
 const sessionState = (s: Session) => JSON.stringify([s.locale, s.form, s.data]);
 
-const CANCEL_WORDS = new Set(['thoi', 'huy', 'huy bo', 'thoi khong', 'khong nua', 'cancel', 'stop', 'quit', 'exit', 'dung lai']);
+/** The payload of "Tiếp tục" after a form was set aside. */
+export const RESUME_PAYLOAD = 'form:resume';
+
+/** Intents that, mid-form, are part of the conversation rather than another question. */
+const NOT_A_SIDE_QUESTION = new Set([NONE_INTENT, 'greeting', 'thanks', 'absence', 'feedback', 'subscribe', 'unsubscribe']);
 
 /**
  * A few hundred recent answers of data-only handlers (see DATA_ONLY_HANDLERS). Kept as JSON: each
@@ -66,15 +73,6 @@ export class Bot {
     return Object.hasOwn(this.handlers, name);
   }
 
-  /** Payloads the bot can act on: intent:<id>, lang:<vi|en>, or one the active form accepts. */
-  isKnownPayload(payload: string, session: Session | null): boolean {
-    const [kind, value] = payload.split(':', 2);
-    if (kind === 'intent') return this.services.nlu.getIntent(value ?? '') !== undefined;
-    if (kind === 'lang') return value === 'vi' || value === 'en';
-    const form = session?.form ? this.forms.get(session.form.name) : undefined;
-    return Boolean(form?.acceptsPayload?.(payload));
-  }
-
   quickRepliesFor(intentIds: string[], t: TurnContext['t']): QuickReply[] {
     return intentIds
       .filter((id) => this.services.nlu.getIntent(id))
@@ -93,7 +91,7 @@ export class Bot {
     const stored = await store.sessions.get(key);
     const session: Session = stored ?? { key, locale: contact.locale, form: null, data: {}, updatedAt: now.toISOString() };
     const before = stored ? sessionState(stored) : null;
-    const text = eventText(event).slice(0, MAX_TEXT_LENGTH);
+    const text = eventText(event).slice(0, MAX_MESSAGE_LENGTH);
 
     // Short answers inside a form ("Chồi B1", "yes", a child's name) say nothing about language.
     const shortFormAnswer = session.form !== null && text.trim().split(/\s+/).length < 4;
@@ -162,7 +160,15 @@ export class Bot {
       return 'media';
     }
 
-    // A form in progress owns the turn, unless it has gone stale or the person cancels.
+    // A safety report is taken first, in every state: a form in progress must not swallow it.
+    if (event.type === 'text') {
+      for (const interceptor of this.interceptors) {
+        if (interceptor.always && (await interceptor.run(ctx, text))) return interceptor.name;
+      }
+    }
+    if (event.type === 'payload' && event.payload === RESUME_PAYLOAD) return this.resumeForm(ctx);
+
+    // A form in progress owns the turn, unless it has gone stale or the person leaves it.
     if (session.form) {
       const form = this.forms.get(session.form.name);
       const idleMs = ctx.now.getTime() - Date.parse(session.form.updatedAt);
@@ -171,31 +177,38 @@ export class Bot {
       } else if (idleMs > form.idleMinutes * 60_000) {
         session.form = null;
         ctx.reply(ctx.t('forms.expired'));
-      } else if (event.type === 'text' && CANCEL_WORDS.has(foldDiacritics(text.toLowerCase()).replace(/[^a-z ]/g, '').trim())) {
+      } else if (event.type === 'text' && leavesForm(text)) {
         session.form = null;
         ctx.intent = form.name;
         ctx.reply(ctx.t('forms.cancelled'));
         return `${form.name}:cancel`;
       } else if (event.type !== 'payload' || form.acceptsPayload?.(event.payload)) {
         ctx.intent = form.name;
-        if (event.type === 'text') ctx.nlu = this.parse(ctx, text);
+        if (event.type === 'text') {
+          ctx.nlu = this.parse(ctx, text);
+          // "học phí bao nhiêu vậy cô?" in the middle of a form: answered, then the form goes on.
+          if (!form.understands?.(ctx) && this.asksAnotherQuestion(ctx, form.name, text)) {
+            await this.runIntent(ctx, ctx.nlu.intent);
+            if (session.form?.name === form.name) {
+              ctx.reply(ctx.t('forms.back_to', { form: ctx.t(`forms.names.${form.name}`) }));
+              await form.ask(ctx);
+              session.form.updatedAt = ctx.now.toISOString();
+            }
+            return `${form.name}:question`;
+          }
+        }
         await form.step(ctx);
         if (session.form) session.form.updatedAt = ctx.now.toISOString();
         return `${form.name}:step`;
+      } else if (event.payload.startsWith('intent:')) {
+        // A button from an earlier answer: answered, and the form still waits for its answer.
+        const handled = await this.routePayload(ctx, event.payload);
+        if (session.form?.name === form.name) await form.ask(ctx);
+        return handled;
       }
     }
 
-    if (event.type === 'payload') {
-      const [kind, value] = event.payload.split(':', 2);
-      if (kind === 'lang' && (value === 'vi' || value === 'en')) {
-        ctx.setLocale(value);
-        ctx.reply(ctx.t('answers.language_switched'));
-        return 'language';
-      }
-      if (kind === 'intent' && value && this.services.nlu.getIntent(value)) return this.runIntent(ctx, value);
-      // An old button from a conversation that has moved on: answer as if nothing was understood.
-      return this.fallback(ctx);
-    }
+    if (event.type === 'payload') return this.routePayload(ctx, event.payload);
 
     const wanted = languageSwitchRequest(text);
     if (wanted) {
@@ -205,7 +218,7 @@ export class Bot {
     }
 
     for (const interceptor of this.interceptors) {
-      if (await interceptor.run(ctx, text)) return interceptor.name;
+      if (!interceptor.always && (await interceptor.run(ctx, text))) return interceptor.name;
     }
 
     if (!text.trim()) {
@@ -217,8 +230,44 @@ export class Bot {
     return this.runIntent(ctx, ctx.nlu.intent);
   }
 
+  private async routePayload(ctx: TurnContext, payload: string): Promise<string> {
+    const [kind, value] = payload.split(':', 2);
+    if (kind === 'lang' && (value === 'vi' || value === 'en')) {
+      ctx.setLocale(value);
+      ctx.reply(ctx.t('answers.language_switched'));
+      return 'language';
+    }
+    if (kind === 'intent' && value && this.services.nlu.getIntent(value)) return this.runIntent(ctx, value);
+    // A button of a question that is no longer asked (a form finished or left): said so, in their language.
+    ctx.reply(ctx.t('answers.stale_button'), this.quickRepliesFor(['help'], ctx.t));
+    ctx.unanswered = true;
+    return 'stale-button';
+  }
+
+  /** A confident answer to another topic, asked as a question, while a form waits. */
+  private asksAnotherQuestion(ctx: TurnContext, formName: string, text: string): boolean {
+    const nlu = ctx.nlu;
+    if (!nlu || nlu.rejected || NOT_A_SIDE_QUESTION.has(nlu.intent) || nlu.intent === formName) return false;
+    return asksQuestion(text);
+  }
+
+  /** "Tiếp tục": the form set aside by a safety report (or a question) goes on where it was. */
+  private async resumeForm(ctx: TurnContext): Promise<string> {
+    const aside = ctx.session.data.asideForm as Session['form'] | undefined;
+    const form = aside ? this.forms.get(aside.name) : undefined;
+    delete ctx.session.data.asideForm;
+    if (!aside || !form) {
+      ctx.reply(ctx.t('answers.stale_button'), this.quickRepliesFor(['help'], ctx.t));
+      return 'stale-button';
+    }
+    ctx.session.form = { ...aside, updatedAt: ctx.now.toISOString() };
+    ctx.intent = form.name;
+    await form.ask(ctx);
+    return `${form.name}:resume`;
+  }
+
   private parse(ctx: TurnContext, text: string) {
-    return this.services.nlu.parse(text, {
+    return this.services.nlu.parse(text.slice(0, MAX_TEXT_LENGTH), {
       today: ctx.today,
       classes: this.services.school.get('classes'),
       rememberedLanguage: ctx.session.locale,

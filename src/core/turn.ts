@@ -54,6 +54,10 @@ export interface FormDefinition {
   start: Handler;
   /** Handles the person's next message; the form clears ctx.session.form when it is done. */
   step: Handler;
+  /** Asks the current step's question again (after a question answered mid-form, or on resuming). */
+  ask: Handler;
+  /** Whether the message is a plain answer to the current step (a date at "which day"), so it is never taken for a question. */
+  understands?(ctx: TurnContext): boolean;
   /** Payloads this form accepts, so the web chat can refuse unknown ones. */
   acceptsPayload?(payload: string): boolean;
 }
@@ -61,6 +65,8 @@ export interface FormDefinition {
 /** Looks at a text message before the NLU and may take the turn (link codes, ticket codes, staff commands). */
 export interface Interceptor {
   name: string;
+  /** Runs in every state, before a form in progress reads the message (safety reports). */
+  always?: boolean;
   run(ctx: TurnContext, text: string): Promise<boolean>;
 }
 

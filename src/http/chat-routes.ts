@@ -4,17 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from '@botpress/sdk';
 import type { Bot } from '../core/bot.ts';
-import { MAX_TEXT_LENGTH } from '../core/bot.ts';
+import { MAX_MESSAGE_LENGTH } from '../core/bot.ts';
 import type { IncomingEvent, OutgoingMessage } from '../core/messages.ts';
-import { conversationKey } from '../core/messages.ts';
 import type { Pipeline } from '../core/pipeline.ts';
 import type { Store } from '../store/types.ts';
-import { badRequest, parseBody } from './errors.ts';
+import { parseBody } from './errors.ts';
 
 const chatBody = z
   .object({
     user: z.string().trim().min(1, 'user is required').max(100),
-    text: z.string().max(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`).optional(),
+    text: z.string().max(MAX_MESSAGE_LENGTH, `Tin nhắn dài quá ${MAX_MESSAGE_LENGTH} ký tự, bố mẹ chia thành vài tin giúp em / the message is longer than ${MAX_MESSAGE_LENGTH} characters: please send it in parts`).optional(),
     payload: z.string().min(1).max(200).optional(),
     /** Optional client message id: a retry with the same id is not answered twice. */
     messageId: z.string().min(1).max(100).optional(),
@@ -44,8 +43,7 @@ export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; c
     const base = { ref, messageId: body.messageId ?? randomUUID(), timestamp: deps.clock().toISOString(), displayName: body.name, raw: req.body };
     let event: IncomingEvent;
     if (body.payload !== undefined) {
-      const session = await deps.store.sessions.get(conversationKey(ref));
-      if (!deps.bot.isKnownPayload(body.payload, session)) throw badRequest(`unknown payload "${body.payload}"`);
+      // A button that no longer applies is answered by the bot, in the parent's language.
       event = { ...base, type: 'payload', payload: body.payload };
     } else {
       event = { ...base, type: 'text', text: body.text! };

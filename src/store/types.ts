@@ -230,7 +230,7 @@ export interface CommentEvent {
   commentId: number;
   at: string;
   actor: string;
-  kind: 'created' | 'status' | 'note' | 'reply' | 'assign' | 'category' | 'alert' | 'reminder';
+  kind: 'created' | 'status' | 'note' | 'reply' | 'assign' | 'category' | 'alert' | 'reminder' | 'detail';
   details: Record<string, unknown>;
 }
 
@@ -254,7 +254,7 @@ export interface CommentRepository {
   list(filter?: CommentFilter): Promise<Comment[]>;
   /** Whether a contact ever left a comment: asked on every message, so it must stay cheap. */
   anyFrom(contactId: string): Promise<boolean>;
-  update(id: number, patch: Partial<Pick<Comment, 'status' | 'category' | 'assignedTo' | 'firstResponseAt' | 'remindedAt'>>, at: string): Promise<Comment | null>;
+  update(id: number, patch: Partial<Pick<Comment, 'status' | 'category' | 'assignedTo' | 'firstResponseAt' | 'remindedAt' | 'text' | 'severity' | 'classId'>>, at: string): Promise<Comment | null>;
   addEvent(e: Omit<CommentEvent, 'id'>): Promise<void>;
   events(commentId: number): Promise<CommentEvent[]>;
 }
@@ -268,12 +268,17 @@ export interface Absence {
   fromDate: string;
   toDate: string;
   reason: string | null;
+  /** When the parent withdrew it ("huỷ báo nghỉ"); withdrawn absences are not listed. */
+  withdrawnAt?: string | null;
 }
 
 export interface AbsenceRepository {
   create(a: Omit<Absence, 'id'>): Promise<Absence>;
   /** Absences covering a day (or overlapping a period), optionally for some classes. */
   list(filter: { from: string; to: string; classIds?: string[] }): Promise<Absence[]>;
+  /** A parent's absences that end on or after a day, newest first (to withdraw one). */
+  ofContact(contactId: string, endingFrom: string): Promise<Absence[]>;
+  withdraw(id: number, at: string): Promise<void>;
 }
 
 export interface StaffLink {

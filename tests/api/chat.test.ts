@@ -90,19 +90,23 @@ describe('web chat', () => {
       expect((await post({ user: '', text: 'hi' })).status).toBe(400);
     });
 
-    it('refuses text over 2,000 characters and stores nothing', async () => {
-      const res = await post({ user: 'p1', text: 'a'.repeat(2001) });
+    it('keeps a long letter whole, and refuses one over 20,000 characters in both languages, storing nothing', async () => {
+      const res = await post({ user: 'p1', text: 'a'.repeat(20_001) });
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(/2000 characters/);
+      expect(res.body.error.message).toMatch(/dài quá 20000 ký tự.*longer than 20000 characters/);
       expect(await loa.store.transcript.list()).toHaveLength(0);
       expect(await loa.store.contacts.list()).toHaveLength(0);
     });
 
-    it('refuses an unknown payload', async () => {
-      const res = await post({ user: 'p1', payload: 'intent:does_not_exist' });
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toBe('unknown payload "intent:does_not_exist"');
-      expect((await post({ user: 'p1', payload: 'nonsense' })).status).toBe(400);
+    it('answers an unknown or stale button in the parent\'s language instead of an English error', async () => {
+      for (const payload of ['intent:does_not_exist', 'nonsense', 'absence:confirm:yes']) {
+        const res = await post({ user: 'p1', payload });
+        expect(res.status).toBe(200);
+        expect(res.body.replies[0].text).toMatch(/nút đó thuộc câu hỏi trước/);
+      }
+      const en = await post({ user: 'p2', text: 'hello, what can you do?' });
+      expect(en.body.locale).toBe('en');
+      expect((await post({ user: 'p2', payload: 'absence:confirm:yes' })).body.replies[0].text).toMatch(/earlier question/);
     });
 
     it('answers empty text, emoji, noise and mixed scripts without failing', async () => {

@@ -74,7 +74,10 @@ describe('comments, absences and staff on chat', () => {
     expect(r2.body.replies[0].quickReplies[0]).toEqual({ title: 'Bữa ăn', payload: 'feedback:cat:meals' }); // its own guess first
     await request(loa.app).post('/api/chat').send({ user: 'mẹ Bông', payload: 'feedback:cat:meals' });
     await request(loa.app).post('/api/chat').send({ user: 'mẹ Bông', payload: 'feedback:anon:yes' });
-    const done = await request(loa.app).post('/api/chat').send({ user: 'mẹ Bông', payload: 'feedback:class:la-a1' });
+    const review = await request(loa.app).post('/api/chat').send({ user: 'mẹ Bông', payload: 'feedback:class:la-a1' });
+    expect(review.body.replies[0].text).toMatch(/«Cơm hôm nay bị khê các con không ăn được».*Bữa ăn · Ẩn danh · Lớp: Lá A1/s); // reviewed before it is sent
+    expect(await loa.store.comments.list()).toHaveLength(0);
+    const done = await request(loa.app).post('/api/chat').send({ user: 'mẹ Bông', payload: 'feedback:confirm:yes' });
     expect(done.body.replies[0].text).toMatch(/mã số PA-0001.*2 ngày làm việc/);
     const [c] = await loa.store.comments.list();
     expect(c).toMatchObject({ code: 'PA-0001', category: 'meals', sentiment: 'negative', severity: 'normal', anonymous: true, classId: 'la-a1', status: 'new' });
@@ -89,7 +92,8 @@ describe('comments, absences and staff on chat', () => {
     await loa.chat('en', 'The bathroom in class Choi B1 is very dirty');
     await loa.chat('en', 'Hygiene');
     await loa.chat('en', 'no');
-    expect(await loa.say('en', 'Chồi B1')).toMatch(/^Thank you, your comment is recorded as PA-0001/);
+    expect(await loa.say('en', 'Chồi B1')).toMatch(/^Here is what I will send/);
+    expect(await loa.say('en', 'yes')).toMatch(/^Thank you, your comment is recorded as PA-0001/);
   });
 
   it('takes the comment from the first message when it already says it', async () => {
@@ -118,6 +122,7 @@ describe('comments, absences and staff on chat', () => {
     const unknown = await loa.say('p', 'lớp Hoa Hồng');
     expect(unknown).toMatch(/không có lớp «lớp Hoa Hồng»/);
     await loa.say('p', 'không theo lớp');
+    await loa.say('p', 'gửi');
     const [c] = await loa.store.comments.list();
     expect(c.text.length).toBe(long.slice(0, 2000).trim().length);
     expect(c.classId).toBeNull();
@@ -135,7 +140,7 @@ describe('comments, absences and staff on chat', () => {
   });
 
   it('runs the status lifecycle with a history and the audit log', async () => {
-    await comment('p', 'tôi muốn góp ý', 'sân trường có nhiều muỗi quá', 'Vệ sinh', 'không', 'không theo lớp');
+    await comment('p', 'tôi muốn góp ý', 'sân trường có nhiều muỗi quá', 'Vệ sinh', 'không', 'không theo lớp', 'gửi');
     const principal = await user('Cô Hòa', 'principal');
     const teacher = await user('Cô Thu', 'staff');
     const P = as(principal.token);
@@ -245,14 +250,15 @@ describe('comments, absences and staff on chat', () => {
     expect(await loa.say('p', 'chồi b')).toMatch(/không có lớp «chồi b»/); // two Chồi B classes: pick one
     expect(await loa.say('p', 'Chồi B2')).toMatch(/nghỉ ngày nào/);
     expect(await loa.say('p', 'hôm qua')).toMatch(/đã qua/);
-    expect(await loa.say('p', 'thứ 2 đến thứ 4')).toMatch(/nghỉ 30\/11 – 02\/12/);
+    expect(await loa.say('p', 'thứ 2 đến thứ 4')).toMatch(/nghỉ vì lý do gì/);
+    expect(await loa.say('p', 'cháu bị ho')).toMatch(/nghỉ 30\/11 – 02\/12 \(lý do: cháu bị ho\)/);
     await loa.say('p', 'đúng');
     expect((await loa.store.absences.list({ from: '2026-12-01', to: '2026-12-01' }))[0]).toMatchObject({ childName: 'Minh Anh', classId: 'choi-b2', fromDate: '2026-11-30', toDate: '2026-12-02' });
   });
 
   it('reminds about overdue comments, once a day', async () => {
     await linkedOnMessenger('Cô Hòa', 'principal', 'psid-principal');
-    await comment('p', 'tôi muốn góp ý', 'sân trường có nhiều muỗi quá', 'Vệ sinh', 'không', 'không theo lớp');
+    await comment('p', 'tôi muốn góp ý', 'sân trường có nhiều muỗi quá', 'Vệ sinh', 'không', 'không theo lớp', 'gửi');
     const reminder = loa.jobs.find((j) => j.name === 'comments-overdue-reminder')!;
     await reminder.run();
     expect(toPsid('psid-principal').filter((t) => t.startsWith('Nhắc'))).toHaveLength(0);
@@ -265,9 +271,10 @@ describe('comments, absences and staff on chat', () => {
   });
 
   it('reports the week and the month, as JSON, CSV, and a commune version without personal data', async () => {
-    await comment('a', 'tôi muốn góp ý', 'Cơm hôm nay bị khê các con không ăn được', 'Bữa ăn', 'không', 'Lá A1');
+    await comment('a', 'tôi muốn góp ý', 'Cơm hôm nay bị khê các con không ăn được', 'Bữa ăn', 'không', 'Lá A1', 'có');
     await comment('b', 'Cô giáo lớp Lá A1 tát con tôi');
     await loa.say('c', 'cho bé Na lớp Lá A1 nghỉ hôm nay');
+    await loa.say('c', 'việc gia đình');
     await loa.say('c', 'đúng');
     await loa.say('d', 'giá vàng hôm nay bao nhiêu');
     await loa.admin().post('/api/admin/comments/2/status').send({ status: 'acknowledged' });

@@ -176,6 +176,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.comments.list({ text: '_' })).map((c) => c.id)).toEqual([c1.id]);
       const updated = await store.comments.update(c1.id, { status: 'acknowledged', firstResponseAt: '2026-11-26T03:00:00.000Z' }, '2026-11-26T03:00:00.000Z');
       expect(updated).toMatchObject({ status: 'acknowledged', anonymous: true, ref: ref('u1') });
+      const amended = await store.comments.update(c2.id, { text: 'khác\nthêm chi tiết', severity: 'urgent', classId: 'la-a1' }, '2026-11-26T03:00:00.000Z');
+      expect(amended).toMatchObject({ text: 'khác\nthêm chi tiết', severity: 'urgent', classId: 'la-a1' });
       await store.comments.addEvent({ commentId: c1.id, at: '2026-11-26T03:00:00.000Z', actor: 'a', kind: 'status', details: { to: 'acknowledged' } });
       expect((await store.comments.events(c1.id))[0]).toMatchObject({ kind: 'status', details: { to: 'acknowledged' } });
     });
@@ -186,6 +188,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.absences.list({ from: '2026-12-01', to: '2026-12-01' })).map((a) => a.childName).sort()).toEqual(['Bông', 'Na']);
       expect((await store.absences.list({ from: '2026-12-02', to: '2026-12-02', classIds: ['la-a1'] })).map((a) => a.childName)).toEqual(['Na']);
       expect(await store.absences.list({ from: '2026-12-03', to: '2026-12-03' })).toEqual([]);
+    });
+
+    it("lists a parent's coming absences and hides withdrawn ones", async () => {
+      const old = await store.absences.create({ createdAt: 'x', contactId: 'c1', childName: 'Na', classId: 'la-a1', fromDate: '2026-11-02', toDate: '2026-11-02', reason: null });
+      const next = await store.absences.create({ createdAt: 'x', contactId: 'c1', childName: 'Na', classId: 'la-a1', fromDate: '2026-12-03', toDate: '2026-12-04', reason: 'ốm' });
+      await store.absences.create({ createdAt: 'x', contactId: 'c2', childName: 'Bin', classId: 'la-a1', fromDate: '2026-12-03', toDate: '2026-12-03', reason: null });
+      expect((await store.absences.ofContact('c1', '2026-12-01')).map((a) => a.id)).toEqual([next.id]);
+      expect(old.withdrawnAt ?? null).toBeNull();
+      await store.absences.withdraw(next.id, '2026-12-01T08:00:00Z');
+      expect(await store.absences.ofContact('c1', '2026-12-01')).toEqual([]);
+      expect((await store.absences.list({ from: '2026-12-03', to: '2026-12-03' })).map((a) => a.childName)).toEqual(['Bin']);
     });
 
     it('uses a link code once, and only before it expires', async () => {

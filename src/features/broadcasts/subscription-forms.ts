@@ -5,6 +5,7 @@ import { chosenClass, messageParts, schoolName, type FormDefinition, type Handle
 import type { QuickReply } from '../../core/messages.ts';
 import { SCHOOL_GROUP } from '../../store/types.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
+import { yesOrNo } from '../../core/form-answers.ts';
 
 const groupName = (ctx: TurnContext, id: string) =>
   id === SCHOOL_GROUP ? ctx.t('subscribe.school') : ctx.services.school.get('classes').find((c) => c.id === id)?.name ?? id;
@@ -39,6 +40,10 @@ export function subscribeForm(): FormDefinition {
     name: 'subscribe',
     idleMinutes: 30,
     acceptsPayload: (p) => p.startsWith('subscribe:'),
+    async ask(ctx) {
+      const current = await following(ctx);
+      ctx.reply(ctx.t(current.length ? 'subscribe.more' : 'subscribe.ask'), choices(ctx, current, current.length > 0));
+    },
     async start(ctx) {
       const group = namedGroup(ctx, ctx.nlu?.text ?? '', '', '');
       if (group) {
@@ -51,7 +56,7 @@ export function subscribeForm(): FormDefinition {
     },
     async step(ctx) {
       const { text, payload } = messageParts(ctx);
-      if (payload === 'subscribe:done' || /^(xong|thoi|khong|done|no)\b/.test(foldDiacritics(text.toLowerCase()).trim())) {
+      if (payload === 'subscribe:done' || yesOrNo(text) === 'no' || /^(xong|done)\b/.test(foldDiacritics(text.toLowerCase()).trim())) {
         ctx.session.form = null;
         ctx.reply(ctx.t('subscribe.finished'));
         return;
@@ -88,6 +93,7 @@ export function unsubscribeForm(): FormDefinition {
     name: 'unsubscribe',
     idleMinutes: 30,
     acceptsPayload: (p) => p.startsWith('unsubscribe:'),
+    ask: async (ctx) => ask(ctx, await following(ctx)),
     async start(ctx) {
       const current = await following(ctx);
       if (current.length === 0) {

@@ -15,7 +15,8 @@ import { analyseComment, CATEGORIES, type Category } from './comment-analysis.ts
 
 export const URGENT_ANSWER_MS = 60 * 60 * 1000;
 export const NORMAL_ANSWER_WORKING_DAYS = 2;
-export const MAX_COMMENT_LENGTH = 5000;
+/** Long enough for any letter a parent writes: a comment is kept whole, never cut. */
+export const MAX_COMMENT_LENGTH = 20_000;
 
 /** Which status may follow which: forward only, and closed is final. */
 const NEXT: Record<CommentStatus, CommentStatus[]> = {
@@ -40,6 +41,8 @@ export interface NewComment {
   contactId: string | null;
   ref: ConversationRef | null;
   displayName: string | null;
+  /** A safety report (see features/safety): urgent whatever the lexicons say. */
+  urgent?: boolean;
 }
 
 export class CommentService {
@@ -53,6 +56,7 @@ export class CommentService {
     const now = clock();
     const text = input.text.trim().slice(0, MAX_COMMENT_LENGTH);
     const analysis = analyseComment(text);
+    if (input.urgent) Object.assign(analysis, { severity: 'urgent', sentiment: 'negative' });
     const dueAt = analysis.severity === 'urgent'
       ? new Date(now.getTime() + URGENT_ANSWER_MS)
       : addWorkingDays(now, NORMAL_ANSWER_WORKING_DAYS, this.deps.timeZone, this.deps.school.get('calendar').holidays);
@@ -66,6 +70,28 @@ export class CommentService {
     await store.flush();
     if (comment.severity === 'urgent') await this.alertUrgent(comment);
     return comment;
+  }
+
+  /** The parent's latest urgent comment since a time, still open: a second report adds to it. */
+  async recentUrgentFrom(contactId: string, since: string): Promise<Comment | null> {
+    if (!(await this.deps.store.comments.anyFrom(contactId))) return null;
+    const recent = await this.deps.store.comments.list({ contactId, severity: 'urgent', since, limit: 5 });
+    return recent.find((c) => c.status !== 'closed' && c.status !== 'resolved') ?? null;
+  }
+
+  /**
+   * More from the parent about a comment they wrote ("sửa phản ánh PA-0042", a second message about
+   * the same emergency): added to its text and its history. A safety report makes it urgent.
+   */
+  async addDetail(c: Comment, text: string, urgent = false): Promise<Comment> {
+    const at = this.deps.clock().toISOString();
+    const joined = `${c.text}\n${text.trim()}`.slice(0, MAX_COMMENT_LENGTH);
+    const escalate = urgent && c.severity !== 'urgent';
+    const updated = (await this.deps.store.comments.update(c.id, { text: joined, ...(escalate ? { severity: 'urgent' as const } : {}) }, at))!;
+    await this.deps.store.comments.addEvent({ commentId: c.id, at, actor: 'parent', kind: 'detail', details: { text: text.trim(), escalated: escalate } });
+    await this.deps.store.flush();
+    if (escalate) await this.alertUrgent(updated);
+    return updated;
   }
 
   /** Straight to the principal and admins, on chat and in the admin API, before anything else. */

@@ -1,35 +1,76 @@
 // The short conversation behind "tôi muốn góp ý": what happened (or taken from the first message),
-// the topic (its own guess first), anonymity, the class; then a ticket code. A comment about a
-// child's safety is recorded and alerted at once, without the remaining questions.
+// the topic (its own guess first), anonymity, the class, then a review before the ticket code.
+// Nothing the parent writes is dropped: a description sent while another question waits is added
+// to the comment's text. Safety reports never reach this form (features/safety takes them first).
 import { chosenClass, messageParts, type FormDefinition, type TurnContext } from '../../core/turn.ts';
 import type { QuickReply } from '../../core/messages.ts';
-import { foldDiacritics } from '../../nlu/normalise.ts';
+import { contentWords, yesOrNo } from '../../core/form-answers.ts';
+import { foldDiacritics, normalise } from '../../nlu/normalise.ts';
 import { analyseComment, CATEGORIES, rankCategories, type Category } from './comment-analysis.ts';
 import type { CommentService } from './comment-service.ts';
 
-const words = (t: string) => foldDiacritics(t.toLowerCase()).replace(/[^a-z0-9 ]+/g, ' ').trim().split(/\s+/).filter(Boolean);
-/** "tôi muốn góp ý", "I want to complain": the wish to comment, not the comment itself. */
-const ONLY_WISH = /^(toi|em|minh|chi|anh|i)?\s*(muon|can|want to|would like to)?\s*(gui|make a|give)?\s*(gop y|phan anh|khieu nai|y kien|phan hoi|complaint|complain|feedback|suggestion|report a problem)\b/;
+type FeedbackData = { text?: string; category?: Category; anonymous?: boolean; classId?: string | null; commentId?: number; code?: string };
 
-type FeedbackData = { text?: string; category?: Category; anonymous?: boolean };
+// The words of "tôi muốn phản ánh với nhà trường", "I'd like to make a complaint": the wish to
+// comment. A first message made only of these is an opener, and the comment itself comes next.
+const OPENER_WORDS = new Set(['toi', 'em', 'minh', 'chi', 'anh', 'bo', 'me', 'phu', 'huynh', 'muon', 'can', 'xin', 'duoc', 'co', 'y', 'kien', 'gop', 'phan',
+  'anh', 'khieu', 'nai', 'hoi', 'gui', 'voi', 'cho', 'nha', 'truong', 'ban', 'giam', 'hieu', 'mot', 'chut', 'viec', 'chuyen', 'nay', 'a', 'nhe', 'oi',
+  'chi', 'thay', 'i', 'd', 'would', 'like', 'to', 'want', 'make', 'a', 'an', 'file', 'give', 'send', 'leave', 'have', 'complaint', 'complain', 'feedback',
+  'suggestion', 'comment', 'report', 'about', 'something', 'the', 'school', 'please', 'can', 'some', 'de', 'xuat', 'kien', 'nghi', 'lam', 'sao', 'the', 'nao', 'de']);
+
+const isOpener = (text: string) => normalise(text).tokens.filter((w) => !OPENER_WORDS.has(w)).length < 2;
 
 export function feedbackForm(comments: CommentService): FormDefinition {
   const classReplies = (ctx: TurnContext): QuickReply[] => [
     ...ctx.services.school.get('classes').map((c) => ({ title: c.name, payload: `feedback:class:${c.id}` })),
     { title: ctx.t('feedback.no_class'), payload: 'feedback:class:none' },
   ];
+  const anonymityReplies = (ctx: TurnContext): QuickReply[] => [
+    { title: ctx.t('feedback.anon_no'), payload: 'feedback:anon:no' },
+    { title: ctx.t('feedback.anon_yes'), payload: 'feedback:anon:yes' },
+  ];
 
   const askCategory = (ctx: TurnContext, text: string) => {
-    const ranked = rankCategories(text);
     const guess = analyseComment(text).category;
-    const order = [guess, ...ranked.filter((c) => c !== guess)];
+    const order = [guess, ...rankCategories(text).filter((c) => c !== guess)];
     ctx.reply(ctx.t('feedback.ask_category', { guess: ctx.t(`feedback.categories.${guess}`) }),
       order.map((c) => ({ title: ctx.t(`feedback.categories.${c}`), payload: `feedback:cat:${c}` })));
   };
 
-  const submit = async (ctx: TurnContext, data: FeedbackData, classId: string | null) => {
+  /** Asks for the first thing still missing, or for the review. */
+  const next = (ctx: TurnContext) => {
+    const form = ctx.session.form!;
+    const d = form.data as FeedbackData;
+    if (form.step === 'amend') {
+      ctx.reply(ctx.t('feedback.ask_amend', { code: d.code }));
+    } else if (!d.text) {
+      form.step = 'text';
+      ctx.reply(ctx.t('feedback.ask_text'));
+    } else if (!d.category) {
+      form.step = 'category';
+      askCategory(ctx, d.text);
+    } else if (d.anonymous === undefined) {
+      form.step = 'anonymous';
+      ctx.reply(ctx.t('feedback.ask_anonymous'), anonymityReplies(ctx));
+    } else if (d.classId === undefined) {
+      form.step = 'class';
+      ctx.reply(ctx.t('feedback.ask_class'), classReplies(ctx));
+    } else {
+      form.step = 'confirm';
+      const cls = d.classId ? ctx.services.school.get('classes').find((c) => c.id === d.classId)?.name : ctx.t('feedback.no_class');
+      ctx.reply(ctx.t('feedback.confirm', {
+        text: d.text.length > 300 ? `${d.text.slice(0, 300)}…` : d.text, category: ctx.t(`feedback.categories.${d.category}`),
+        anonymous: ctx.t(d.anonymous ? 'feedback.anon_yes' : 'feedback.anon_no'), class: cls,
+      }), [
+        { title: ctx.t('feedback.send'), payload: 'feedback:confirm:yes' },
+        { title: ctx.t('feedback.edit_text'), payload: 'feedback:confirm:edit' },
+      ]);
+    }
+  };
+
+  const submit = async (ctx: TurnContext, d: FeedbackData) => {
     const c = await comments.submit({
-      text: data.text!, category: data.category, anonymous: data.anonymous ?? false, classId,
+      text: d.text!, category: d.category, anonymous: d.anonymous ?? false, classId: d.classId ?? null,
       contactId: ctx.contact.id, ref: ctx.contact.ref, displayName: ctx.contact.displayName,
     });
     ctx.session.form = null;
@@ -39,19 +80,20 @@ export function feedbackForm(comments: CommentService): FormDefinition {
       : ctx.t('feedback.thanks', { code: c.code, target: ctx.t('feedback.target_normal') }));
   };
 
-  /** Takes the comment's text; an urgent one is recorded now. Returns false if it is too thin. */
-  const takeText = async (ctx: TurnContext, text: string): Promise<boolean> => {
-    if (words(text).length < 3) return false;
-    const data = ctx.session.form!.data as FeedbackData;
-    data.text = text;
-    if (analyseComment(text).severity === 'urgent') {
-      const classes = ctx.nlu?.entities.classes ?? [];
-      await submit(ctx, data, classes.length === 1 ? classes[0].id : null);
-      return true;
-    }
-    ctx.session.form!.step = 'category';
-    askCategory(ctx, text);
-    return true;
+  /** More words from the parent while another question waits: kept, never dropped. */
+  const addDetail = (ctx: TurnContext, d: FeedbackData, text: string) => {
+    d.text = d.text ? `${d.text}\n${text}` : text;
+    ctx.reply(ctx.t('feedback.detail_added'));
+  };
+
+  /** "về bữa ăn", "vệ sinh": a category named in words. */
+  const namedCategory = (ctx: TurnContext, text: string): Category | null => {
+    const folded = foldDiacritics(text.toLowerCase()).trim();
+    if (folded.length < 3) return null;
+    return CATEGORIES.find((c) => {
+      const name = foldDiacritics(ctx.t(`feedback.categories.${c}`).toLowerCase());
+      return name.startsWith(folded) || folded.includes(name) || folded.replace(/^(ve|nhom|chu de|about)\s+/, '') === name.split(',')[0];
+    }) ?? null;
   };
 
   return {
@@ -61,60 +103,84 @@ export function feedbackForm(comments: CommentService): FormDefinition {
     async start(ctx) {
       const now = ctx.now.toISOString();
       ctx.session.form = { name: 'feedback', step: 'text', data: {}, startedAt: now, updatedAt: now };
-      const text = ctx.nlu?.text ?? '';
+      const { text } = messageParts(ctx);
       // "tôi muốn phản ánh nhà vệ sinh bẩn quá" already says it; "tôi muốn góp ý" only asks to.
-      const rest = words(text).join(' ').replace(ONLY_WISH, '').trim();
-      if (rest.split(' ').filter(Boolean).length >= 3 && (await takeText(ctx, text))) return;
-      ctx.reply(ctx.t('feedback.ask_text'));
+      if (!isOpener(text)) (ctx.session.form.data as FeedbackData).text = text.trim();
+      next(ctx);
+    },
+    ask: next,
+    understands(ctx) {
+      const step = ctx.session.form?.step;
+      const text = ctx.nlu?.text ?? '';
+      if (step === 'anonymous' || step === 'confirm') return yesOrNo(text) !== null;
+      if (step === 'class') return (ctx.nlu?.entities.classes.length ?? 0) > 0;
+      if (step === 'category') return namedCategory(ctx, text) !== null;
+      return false;
     },
     async step(ctx) {
       const form = ctx.session.form!;
-      const data = form.data as FeedbackData;
+      const d = form.data as FeedbackData;
       const { text, payload } = messageParts(ctx);
       switch (form.step) {
-        case 'text':
-          if (!(await takeText(ctx, text))) ctx.reply(ctx.t('feedback.too_short'));
-          return;
-        case 'category': {
-          const fromPayload = payload.startsWith('feedback:cat:') ? payload.slice(13) : null;
-          const fromText = CATEGORIES.find((c) => foldDiacritics(ctx.t(`feedback.categories.${c}`).toLowerCase()).startsWith(foldDiacritics(text.toLowerCase())) && text.length >= 3);
-          const category = (fromPayload ?? fromText) as Category | undefined;
-          if (!category || !CATEGORIES.includes(category)) {
-            askCategory(ctx, data.text ?? '');
-            return;
-          }
-          data.category = category;
-          form.step = 'anonymous';
-          ctx.reply(ctx.t('feedback.ask_anonymous'), [
-            { title: ctx.t('feedback.anon_no'), payload: 'feedback:anon:no' },
-            { title: ctx.t('feedback.anon_yes'), payload: 'feedback:anon:yes' },
-          ]);
+        case 'amend': {
+          const c = d.commentId ? await ctx.services.store.comments.get(d.commentId) : null;
+          ctx.session.form = null;
+          if (!c || !text) return;
+          await comments.addDetail(c, text);
+          ctx.reply(ctx.t('feedback.amended', { code: c.code }));
           return;
         }
+        case 'text':
+          if (contentWords(text) < 3 || isOpener(text)) {
+            ctx.reply(ctx.t('feedback.too_short'));
+            return;
+          }
+          d.text = text;
+          return next(ctx);
+        case 'category': {
+          const fromPayload = payload.startsWith('feedback:cat:') ? payload.slice(13) as Category : null;
+          const category = fromPayload && CATEGORIES.includes(fromPayload) ? fromPayload : namedCategory(ctx, text);
+          if (category) d.category = category;
+          else if (contentWords(text) >= 4) addDetail(ctx, d, text);
+          return next(ctx);
+        }
         case 'anonymous': {
-          const t = words(text).join(' ');
-          const yes = payload === 'feedback:anon:yes' || /^(co|yes|an danh|anonymous|co an danh|muon)\b/.test(t);
-          const no = payload === 'feedback:anon:no' || /^(khong|no|not|ko)\b/.test(t);
-          if (!yes && !no) {
-            ctx.reply(ctx.t('feedback.ask_anonymous'), [
-              { title: ctx.t('feedback.anon_no'), payload: 'feedback:anon:no' },
-              { title: ctx.t('feedback.anon_yes'), payload: 'feedback:anon:yes' },
+          const answer = payload === 'feedback:anon:yes' ? 'yes' : payload === 'feedback:anon:no' ? 'no' : yesOrNo(text);
+          const words = normalise(text).tokens;
+          if (answer) d.anonymous = answer === 'yes';
+          else if (words.includes('danh') && words.length <= 4) d.anonymous = !words.includes('khong'); // "ẩn danh", "không ẩn danh"
+          else if (contentWords(text) >= 4) addDetail(ctx, d, text);
+          return next(ctx);
+        }
+        case 'class': {
+          const noClass = foldDiacritics(text.toLowerCase()).trim() === foldDiacritics(ctx.t('feedback.no_class').toLowerCase());
+          if (payload === 'feedback:class:none' || noClass || yesOrNo(text) === 'no') d.classId = null;
+          else {
+            const classId = chosenClass(ctx, payload, 'feedback:class:');
+            if (classId) d.classId = classId;
+            else if (contentWords(text) >= 4) addDetail(ctx, d, text);
+            else {
+              ctx.reply(ctx.t('absence.unknown_class', { text: text || payload }), classReplies(ctx));
+              return;
+            }
+          }
+          return next(ctx);
+        }
+        case 'confirm': {
+          if (payload === 'feedback:confirm:edit') delete d.text;
+          if (payload === 'feedback:confirm:category') delete d.category;
+          if (payload === 'feedback:confirm:edit' || payload === 'feedback:confirm:category') return next(ctx);
+          const answer = payload === 'feedback:confirm:yes' ? 'yes' : yesOrNo(text);
+          if (answer === 'yes') return submit(ctx, d);
+          if (answer === 'no') {
+            ctx.reply(ctx.t('feedback.ask_edit'), [
+              { title: ctx.t('feedback.edit_text'), payload: 'feedback:confirm:edit' },
+              { title: ctx.t('feedback.edit_category'), payload: 'feedback:confirm:category' },
             ]);
             return;
           }
-          data.anonymous = yes && !no;
-          form.step = 'class';
-          ctx.reply(ctx.t('feedback.ask_class'), classReplies(ctx));
-          return;
-        }
-        case 'class': {
-          if (payload === 'feedback:class:none' || /^(khong|none|no)\b/.test(words(text).join(' '))) return submit(ctx, data, null);
-          const classId = chosenClass(ctx, payload, 'feedback:class:');
-          if (!classId) {
-            ctx.reply(ctx.t('absence.unknown_class', { text: text || payload }), classReplies(ctx));
-            return;
-          }
-          return submit(ctx, data, classId);
+          if (contentWords(text) >= 4) addDetail(ctx, d, text);
+          return next(ctx);
         }
       }
     },

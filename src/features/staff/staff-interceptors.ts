@@ -3,7 +3,8 @@
 import type { Interceptor, TurnContext } from '../../core/turn.ts';
 import { conversationKey } from '../../core/messages.ts';
 import { formatShortDate } from '../../core/dates.ts';
-import { foldDiacritics } from '../../nlu/normalise.ts';
+import { foldDiacritics, normalise } from '../../nlu/normalise.ts';
+import type { Comment } from '../../store/types.ts';
 import type { CommentService } from '../comments/comment-service.ts';
 import { LINK_CODE } from './staff-notifier.ts';
 
@@ -28,12 +29,33 @@ export const linkCodeInterceptor: Interceptor = {
   },
 };
 
-export function ticketStatusInterceptor(): Interceptor {
+const has = (ws: string[], ...phrase: string[]) => ws.some((_, i) => phrase.every((p, k) => ws[i + k] === p));
+const AMEND = ['sua', 'them', 'amend', 'add', 'update', 'edit', 'correct'];
+const STATUS = [['toi', 'dau'], ['den', 'dau'], ['the', 'nao'], ['sao', 'roi'], ['xu', 'ly'], ['tinh', 'trang'], ['ket', 'qua'], ['status'], ['any', 'update'], ['chua']];
+
+/** "phản ánh PA-0042 thế nào rồi", "sửa phản ánh PA-0042", "phản ánh của tôi tới đâu rồi": only about the parent's own. */
+export function ticketStatusInterceptor(comments: CommentService): Interceptor {
+  const statusLine = async (ctx: TurnContext, c: Comment) => {
+    const replies = (await ctx.services.store.comments.events(c.id)).filter((e) => e.kind === 'reply');
+    const last = replies[replies.length - 1];
+    return ctx.t('feedback.status', {
+      code: c.code, date: formatShortDate(c.createdAt.slice(0, 10), ctx.locale), status: ctx.t(`feedback.statuses.${c.status}`),
+      reply: last ? ctx.t('feedback.last_reply', { text: String(last.details.text ?? '') }) : '',
+    });
+  };
   return {
     name: 'feedback:status',
     async run(ctx, text) {
       const m = TICKET.exec(text);
-      if (!m) return false;
+      const ws = normalise(text).tokens;
+      if (!m) {
+        const aboutComments = has(ws, 'phan', 'anh') || has(ws, 'gop', 'y') || has(ws, 'khieu', 'nai') || ws.includes('complaint') || ws.includes('feedback');
+        if (!aboutComments || !STATUS.some((p) => has(ws, ...p))) return false;
+        ctx.intent = 'feedback';
+        const own = await ctx.services.store.comments.list({ contactId: ctx.contact.id, limit: 3 });
+        ctx.reply(own.length ? (await Promise.all(own.map((c) => statusLine(ctx, c)))).join('\n') : ctx.t('feedback.none_yet'));
+        return true;
+      }
       const code = `PA-${m[1].padStart(4, '0')}`;
       const c = await ctx.services.store.comments.getByCode(code);
       // Only the parent who wrote it may ask about it here.
@@ -41,13 +63,14 @@ export function ticketStatusInterceptor(): Interceptor {
         ctx.reply(ctx.t('feedback.unknown_code', { code }));
         return true;
       }
-      const replies = (await ctx.services.store.comments.events(c.id)).filter((e) => e.kind === 'reply');
-      const last = replies[replies.length - 1];
       ctx.intent = 'feedback';
-      ctx.reply(ctx.t('feedback.status', {
-        code: c.code, date: formatShortDate(c.createdAt.slice(0, 10), ctx.locale), status: ctx.t(`feedback.statuses.${c.status}`),
-        reply: last ? ctx.t('feedback.last_reply', { text: String(last.details.text ?? '') }) : '',
-      }));
+      if (ws.some((w) => AMEND.includes(w)) || has(ws, 'bo', 'sung')) {
+        const now = ctx.now.toISOString();
+        ctx.session.form = { name: 'feedback', step: 'amend', data: { commentId: c.id, code: c.code }, startedAt: now, updatedAt: now };
+        ctx.reply(ctx.t('feedback.ask_amend', { code: c.code }));
+        return true;
+      }
+      ctx.reply(await statusLine(ctx, c));
       return true;
     },
   };

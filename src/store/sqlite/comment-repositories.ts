@@ -12,7 +12,7 @@ function toComment(r: Row): Comment {
 }
 
 function toAbsence(r: Row): Absence {
-  return { id: r.id, createdAt: r.created_at, contactId: r.contact_id, childName: r.child_name, classId: r.class_id, fromDate: r.from_date, toDate: r.to_date, reason: r.reason };
+  return { id: r.id, createdAt: r.created_at, contactId: r.contact_id, childName: r.child_name, classId: r.class_id, fromDate: r.from_date, toDate: r.to_date, reason: r.reason, withdrawnAt: r.withdrawn_at ?? null };
 }
 
 export function commentsRepository(c: SqliteContext): CommentRepository {
@@ -53,7 +53,7 @@ export function commentsRepository(c: SqliteContext): CommentRepository {
       return stmt('SELECT 1 FROM comments WHERE contact_id = ? LIMIT 1').get(contactId) !== undefined;
     },
     async update(id, patch, at) {
-      const cols: Record<string, string> = { status: 'status', category: 'category', assignedTo: 'assigned_to', firstResponseAt: 'first_response_at', remindedAt: 'reminded_at' };
+      const cols: Record<string, string> = { status: 'status', category: 'category', assignedTo: 'assigned_to', firstResponseAt: 'first_response_at', remindedAt: 'reminded_at', text: 'text', severity: 'severity', classId: 'class_id' };
       const keys = Object.keys(patch).filter((k) => k in cols) as (keyof typeof patch)[];
       if (keys.length) {
         w(`UPDATE comments SET ${keys.map((k) => `${cols[k]} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), at, id);
@@ -80,7 +80,13 @@ export function absencesRepository(c: SqliteContext): AbsenceRepository {
     },
     async list({ from, to, classIds }) {
       const byClass = classIds ? ` AND class_id IN (${inList(classIds.length)})` : '';
-      return (stmt(`SELECT * FROM absences WHERE from_date <= ? AND to_date >= ?${byClass} ORDER BY class_id, child_name`).all(to, from, ...(classIds ?? [])) as Row[]).map(toAbsence);
+      return (stmt(`SELECT * FROM absences WHERE from_date <= ? AND to_date >= ? AND withdrawn_at IS NULL${byClass} ORDER BY class_id, child_name`).all(to, from, ...(classIds ?? [])) as Row[]).map(toAbsence);
+    },
+    async ofContact(contactId, endingFrom) {
+      return (stmt('SELECT * FROM absences WHERE contact_id = ? AND to_date >= ? AND withdrawn_at IS NULL ORDER BY id DESC').all(contactId, endingFrom) as Row[]).map(toAbsence);
+    },
+    async withdraw(id, at) {
+      w('UPDATE absences SET withdrawn_at = ? WHERE id = ?').run(at, id);
     },
   };
 }

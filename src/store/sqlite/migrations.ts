@@ -218,4 +218,8 @@ export const MIGRATIONS: string[] = [
   /* 5: a parent's own comments are looked up on every message (pending replies) */ `
   CREATE INDEX comments_contact ON comments (contact_id);
   `,
+  /* 6: a parent can withdraw an absence they reported */ `
+  ALTER TABLE absences ADD COLUMN withdrawn_at TEXT;
+  CREATE INDEX absences_contact ON absences (contact_id, to_date);
+  `,
 ];
