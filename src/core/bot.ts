@@ -177,24 +177,34 @@ export class Bot {
       } else if (idleMs > form.idleMinutes * 60_000) {
         session.form = null;
         ctx.reply(ctx.t('forms.expired'));
-      } else if (event.type === 'text' && leavesForm(text)) {
-        session.form = null;
-        ctx.intent = form.name;
-        ctx.reply(ctx.t('forms.cancelled'));
-        return `${form.name}:cancel`;
       } else if (event.type !== 'payload' || form.acceptsPayload?.(event.payload)) {
         ctx.intent = form.name;
         if (event.type === 'text') {
           ctx.nlu = this.parse(ctx, text);
-          // "học phí bao nhiêu vậy cô?" in the middle of a form: answered, then the form goes on.
-          if (!form.understands?.(ctx) && this.asksAnotherQuestion(ctx, form.name, text)) {
-            await this.runIntent(ctx, ctx.nlu.intent);
-            if (session.form?.name === form.name) {
-              ctx.reply(ctx.t('forms.back_to', { form: ctx.t(`forms.names.${form.name}`) }));
-              await form.ask(ctx);
-              session.form.updatedAt = ctx.now.toISOString();
+          // An answer to the step (or a correction of an earlier one) comes first: "à thôi, em muốn
+          // ẩn danh" changes a field, it does not leave.
+          if (!form.understands?.(ctx)) {
+            if (leavesForm(text)) {
+              session.form = null;
+              ctx.reply(ctx.t('forms.cancelled'));
+              return `${form.name}:cancel`;
             }
-            return `${form.name}:question`;
+            const other = this.otherForm(ctx, form.name, text);
+            if (other) {
+              // "à không, em muốn góp ý về bữa ăn": the parent changed their mind; the new form starts.
+              session.form = null;
+              return this.runIntent(ctx, other);
+            }
+            // "học phí bao nhiêu vậy cô?" in the middle of a form: answered, then the form goes on.
+            if (this.asksAnotherQuestion(ctx, form.name, text)) {
+              await this.runIntent(ctx, ctx.nlu.intent);
+              if (session.form?.name === form.name) {
+                ctx.reply(ctx.t('forms.back_to', { form: ctx.t(`forms.names.${form.name}`) }));
+                await form.ask(ctx);
+                session.form.updatedAt = ctx.now.toISOString();
+              }
+              return `${form.name}:question`;
+            }
           }
         }
         await form.step(ctx);
@@ -249,6 +259,13 @@ export class Bot {
     const nlu = ctx.nlu;
     if (!nlu || nlu.rejected || NOT_A_SIDE_QUESTION.has(nlu.intent) || nlu.intent === formName) return false;
     return asksQuestion(text);
+  }
+
+  /** Another form's intent, said with conviction ("em muốn góp ý về…" while reporting an absence). */
+  private otherForm(ctx: TurnContext, formName: string, text: string): string | null {
+    const nlu = ctx.nlu;
+    if (!nlu || nlu.rejected || nlu.intent === formName || !this.forms.has(nlu.intent) || nlu.confidence < 0.6) return null;
+    return asksQuestion(text) ? null : nlu.intent;
   }
 
   /** "Tiếp tục": the form set aside by a safety report (or a question) goes on where it was. */

@@ -29,10 +29,24 @@ const LEAVE: string[][] = [['thoi'], ['huy'], ['khong', 'can'], ['bo', 'qua'], [
 
 const contains = (ws: string[], phrase: string[]) => ws.some((_, i) => phrase.every((p, k) => ws[i + k] === p));
 
-/** "thôi", "hủy", "thôi không cần nữa", "never mind": the person leaves the form. */
+const startsWith = (ws: string[], phrase: string[]) => phrase.every((p, k) => ws[k] === p);
+
+/** "thôi", "hủy", "thôi không cần nữa", "thôi em gọi cô rồi", "never mind": the person leaves the form. */
 export function leavesForm(text: string): boolean {
   const rest = meaningful(text).filter((w) => w !== 'nua');
-  return rest.length > 0 && rest.length <= 5 && LEAVE.some((p) => contains(rest, p));
+  if (rest.length === 0) return false;
+  return LEAVE.some((p) => startsWith(rest, p)) || (rest.length <= 5 && LEAVE.some((p) => contains(rest, p)));
+}
+
+const CORRECTION: string[][] = [['nham'], ['sai'], ['chu', 'khong', 'phai'], ['khong', 'phai'], ['sorry'], ['meant'], ['i', 'mean'], ['not'], ['sua', 'lai'], ['doi', 'lai']];
+
+/**
+ * Whether a message may correct an earlier answer: it says so ("em nhầm", "sorry, I meant"), or it
+ * is short enough to be only that ("lớp Lá A2 ạ"). A long description that names a class is not one.
+ */
+export function mayCorrect(text: string): boolean {
+  const rest = meaningful(text);
+  return rest.length <= 4 || CORRECTION.some((p) => contains(rest, p));
 }
 
 /** "không có", "bỏ qua", "skip", "none": nothing to add for an optional question. */

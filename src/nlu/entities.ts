@@ -42,13 +42,29 @@ function viWeekday(tokens: string[], i: number): { day: number; length: number }
   return null;
 }
 
-/** The year that puts day/month closest to today (a parent asking in December about "5/1" means January next year). */
-function nearestYear(today: IsoDate, month: number, day: number): number {
+/** Dates resolve forward: the next such day, unless it was within the last week ("hôm 20/11"). */
+function forwardYear(today: IsoDate, month: number, day: number): number {
   const y = Number(today.slice(0, 4));
-  const candidates = [y - 1, y, y + 1].filter((yy) => isValidDate(yy, month, day));
-  if (candidates.length === 0) return y;
-  return candidates.sort((a, b) => Math.abs(daysBetween(today, makeDate(a, month, day))) - Math.abs(daysBetween(today, makeDate(b, month, day))))[0];
+  for (const yy of [y, y + 1, y + 2]) {
+    if (isValidDate(yy, month, day) && daysBetween(today, makeDate(yy, month, day)) >= -7) return yy;
+  }
+  return y;
 }
+
+/** "năm sau", "năm nay", "next year" right after a date. */
+function yearWord(tokens: string[], i: number, today: IsoDate): number | null {
+  const y = Number(today.slice(0, 4));
+  const [a, b] = [tokens[i], tokens[i + 1]];
+  if (a === 'nam' && (b === 'sau' || b === 'toi')) return y + 1;
+  if (a === 'nam' && b === 'nay') return y;
+  if (a === 'next' && b === 'year') return y + 1;
+  if (a === 'this' && b === 'year') return y;
+  return null;
+}
+
+const ORDINAL = /^(\d{1,2})(st|nd|rd|th)?$/;
+/** "jan", "january" → 1. Not "may": folded, it is also "mấy" ("5 mấy"), far more common here. */
+const enMonthOf = (t: string | undefined) => (t && t.length >= 3 && t !== 'may' ? EN_MONTHS.findIndex((m) => m.startsWith(t)) + 1 : 0);
 
 export function extractDates(text: string, today: IsoDate): DateEntity[] {
   const tokens = foldDiacritics(text.normalize('NFC').toLowerCase()).split(/[^a-z0-9/-]+/).filter(Boolean);
@@ -63,7 +79,7 @@ export function extractDates(text: string, today: IsoDate): DateEntity[] {
     if (m) {
       const d = Number(m[1]);
       const mo = Number(m[2]);
-      let y = m[3] ? Number(m[3]) : nearestYear(today, mo, d);
+      let y = m[3] ? Number(m[3]) : yearWord(tokens, i + 1, today) ?? forwardYear(today, mo, d);
       if (y < 100) y += 2000;
       found.push(isValidDate(y, mo, d) ? { kind: 'day', date: makeDate(y, mo, d), text: t } : { kind: 'invalid', text: t });
       continue;
@@ -72,9 +88,23 @@ export function extractDates(text: string, today: IsoDate): DateEntity[] {
     if (t === 'ngay' && /^\d{1,2}$/.test(tokens[i + 1] ?? '') && tokens[i + 2] === 'thang' && /^\d{1,2}$/.test(tokens[i + 3] ?? '')) {
       const d = Number(tokens[i + 1]);
       const mo = Number(tokens[i + 3]);
-      const y = nearestYear(today, mo, d);
+      const y = yearWord(tokens, i + 4, today) ?? forwardYear(today, mo, d);
       found.push(isValidDate(y, mo, d) ? { kind: 'day', date: makeDate(y, mo, d), text: tokens.slice(i, i + 4).join(' ') } : { kind: 'invalid', text: tokens.slice(i, i + 4).join(' ') });
       i += 3;
+      continue;
+    }
+    // English: "24 December", "24th of Dec", "December 24th".
+    const dayFirst = ORDINAL.exec(t);
+    const monthAfter = dayFirst ? enMonthOf(tokens[i + 1] === 'of' ? tokens[i + 2] : tokens[i + 1]) : 0;
+    const monthFirst = enMonthOf(t);
+    const dayAfter = monthFirst ? ORDINAL.exec(tokens[i + 1] ?? '') : null;
+    if ((dayFirst && monthAfter) || (monthFirst && dayAfter)) {
+      const d = Number((dayFirst ?? dayAfter)![1]);
+      const mo = monthAfter || monthFirst;
+      const span = dayFirst ? (tokens[i + 1] === 'of' ? 3 : 2) : 2;
+      const y = yearWord(tokens, i + span, today) ?? forwardYear(today, mo, d);
+      found.push(isValidDate(y, mo, d) ? { kind: 'day', date: makeDate(y, mo, d), text: tokens.slice(i, i + span).join(' ') } : { kind: 'invalid', text: tokens.slice(i, i + span).join(' ') });
+      i += span - 1;
       continue;
     }
     if (has(i, 'hom', 'nay') || ((t === 'sang' || t === 'trua' || t === 'chieu' || t === 'toi') && tokens[i + 1] === 'nay')) {
@@ -150,8 +180,12 @@ export function extractDate(text: string, today: IsoDate): DateEntity | null {
   const days = dates.filter((d): d is Extract<DateEntity, { kind: 'day' }> => d.kind === 'day');
   const folded = foldDiacritics(text.toLowerCase());
   if (days.length >= 2 && /\b(den|toi|to|until|-)\b|đến/.test(folded)) {
-    const sorted = days.map((d) => d.date).sort();
-    return { kind: 'range', from: sorted[0], to: sorted[sorted.length - 1], unit: 'span', text: days.map((d) => d.text).join(' - ') };
+    // "từ thứ 2 đến thứ 4" asked on a Tuesday: from next Monday, so to next Wednesday.
+    const from = days[0].date;
+    let to = days[days.length - 1].date;
+    while (to < from && daysBetween(to, from) < 7 * 5) to = addDays(to, 7);
+    if (to < from) return { kind: 'range', from: to, to: from, unit: 'span', text: days.map((d) => d.text).join(' - ') };
+    return { kind: 'range', from, to, unit: 'span', text: days.map((d) => d.text).join(' - ') };
   }
   return dates[0];
 }
@@ -176,12 +210,15 @@ export function extractClasses(text: string, classes: { id: string; name: string
 
 const NAME_WORD = '\\p{Lu}[\\p{Ll}\\p{M}]*';
 const CHILD_NAME = new RegExp(`(?:^|\\s)(?:bé|be|cháu|chau|con|bạn|em)\\s+(${NAME_WORD}(?:\\s+${NAME_WORD}){0,3})`, 'u');
+// "bé tên là Bin", "tên cháu là Minh Anh", "my son's name is Bao".
+const NAMED_AS = new RegExp(`(?:^|\\s)(?:tên|ten)(?:\\s+(?:bé|be|cháu|chau|con))?(?:\\s+(?:là|la))?\\s+(${NAME_WORD}(?:\\s+${NAME_WORD}){0,3})`, 'u');
+const NAMED_AS_EN = new RegExp(`\\bname\\s+is\\s+(${NAME_WORD}(?:\\s+${NAME_WORD}){0,2})`, 'u');
 const CHILD_NAME_EN = new RegExp(`\\b(?:son|daughter|child|kid)\\s+(?:is\\s+)?(${NAME_WORD}(?:\\s+${NAME_WORD}){0,2})`, 'u');
 
 /** "bé Na", "cháu Minh Anh", "my son Bao": a name only when it is written with a capital. */
 export function extractChildName(text: string): string | null {
   const t = text.normalize('NFC');
-  const m = CHILD_NAME.exec(t) ?? CHILD_NAME_EN.exec(t);
+  const m = NAMED_AS.exec(t) ?? NAMED_AS_EN.exec(t) ?? CHILD_NAME.exec(t) ?? CHILD_NAME_EN.exec(t);
   if (!m) return null;
   // Stop before a class name that follows ("bé Na lớp Lá A1").
   const name = m[1].split(/\s+(?=Lớp|Lop|Lá|Chồi|Mầm|Nhà)/u)[0].trim();

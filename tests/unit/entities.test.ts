@@ -46,11 +46,26 @@ describe('dates', () => {
     expect(day('thứ 2 tuần sau', '2026-11-29')).toBe('2026-11-30');
   });
 
-  it('reads explicit dates and picks the nearest year', () => {
+  it('reads explicit dates forward (a day of the last week stays in the past), and "năm sau" moves a year', () => {
     expect(day('20/11 có nghỉ không', '2026-11-26')).toBe('2026-11-20');
     expect(day('5/1', '2026-12-20')).toBe('2027-01-05');
-    expect(day('ngày 2 tháng 9', '2026-11-26')).toBe('2026-09-02');
+    expect(day('ngày 2 tháng 9', '2026-11-26')).toBe('2027-09-02');
+    expect(day('2/9 có nghỉ không', '2026-12-01')).toBe('2027-09-02');
+    expect(day('ngay 15/6 co hoc ko', '2026-12-01')).toBe('2027-06-15');
+    expect(day('20/11 năm sau', '2026-11-26')).toBe('2027-11-20');
     expect(day('1/1/2027', '2026-11-26')).toBe('2027-01-01');
+  });
+
+  it('reads English dates', () => {
+    expect(day('is there school on 24 December?', '2026-12-01')).toBe('2026-12-24');
+    expect(day('Dec 24th', '2026-12-01')).toBe('2026-12-24');
+    expect(day('the 3rd of January', '2026-12-01')).toBe('2027-01-03');
+    expect(day('thứ 5 mấy giờ đón', '2026-12-01')).toBe('2026-12-03'); // "mấy" folds to "may", never the month
+  });
+
+  it('resolves a range of weekdays forward from its first day', () => {
+    expect(extractDate('nghi tu thu 2 den thu 4', '2026-12-01')).toMatchObject({ kind: 'range', from: '2026-12-07', to: '2026-12-09' });
+    expect(extractDate('thứ 2 đến thứ 4', '2026-11-26')).toMatchObject({ kind: 'range', from: '2026-11-30', to: '2026-12-02' });
   });
 
   it('flags dates that do not exist', () => {

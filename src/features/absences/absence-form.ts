@@ -5,7 +5,7 @@
 import { chosenClass, messageParts, type FormDefinition, type TurnContext } from '../../core/turn.ts';
 import type { QuickReply } from '../../core/messages.ts';
 import { addDays, formatDate, formatShortDate, type IsoDate } from '../../core/dates.ts';
-import { asksQuestion, contentWords, skipsAnswer, yesOrNo } from '../../core/form-answers.ts';
+import { asksQuestion, contentWords, mayCorrect, skipsAnswer, yesOrNo } from '../../core/form-answers.ts';
 import { foldDiacritics, normalise } from '../../nlu/normalise.ts';
 import { extractDate } from '../../nlu/entities.ts';
 import { pick } from '../school-info/format.ts';
@@ -104,19 +104,36 @@ export function absenceForm(staff: StaffNotifier): FormDefinition {
     return 'ok';
   };
 
-  /** Takes from a message whatever it says about the absence; `overwrite` corrects earlier answers. */
-  const fill = (ctx: TurnContext, text: string, d: AbsenceData, overwrite: boolean): boolean => {
+  /**
+   * Takes from a message whatever it says about the absence; `overwrite` corrects earlier answers.
+   * `except` leaves one field to the step that asks for it.
+   */
+  const fill = (ctx: TurnContext, text: string, d: AbsenceData, overwrite: boolean, except?: Field): boolean => {
     const entities = ctx.nlu?.entities;
     let changed = false;
-    if (entities?.childName && (overwrite || !d.childName) && entities.childName !== d.childName) { d.childName = entities.childName; changed = true; }
-    if (entities?.classes.length === 1 && (overwrite || !d.classId) && entities.classes[0].id !== d.classId) { d.classId = entities.classes[0].id; changed = true; }
-    if (overwrite || !d.from) {
+    if (except !== 'child' && entities?.childName && (overwrite || !d.childName) && entities.childName !== d.childName) { d.childName = entities.childName; changed = true; }
+    if (except !== 'class' && entities?.classes.length === 1 && (overwrite || !d.classId) && entities.classes[0].id !== d.classId) { d.classId = entities.classes[0].id; changed = true; }
+    if (except !== 'days' && (overwrite || !d.from)) {
       const before = `${d.from}|${d.to}`;
       if (takeDays(ctx, text, d) === 'ok' && `${d.from}|${d.to}` !== before) changed = true;
     }
-    const reason = reasonOf(text);
+    const reason = except === 'reason' ? null : reasonOf(text);
     if (reason && (overwrite || d.reason === undefined) && reason !== d.reason) { d.reason = reason; changed = true; }
     return changed;
+  };
+
+  /** Whether a message answers a step's own question. */
+  const answers = (ctx: TurnContext, text: string, field: Field): boolean => {
+    if (field === 'child') return Boolean(ctx.nlu?.entities.childName);
+    if (field === 'class') return (ctx.nlu?.entities.classes.length ?? 0) > 0;
+    if (field === 'days') return takeDaysWouldFind(ctx, text) && !asksQuestion(text);
+    return reasonOf(text) !== null && !asksQuestion(text);
+  };
+
+  /** Whether a message names something about another field (a correction, or more at once). */
+  const mentionsOther = (ctx: TurnContext, text: string, field: Field | null): boolean => {
+    if (!mayCorrect(text) || asksQuestion(text)) return false;
+    return (['child', 'class', 'days', 'reason'] as Field[]).some((f) => f !== field && answers(ctx, text, f));
   };
 
   /** Asks for the first thing still missing, or for the review. */
@@ -194,13 +211,10 @@ export function absenceForm(staff: StaffNotifier): FormDefinition {
     ask: next,
     understands(ctx) {
       const text = ctx.nlu?.text ?? '';
-      switch (ctx.session.form?.step) {
-        case 'days': return takeDaysWouldFind(ctx, text);
-        case 'class': return (ctx.nlu?.entities.classes.length ?? 0) > 0;
-        case 'confirm': case 'edit': return yesOrNo(text) !== null || takeDaysWouldFind(ctx, text) || (ctx.nlu?.entities.classes.length ?? 0) > 0;
-        case 'reason': return reasonOf(text) !== null;
-        default: return Boolean(ctx.nlu?.entities.childName);
-      }
+      const step = ctx.session.form?.step;
+      if (step === 'confirm' || step === 'edit') return yesOrNo(text) !== null || mentionsOther(ctx, text, null);
+      const field = step as Field;
+      return answers(ctx, text, field) || mentionsOther(ctx, text, field);
     },
     async step(ctx) {
       const form = ctx.session.form!;
@@ -212,6 +226,12 @@ export function absenceForm(staff: StaffNotifier): FormDefinition {
         if (field === 'class') delete d.classId;
         if (field === 'days') { delete d.from; delete d.to; delete d.skipped; }
         if (field === 'reason') delete d.reason;
+        return next(ctx);
+      }
+      // "à em nhầm, thứ 3 tuần sau chứ ạ" while the name is asked: the day is corrected, the name still asked.
+      const field = ['child', 'class', 'days', 'reason'].includes(form.step) ? form.step as Field : null;
+      if (field && text && mentionsOther(ctx, text, field) && fill(ctx, text, d, true, field) && !answers(ctx, text, field)) {
+        ctx.reply(ctx.t('absence.corrected'));
         return next(ctx);
       }
       switch (form.step) {

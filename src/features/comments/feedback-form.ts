@@ -4,7 +4,7 @@
 // to the comment's text. Safety reports never reach this form (features/safety takes them first).
 import { chosenClass, messageParts, type FormDefinition, type TurnContext } from '../../core/turn.ts';
 import type { QuickReply } from '../../core/messages.ts';
-import { contentWords, yesOrNo } from '../../core/form-answers.ts';
+import { asksQuestion, contentWords, leavesForm, mayCorrect, yesOrNo } from '../../core/form-answers.ts';
 import { foldDiacritics, normalise } from '../../nlu/normalise.ts';
 import { analyseComment, CATEGORIES, rankCategories, type Category } from './comment-analysis.ts';
 import type { CommentService } from './comment-service.ts';
@@ -16,9 +16,13 @@ type FeedbackData = { text?: string; category?: Category; anonymous?: boolean; c
 const OPENER_WORDS = new Set(['toi', 'em', 'minh', 'chi', 'anh', 'bo', 'me', 'phu', 'huynh', 'muon', 'can', 'xin', 'duoc', 'co', 'y', 'kien', 'gop', 'phan',
   'anh', 'khieu', 'nai', 'hoi', 'gui', 'voi', 'cho', 'nha', 'truong', 'ban', 'giam', 'hieu', 'mot', 'chut', 'viec', 'chuyen', 'nay', 'a', 'nhe', 'oi',
   'chi', 'thay', 'i', 'd', 'would', 'like', 'to', 'want', 'make', 'a', 'an', 'file', 'give', 'send', 'leave', 'have', 'complaint', 'complain', 'feedback',
-  'suggestion', 'comment', 'report', 'about', 'something', 'the', 'school', 'please', 'can', 'some', 'de', 'xuat', 'kien', 'nghi', 'lam', 'sao', 'the', 'nao', 'de']);
+  'suggestion', 'comment', 'report', 'about', 'something', 'the', 'school', 'please', 'some', 'de', 'xuat', 'nghi', 'lam', 'sao', 've', 'lop', 'class']);
 
-const isOpener = (text: string) => normalise(text).tokens.filter((w) => !OPENER_WORDS.has(w)).length < 2;
+/** An opener, once the class it names is set aside ("tôi muốn góp ý về lớp Lá A1"). */
+function isOpener(ctx: TurnContext, text: string): boolean {
+  const classWords = new Set((ctx.nlu?.entities.classes ?? []).flatMap((c) => normalise(c.name).tokens));
+  return normalise(text).tokens.filter((w) => !OPENER_WORDS.has(w) && !classWords.has(w)).length < 2;
+}
 
 export function feedbackForm(comments: CommentService): FormDefinition {
   const classReplies = (ctx: TurnContext): QuickReply[] => [
@@ -96,6 +100,19 @@ export function feedbackForm(comments: CommentService): FormDefinition {
     }) ?? null;
   };
 
+  /** Changes to earlier answers that a message makes (a class, anonymity, a topic), outside their own step. */
+  const corrections = (ctx: TurnContext, text: string, step: string): ((d: FeedbackData) => void)[] => {
+    if (step === 'amend' || !mayCorrect(text)) return [];
+    const fixes: ((d: FeedbackData) => void)[] = [];
+    const classes = ctx.nlu?.entities.classes ?? [];
+    if (step !== 'class' && classes.length === 1) fixes.push((d) => { d.classId = classes[0].id; });
+    const words = normalise(text).tokens;
+    if (step !== 'anonymous' && words.includes('an') && words.includes('danh')) fixes.push((d) => { d.anonymous = !words.includes('khong'); });
+    const category = step === 'category' ? null : namedCategory(ctx, text);
+    if (category) fixes.push((d) => { d.category = category; });
+    return fixes;
+  };
+
   return {
     name: 'feedback',
     idleMinutes: 30,
@@ -105,22 +122,34 @@ export function feedbackForm(comments: CommentService): FormDefinition {
       ctx.session.form = { name: 'feedback', step: 'text', data: {}, startedAt: now, updatedAt: now };
       const { text } = messageParts(ctx);
       // "tôi muốn phản ánh nhà vệ sinh bẩn quá" already says it; "tôi muốn góp ý" only asks to.
-      if (!isOpener(text)) (ctx.session.form.data as FeedbackData).text = text.trim();
+      const d = ctx.session.form.data as FeedbackData;
+      const classes = ctx.nlu?.entities.classes ?? [];
+      if (!isOpener(ctx, text)) d.text = text.trim();
+      else if (classes.length === 1) d.classId = classes[0].id; // "góp ý về lớp Lá A1": the class is said
       next(ctx);
     },
     ask: next,
     understands(ctx) {
       const step = ctx.session.form?.step;
       const text = ctx.nlu?.text ?? '';
-      if (step === 'anonymous' || step === 'confirm') return yesOrNo(text) !== null;
-      if (step === 'class') return (ctx.nlu?.entities.classes.length ?? 0) > 0;
-      if (step === 'category') return namedCategory(ctx, text) !== null;
+      if (asksQuestion(text)) return false;
+      if (step === 'text' || step === 'amend') return !leavesForm(text) && contentWords(text) >= 3;
+      if (step === 'anonymous' || step === 'confirm') return yesOrNo(text) !== null || corrections(ctx, text, step).length > 0;
+      if (step === 'class') return (ctx.nlu?.entities.classes.length ?? 0) > 0 || corrections(ctx, text, step).length > 0;
+      if (step === 'category') return namedCategory(ctx, text) !== null || corrections(ctx, text, step).length > 0;
       return false;
     },
     async step(ctx) {
       const form = ctx.session.form!;
       const d = form.data as FeedbackData;
       const { text, payload } = messageParts(ctx);
+      // "à em nhầm, lớp Lá A2 ạ" while another question waits: the earlier answer is corrected.
+      const fixes = text ? corrections(ctx, text, form.step) : [];
+      if (fixes.length) {
+        for (const fix of fixes) fix(d);
+        ctx.reply(ctx.t('absence.corrected'));
+        return next(ctx);
+      }
       switch (form.step) {
         case 'amend': {
           const c = d.commentId ? await ctx.services.store.comments.get(d.commentId) : null;
@@ -131,7 +160,7 @@ export function feedbackForm(comments: CommentService): FormDefinition {
           return;
         }
         case 'text':
-          if (contentWords(text) < 3 || isOpener(text)) {
+          if (contentWords(text) < 3 || isOpener(ctx, text)) {
             ctx.reply(ctx.t('feedback.too_short'));
             return;
           }

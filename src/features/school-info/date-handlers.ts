@@ -3,7 +3,7 @@ import type { Handler, TurnContext } from '../../core/turn.ts';
 import { addDays, formatDate, formatDayInWeek, formatShortDate, type IsoDate } from '../../core/dates.ts';
 import type { DateEntity } from '../../nlu/entities.ts';
 import { pick } from './format.ts';
-import { dayStatus, mealsBetween, menuFor, upcomingEvents, upcomingHolidays, currentTerm } from './calendar-service.ts';
+import { dayStatus, mealsBetween, menuFor, namedPeriod, upcomingEvents, upcomingHolidays, currentTerm } from './calendar-service.ts';
 
 const dateOf = (ctx: TurnContext): DateEntity | null => ctx.nlu?.entities.date ?? null;
 
@@ -81,6 +81,14 @@ export const calendar: Handler = (ctx) => {
       case 'weekend': ctx.reply(ctx.t('calendar.weekend', { date, saturday: pick(ctx.services.school.get('profile').hours.saturday, L) })); break;
       case 'outside_year': ctx.reply(ctx.t('calendar.outside_year', { date, year: cal.schoolYear.name, start: formatDate(cal.schoolYear.start, L), end: formatDate(cal.schoolYear.end, L) })); break;
     }
+    return;
+  }
+  // "bao giờ nghỉ hè", "khi nào học kỳ 2 bắt đầu": that period, not the list.
+  const period = namedPeriod(cal, ctx.nlu?.text ?? '');
+  if (period) {
+    ctx.reply(ctx.t(period.kind === 'term' ? 'calendar.term_dates' : 'calendar.holiday_dates', {
+      name: pick(period.name, L), from: formatDate(period.from, L), to: formatDate(period.to, L),
+    }));
     return;
   }
   const term = currentTerm(cal, ctx.today);
