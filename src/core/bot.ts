@@ -184,16 +184,16 @@ export class Bot {
           // An answer to the step (or a correction of an earlier one) comes first: "à thôi, em muốn
           // ẩn danh" changes a field, it does not leave.
           if (!form.understands?.(ctx)) {
-            if (leavesForm(text)) {
-              session.form = null;
-              ctx.reply(ctx.t('forms.cancelled'));
-              return `${form.name}:cancel`;
-            }
             const other = this.otherForm(ctx, form.name, text);
             if (other) {
               // "à không, em muốn góp ý về bữa ăn": the parent changed their mind; the new form starts.
               session.form = null;
               return this.runIntent(ctx, other);
+            }
+            if (leavesForm(text)) {
+              session.form = null;
+              ctx.reply(ctx.t('forms.cancelled'));
+              return `${form.name}:cancel`;
             }
             // "học phí bao nhiêu vậy cô?" in the middle of a form: answered, then the form goes on.
             if (this.asksAnotherQuestion(ctx, form.name, text)) {

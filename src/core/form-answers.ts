@@ -45,9 +45,11 @@ const CORRECTION: string[][] = [['nham'], ['sai'], ['chu', 'khong', 'phai'], ['k
  * is short enough to be only that ("lớp Lá A2 ạ"). A long description that names a class is not one.
  */
 export function mayCorrect(text: string): boolean {
-  const rest = meaningful(text);
-  return rest.length <= 4 || CORRECTION.some((p) => contains(rest, p));
+  return meaningful(text).length <= 4 || correctsItself(text);
 }
+
+/** "à nhầm", "sorry, I meant", "chứ không phải": the message takes back something said before. */
+export const correctsItself = (text: string) => CORRECTION.some((p) => contains(meaningful(text), p));
 
 /** "không có", "bỏ qua", "skip", "none": nothing to add for an optional question. */
 export function skipsAnswer(text: string): boolean {

@@ -5,7 +5,7 @@ import { chosenClass, messageParts, schoolName, type FormDefinition, type Handle
 import type { QuickReply } from '../../core/messages.ts';
 import { SCHOOL_GROUP } from '../../store/types.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
-import { yesOrNo } from '../../core/form-answers.ts';
+import { correctsItself, yesOrNo } from '../../core/form-answers.ts';
 
 const groupName = (ctx: TurnContext, id: string) =>
   id === SCHOOL_GROUP ? ctx.t('subscribe.school') : ctx.services.school.get('classes').find((c) => c.id === id)?.name ?? id;
@@ -19,11 +19,17 @@ function choices(ctx: TurnContext, exclude: string[], withDone: boolean): QuickR
   return (withDone ? [{ title: ctx.t('subscribe.done_option'), payload: 'subscribe:done' }, ...replies] : replies).slice(0, 13);
 }
 
-/** The group a message or button names: a class, or the whole school. */
+/** The group a message or button names: a class, or the whole school; "A1, à nhầm, A2": the last one. */
 function namedGroup(ctx: TurnContext, text: string, payload: string, prefix: string): string | null {
   if (prefix && payload === `${prefix}${SCHOOL_GROUP}`) return SCHOOL_GROUP;
   const cls = chosenClass(ctx, payload, prefix);
   if (cls) return cls;
+  const named = ctx.nlu?.entities.classes ?? [];
+  if (named.length > 1 && correctsItself(text)) {
+    const folded = foldDiacritics(text.toLowerCase());
+    const at = (name: string) => folded.lastIndexOf(foldDiacritics(name.toLowerCase()));
+    return [...named].sort((a, b) => at(b.name) - at(a.name))[0].id;
+  }
   if (/\b(toan truong|ca truong|whole school|school)\b/.test(foldDiacritics(text.toLowerCase()))) return SCHOOL_GROUP;
   return null;
 }
@@ -67,6 +73,12 @@ export function subscribeForm(): FormDefinition {
         ctx.reply(ctx.t('subscribe.unknown', { text: text || payload }), choices(ctx, await following(ctx), true));
         return;
       }
+      // "à nhầm, lớp Lá A2 chứ không phải A1": the class just followed in this conversation is let go.
+      const data = ctx.session.form!.data as { last?: string };
+      if (data.last && data.last !== group && correctsItself(text)) {
+        await ctx.services.store.subscriptions.unsubscribe(ctx.contact.id, data.last, ctx.now.toISOString());
+      }
+      data.last = group;
       await subscribeTo(ctx, group);
       ctx.reply(ctx.t('subscribe.more'), choices(ctx, await following(ctx), true));
     },
