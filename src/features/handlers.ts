@@ -24,8 +24,9 @@ export function schoolInfoHandlers(): Record<string, Handler> {
 
 /**
  * Handlers whose answer depends only on the school's data, the language, the day and the
- * entities: their replies can be reused for the same question on the same day.
+ * entities: their replies can be reused for the same question on the same day. (Not the calendar:
+ * it also reads the holiday or term a question names.)
  */
 export const DATA_ONLY_HANDLERS = new Set([
-  'pickup_hours', 'fees', 'enrollment', 'contact', 'health', 'uniform', 'daily_routine', 'support_policy', 'menu', 'calendar', 'events',
+  'pickup_hours', 'fees', 'enrollment', 'contact', 'health', 'uniform', 'daily_routine', 'support_policy', 'menu', 'events',
 ]);
