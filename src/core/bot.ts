@@ -6,7 +6,7 @@ import type { Locale, Session } from '../store/types.ts';
 import { translatorFor } from '../i18n.ts';
 import { todayIn } from './dates.ts';
 import { chooseLocale, languageSwitchRequest } from '../nlu/language.ts';
-import { asksQuestion, leavesForm } from './form-answers.ts';
+import { asksQuestion, contentWords, leavesForm } from './form-answers.ts';
 import { NONE_INTENT } from '../nlu/nlu-service.ts';
 
 export interface TurnResult {
@@ -265,7 +265,8 @@ export class Bot {
   private otherForm(ctx: TurnContext, formName: string, text: string): string | null {
     const nlu = ctx.nlu;
     if (!nlu || nlu.rejected || nlu.intent === formName || !this.forms.has(nlu.intent) || nlu.confidence < 0.6) return null;
-    return asksQuestion(text) ? null : nlu.intent;
+    // "hủy" alone leaves the form; it does not start the unsubscribe form.
+    return asksQuestion(text) || contentWords(text) < 3 ? null : nlu.intent;
   }
 
   /** "Tiếp tục": the form set aside by a safety report (or a question) goes on where it was. */

@@ -171,11 +171,13 @@ describe('comments, absences and staff on chat', () => {
     await messenger('psid-parent', 'Bữa ăn');
     await messenger('psid-parent', 'không');
     await messenger('psid-parent', 'không theo lớp');
+    await messenger('psid-parent', 'gửi');
     await zaloSays(zl.USER, 'tôi muốn góp ý');
     await zaloSays(zl.USER, 'Nhà trường không thông báo lịch họp phụ huynh cho chúng tôi');
     await zaloSays(zl.USER, 'Thông tin');
     await zaloSays(zl.USER, 'có');
     await zaloSays(zl.USER, 'không theo lớp');
+    await zaloSays(zl.USER, 'vâng');
     const [zaloComment, fbComment] = await loa.store.comments.list();
     expect(fbComment.ref?.channel).toBe('messenger');
     expect(zaloComment.ref?.channel).toBe('zalo_oa');
@@ -214,6 +216,7 @@ describe('comments, absences and staff on chat', () => {
     await messenger('psid-anon', 'Thái độ giáo viên');
     await messenger('psid-anon', 'có');
     await messenger('psid-anon', 'Lá A1');
+    await messenger('psid-anon', 'ok');
     const la = await user('Cô Thu', 'staff', ['la-a1']);
     const choi = await user('Cô Hà', 'staff', ['choi-b1']);
     const principal = await user('Cô Hòa', 'principal');
