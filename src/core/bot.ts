@@ -50,6 +50,20 @@ class AnswerCache {
   }
 }
 
+/** Greetings and thanks are not questions to the school. */
+const SMALL_TALK = new Set(['greeting', 'thanks']);
+
+/**
+ * Whether a turn asked the school something: what the reports count as a question. An answer,
+ * a fallback or a question in the middle of a form is; a form's steps and buttons, link codes,
+ * safety reports, staff commands and small talk are not.
+ */
+function askedSomething(handler: string, intent: string | null): boolean {
+  if (handler === 'fallback' || handler === 'clarify' || handler.endsWith(':question')) return true;
+  if (!intent || SMALL_TALK.has(intent)) return false;
+  return handler.startsWith('answer:') || !handler.includes(':');
+}
+
 export class Bot {
   private readonly forms = new Map<string, FormDefinition>();
   private readonly answers = new AnswerCache();
@@ -139,11 +153,16 @@ export class Bot {
       await store.transcript.append({
         conversationKey: key, channel: event.ref.channel, contactId: contact.id, at: now.toISOString(), text,
         locale: ctx.locale, intent: ctx.intent, confidence: ctx.nlu?.confidence ?? null, handler: handlerName,
-        answered: result.answered, latencyMs: performance.now() - started,
+        answered: result.answered, asked: this.askedSomething(handlerName, ctx.intent), latencyMs: performance.now() - started,
         replies: replies.map((r) => (r.type === 'text' ? r.text : r.type)),
       });
     }
     return result;
+  }
+
+  private askedSomething(handler: string, intent: string | null): boolean {
+    const interceptor = this.interceptors.find((i) => i.name === handler);
+    return interceptor ? Boolean(interceptor.asks) : askedSomething(handler, intent);
   }
 
   /** Decides who answers; returns the handler's name for the transcript. */

@@ -67,6 +67,8 @@ export interface Interceptor {
   name: string;
   /** Runs in every state, before a form in progress reads the message (safety reports). */
   always?: boolean;
+  /** The turns it takes ask the school something (a ticket's status), so reports count them as questions. */
+  asks?: boolean;
   run(ctx: TurnContext, text: string): Promise<boolean>;
 }
 

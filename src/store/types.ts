@@ -80,6 +80,8 @@ export interface TranscriptTurn {
   confidence: number | null;
   handler: string;
   answered: boolean;
+  /** The parent asked the school something (reports count these, not form steps, buttons or small talk). */
+  asked: boolean;
   latencyMs: number;
   replies: string[];
 }
@@ -87,7 +89,7 @@ export interface TranscriptTurn {
 export interface TranscriptRepository {
   append(turn: TranscriptTurn): Promise<void>;
   list(filter?: { conversationKey?: string; since?: string; until?: string; answered?: boolean; limit?: number }): Promise<TranscriptTurn[]>;
-  /** Intents asked most often in a period (for reports). */
+  /** Intents asked most often in a period (for reports); only turns that asked something. */
   topIntents(since: string, until: string, limit: number): Promise<{ intent: string; count: number }[]>;
 }
 

@@ -152,7 +152,8 @@ describe('comments, absences and staff on chat', () => {
     await P.post('/api/admin/comments/1/status').send({ status: 'resolved' });
     const one = await P.get('/api/admin/comments/1');
     expect(one.body.history.map((e: { kind: string }) => e.kind)).toEqual(['created', 'assign', 'status', 'note', 'category', 'status']);
-    expect(one.body.comment.firstResponseAt).toBe('2026-11-26T02:00:00.000Z');
+    // Statuses and notes are not an answer to the parent: the first answer is the first reply they get.
+    expect(one.body.comment.firstResponseAt).toBeNull();
     const audit = (await loa.admin().get('/api/admin/audit?target=comment:PA-0001')).body.entries.map((e: { action: string }) => e.action);
     expect(audit).toEqual(['comment.status', 'comment.category', 'comment.status', 'comment.assign']);
     expect((await P.post('/api/admin/comments/1/status').send({ status: 'bogus' })).status).toBe(400);
@@ -208,6 +209,18 @@ describe('comments, absences and staff on chat', () => {
 
     await loa.admin().post(`/api/admin/comments/${fbComment.id}/status`).send({ status: 'closed' });
     expect((await loa.admin().post(`/api/admin/comments/${fbComment.id}/reply`).send({ text: 'x' })).status).toBe(409);
+  });
+
+  it('counts a reply kept pending as the first answer only when the parent gets it', async () => {
+    for (const s of ['tôi muốn góp ý', 'Sân trường nhiều muỗi quá', 'Vệ sinh', 'không', 'không theo lớp', 'gửi']) await messenger('psid-late', s);
+    const [c] = await loa.store.comments.list();
+    loa.clockAt('2026-11-28T03:00:00Z'); // the Messenger window has closed
+    expect((await loa.admin().post(`/api/admin/comments/${c.id}/reply`).send({ text: 'Đã phun thuốc muỗi ạ.' })).body.delivery).toBe('pending_outside_window');
+    expect((await loa.admin().get(`/api/admin/comments/${c.id}`)).body.comment.firstResponseAt).toBeNull();
+    loa.clockAt('2026-11-29T01:00:00Z');
+    await messenger('psid-late', 'cảm ơn', '2026-11-29T01:00:00Z');
+    await eventually(() => toPsid('psid-late').some((t) => t.endsWith('Đã phun thuốc muỗi ạ.')));
+    expect((await loa.admin().get(`/api/admin/comments/${c.id}`)).body.comment.firstResponseAt).toBe('2026-11-29T01:00:00.000Z');
   });
 
   it('hides anonymous parents from staff and limits staff to their classes', async () => {
@@ -280,13 +293,18 @@ describe('comments, absences and staff on chat', () => {
     await loa.say('c', 'việc gia đình');
     await loa.say('c', 'đúng');
     await loa.say('d', 'giá vàng hôm nay bao nhiêu');
+    // Acknowledged without a word to the parent: not answered. Comment 1 gets a reply the parent can read.
     await loa.admin().post('/api/admin/comments/2/status').send({ status: 'acknowledged' });
+    await loa.admin().post('/api/admin/comments/1/reply').send({ text: 'Nhà trường đã nhắc bếp ạ.' });
     loa.clockAt('2026-12-01T01:00:00Z');
     const week = (await loa.admin().get('/api/admin/reports/week?date=2026-11-26')).body.report;
     expect(week.period).toEqual({ kind: 'week', from: '2026-11-23', to: '2026-11-29' });
-    expect(week.comments).toMatchObject({ total: 2, urgent: 1, answered: 1, medianHoursToFirstAnswer: 0, byCategory: { meals: 1, teacher_conduct: 1 }, byStatus: { new: 1, acknowledged: 1 }, overdue: 1 });
+    expect(week.comments).toMatchObject({ total: 2, urgent: 1, answered: 1, medianHoursToFirstAnswer: 0, byCategory: { meals: 1, teacher_conduct: 1 }, byStatus: { acknowledged: 2 }, overdue: 1 });
     expect(week.absences).toEqual({ total: 1, byClass: { 'Lá A1': 1 } });
     expect(week.questions.unanswered).toEqual([{ text: 'giá vàng hôm nay bao nhiêu', count: 1 }]);
+    // Questions are what parents asked: the comment's and the absence's steps, buttons and confirmations are not.
+    expect(week.questions.total).toBe(3); // «tôi muốn góp ý», the absence, «giá vàng…»
+    expect(week.questions.topIntents).toEqual([{ intent: 'absence', count: 1 }, { intent: 'feedback', count: 1 }, { intent: 'none', count: 1 }]);
     const month = (await loa.admin().get('/api/admin/reports/month')).body.report; // the previous month: November
     expect(month.period).toEqual({ kind: 'month', from: '2026-11-01', to: '2026-11-30' });
     expect(month.comments.total).toBe(2);

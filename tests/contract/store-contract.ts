@@ -73,16 +73,20 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     it('appends transcript turns and counts intents in a period', async () => {
-      const turn = { conversationKey: 'k', channel: 'webchat' as const, contactId: null, text: 'hp bn', locale: 'vi' as const, confidence: 0.9, handler: 'fees', latencyMs: 3, replies: ['...'] };
+      const turn = { conversationKey: 'k', channel: 'webchat' as const, contactId: null, text: 'hp bn', locale: 'vi' as const, confidence: 0.9, handler: 'fees', asked: true, latencyMs: 3, replies: ['...'] };
       await store.transcript.append({ ...turn, at: '2026-11-20T00:00:00.000Z', intent: 'fees', answered: true });
       await store.transcript.append({ ...turn, at: '2026-11-21T00:00:00.000Z', intent: 'fees', answered: true });
       await store.transcript.append({ ...turn, at: '2026-11-22T00:00:00.000Z', intent: 'none', answered: false, text: 'thời tiết' });
       await store.transcript.append({ ...turn, at: '2026-12-01T00:00:00.000Z', intent: 'menu', answered: true });
+      // A form's step carries its form's intent but asked nothing: not counted.
+      await store.transcript.append({ ...turn, at: '2026-11-23T00:00:00.000Z', intent: 'absence', handler: 'absence:step', asked: false, answered: true, text: 'Lá A1' });
       expect(await store.transcript.topIntents('2026-11-01', '2026-12-01', 5)).toEqual([{ intent: 'fees', count: 2 }, { intent: 'none', count: 1 }]);
+      expect((await store.transcript.list({ since: '2026-11-23', until: '2026-11-24' }))[0].asked).toBe(false);
       const unanswered = await store.transcript.list({ answered: false });
       expect(unanswered.map((t) => t.text)).toEqual(['thời tiết']);
       expect(unanswered[0].replies).toEqual(['...']);
       expect((await store.transcript.list({ since: '2026-11-21', until: '2026-11-23' })).length).toBe(2);
+      expect((await store.transcript.list({ since: '2026-11-20', until: '2026-11-21' }))[0].asked).toBe(true);
     });
 
     it('finds users by token hash, updates and disables them', async () => {

@@ -134,7 +134,8 @@ export class CommentService {
     if (c.status === status) return c;
     if (!NEXT[c.status].includes(status)) throw new CommentError(409, `a ${c.status} comment cannot become ${status}`);
     const at = this.deps.clock().toISOString();
-    const updated = await this.deps.store.comments.update(id, { status, firstResponseAt: c.firstResponseAt ?? at }, at);
+    // A status is not an answer: the first answer is the first reply the parent got or can see.
+    const updated = await this.deps.store.comments.update(id, { status }, at);
     await this.deps.store.comments.addEvent({ commentId: id, at, actor: actorOf(user), kind: 'status', details: { from: c.status, to: status, note: note ?? null } });
     return updated!;
   }
@@ -178,7 +179,9 @@ export class CommentService {
         delivery = 'pending_outside_window';
       }
     }
-    await this.deps.store.comments.update(id, { firstResponseAt: c.firstResponseAt ?? at.toISOString(), status: c.status === 'new' ? 'acknowledged' : c.status }, at.toISOString());
+    // A reply kept pending outside the window is not an answer yet: it becomes one when it goes out.
+    const answeredAt = delivery === 'pending_outside_window' ? null : at.toISOString();
+    await this.deps.store.comments.update(id, { firstResponseAt: c.firstResponseAt ?? answeredAt, status: c.status === 'new' ? 'acknowledged' : c.status }, at.toISOString());
     await this.deps.store.comments.addEvent({ commentId: id, at: at.toISOString(), actor: actorOf(user), kind: 'reply', details: { text, delivery } });
     return { delivery };
   }
@@ -198,7 +201,9 @@ export class CommentService {
       for (const e of events) {
         if (e.kind !== 'reply' || e.details.delivery !== 'pending_outside_window' || delivered.has(e.id)) continue;
         await this.deps.outbox.sendProactive(c.ref, [{ type: 'text', text: `Phản hồi của nhà trường về ${c.code}: ${String(e.details.text)}` }]);
-        await store.comments.addEvent({ commentId: c.id, at: clock().toISOString(), actor: 'loa', kind: 'reply', details: { text: e.details.text, delivery: 'queued', pendingEventId: e.id } });
+        const at = clock().toISOString();
+        await store.comments.addEvent({ commentId: c.id, at, actor: 'loa', kind: 'reply', details: { text: e.details.text, delivery: 'queued', pendingEventId: e.id } });
+        if (!c.firstResponseAt) await store.comments.update(c.id, { firstResponseAt: (c.firstResponseAt = at) }, at);
         sent++;
       }
     }

@@ -59,7 +59,9 @@ export class ReportService {
     const absences = await store.absences.list({ from: range.from, to: range.to });
     const className = (id: string) => school.get('classes').find((c) => c.id === id)?.name ?? id;
     const turns = await store.transcript.list({ since, until, limit: 1_000_000 });
-    const unanswered = turns.filter((t) => !t.answered && t.text.trim());
+    // Questions are the messages that asked something, not every form step, button or link code.
+    const questions = turns.filter((t) => t.asked);
+    const unanswered = questions.filter((t) => !t.answered && t.text.trim());
     const report: Report = {
       school: school.get('profile').name,
       period: { kind, ...range },
@@ -75,7 +77,7 @@ export class ReportService {
       },
       absences: { total: absences.length, byClass: count(absences, (a) => className(a.classId)) },
       questions: {
-        total: turns.length,
+        total: questions.length,
         unansweredCount: unanswered.length,
         topIntents: await store.transcript.topIntents(since, until, 10),
       },

@@ -45,6 +45,7 @@ export function ticketStatusInterceptor(comments: CommentService): Interceptor {
   };
   return {
     name: 'feedback:status',
+    asks: true,
     async run(ctx, text) {
       const m = TICKET.exec(text);
       const ws = normalise(text).tokens;

@@ -30,7 +30,7 @@ function toTurn(r: Row): TranscriptTurn {
   return {
     id: r.id, conversationKey: r.conversation_key, channel: r.channel, contactId: r.contact_id, at: r.at,
     text: r.text, locale: r.locale, intent: r.intent, confidence: r.confidence, handler: r.handler,
-    answered: r.answered === 1, latencyMs: r.latency_ms, replies: parse<string[]>(r.replies),
+    answered: r.answered === 1, asked: r.asked === 1, latencyMs: r.latency_ms, replies: parse<string[]>(r.replies),
   };
 }
 
@@ -114,10 +114,10 @@ export function transcriptRepository(c: SqliteContext): TranscriptRepository {
   const { stmt, w } = c;
   return {
     async append(t) {
-      w(`INSERT INTO transcript (conversation_key, channel, contact_id, at, text, locale, intent, confidence, handler, answered, latency_ms, replies)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      w(`INSERT INTO transcript (conversation_key, channel, contact_id, at, text, locale, intent, confidence, handler, answered, asked, latency_ms, replies)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(t.conversationKey, t.channel, t.contactId, t.at, t.text, t.locale, t.intent, t.confidence, t.handler,
-          t.answered ? 1 : 0, Math.round(t.latencyMs), json(t.replies));
+          t.answered ? 1 : 0, t.asked ? 1 : 0, Math.round(t.latencyMs), json(t.replies));
     },
     async list(filter = {}) {
       const { where, args } = whereOf([
@@ -130,7 +130,7 @@ export function transcriptRepository(c: SqliteContext): TranscriptRepository {
     },
     async topIntents(since, until, limit) {
       return stmt(`SELECT intent, COUNT(*) AS count FROM transcript
-        WHERE at >= ? AND at < ? AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent LIMIT ?`)
+        WHERE at >= ? AND at < ? AND asked = 1 AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent LIMIT ?`)
         .all(since, until, limit) as { intent: string; count: number }[];
     },
   };

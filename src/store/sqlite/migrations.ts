@@ -222,4 +222,10 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE absences ADD COLUMN withdrawn_at TEXT;
   CREATE INDEX absences_contact ON absences (contact_id, to_date);
   `,
+  /* 7: reports count the turns that asked something, not every form step or button */ `
+  ALTER TABLE transcript ADD COLUMN asked INTEGER NOT NULL DEFAULT 0;
+  UPDATE transcript SET asked = 1
+    WHERE handler IN ('fallback', 'clarify') OR handler LIKE 'answer:%' OR handler LIKE '%:question'
+       OR (intent IS NOT NULL AND intent NOT IN ('greeting', 'thanks') AND handler NOT LIKE '%:%');
+  `,
 ];
