@@ -1,8 +1,10 @@
 // The safety-report detector: the issue's own reports in every style, harmless look-alikes, and
-// its recall and false alarms on the labelled set (tests/nlu/safety.tsv).
-import fs from 'node:fs';
+// its recall and false alarms by cross-validation on its labelled examples (nlu-data/safety/).
+// The frozen test set (tests/nlu/safety-test.tsv) is only reported, by `npm run safety`.
 import { describe, expect, it } from 'vitest';
-import { detectSafetyReport } from '../../src/features/safety/safety-report.ts';
+import {
+  crossValidateSafety, detectSafetyReport, everydayQuestions, MODEL_THRESHOLD, readSafetyExamples,
+} from '../../src/features/safety/safety-model.ts';
 
 describe('safety-report detector', () => {
   it.each([
@@ -28,15 +30,13 @@ describe('safety-report detector', () => {
     expect(detectSafetyReport(text)).toBeNull();
   });
 
-  it('finds most reports and raises few false alarms on the labelled set', () => {
-    const rows = fs.readFileSync(new URL('../nlu/safety.tsv', import.meta.url), 'utf8').split('\n')
-      .filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t') as [string, string]);
-    const reports = rows.filter(([label]) => label === 'safety');
-    const ordinary = rows.filter(([label]) => label === 'ok');
-    const recall = reports.filter(([, text]) => detectSafetyReport(text)).length / reports.length;
-    const falseAlarms = ordinary.filter(([, text]) => detectSafetyReport(text)).length / ordinary.length;
-    console.log(`safety detector: recall ${(recall * 100).toFixed(1)} %, false alarms ${(falseAlarms * 100).toFixed(1)} % (${rows.length} messages)`);
-    expect(recall).toBeGreaterThanOrEqual(0.95);
-    expect(falseAlarms).toBeLessThanOrEqual(0.06);
+  it('finds most reports and raises few false alarms on messages its model never saw (5-fold cross-validation)', () => {
+    const rows = readSafetyExamples();
+    const s = crossValidateSafety(rows, everydayQuestions(), [MODEL_THRESHOLD]).get(MODEL_THRESHOLD)!;
+    const recall = s.found / s.reports;
+    const falseAlarms = s.alarms / s.ordinary;
+    console.log(`safety detector, cross-validated: recall ${(recall * 100).toFixed(1)} %, false alarms ${(falseAlarms * 100).toFixed(1)} % (${rows.length} messages)`);
+    expect(recall).toBeGreaterThanOrEqual(0.94);
+    expect(falseAlarms).toBeLessThanOrEqual(0.13);
   });
 });

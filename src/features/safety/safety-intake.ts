@@ -7,7 +7,7 @@ import type { Interceptor, TurnContext } from '../../core/turn.ts';
 import { RESUME_PAYLOAD } from '../../core/bot.ts';
 import type { CommentService } from '../comments/comment-service.ts';
 import { extractChildName, extractClasses } from '../../nlu/entities.ts';
-import { detectSafetyReport } from './safety-report.ts';
+import { detectSafetyReport, safetyModel } from './safety-model.ts';
 
 /** Messages within this time of an open urgent ticket are taken as more about the same emergency. */
 const SAME_EMERGENCY_MS = 2 * 60 * 60 * 1000;
@@ -25,6 +25,7 @@ function heldByForm(ctx: TurnContext, text: string): { classId: string | null; c
 }
 
 export function safetyInterceptor(comments: CommentService): Interceptor {
+  safetyModel(); // trained at start, not in the first parent's turn
   return {
     name: 'safety',
     always: true,

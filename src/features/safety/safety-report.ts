@@ -152,6 +152,12 @@ function negatedAt(words: Word[], at: number): boolean {
   return NEGATIONS.has(words[at - 1]?.folded ?? '') || NEGATIONS.has(words[at - 2]?.folded ?? '');
 }
 
+/** Whether an adult at school is named (violence by an adult is also a matter of conduct). */
+export function namesAnAdult(text: string): boolean {
+  const words = wordsOf(text.slice(0, 4000));
+  return ADULTS.some((p) => findPhrase(words, p) >= 0);
+}
+
 export interface SafetyReport {
   kind: SafetyKind;
   /** The words that gave it away, for the staff's view of why Loa raised it. */
@@ -160,8 +166,8 @@ export interface SafetyReport {
   byAdult: boolean;
 }
 
-/** A report that a child is hurt, missing or in danger, or null. */
-export function detectSafetyReport(text: string): SafetyReport | null {
+/** What the phrase lists recognise: a report that a child is hurt, missing or in danger, or null. */
+export function matchSafetyPhrases(text: string): SafetyReport | null {
   if (!text || text.length < 4) return null;
   const words = blankHarmless(wordsOf(text.slice(0, 4000)));
   // "nếu con bị ngã thì…" asks about a rule: a phrase after "nếu", "if", "quy định" is not a report

@@ -1,0 +1,147 @@
+// A learned second opinion beside the phrase lists: the NLU's logistic regression (diacritic-free
+// words, word pairs and character n-grams) trained on labelled messages (nlu-data/safety/*.tsv).
+// Phrase lists catch what they were written for; the model catches the same things said in words
+// nobody listed. Its threshold is chosen by cross-validation (`npm run safety -- --cv`).
+import fs from 'node:fs';
+import { IntentModel, type TrainOptions } from '../../nlu/classifier.ts';
+import { normalise } from '../../nlu/normalise.ts';
+import { readIntentDir } from '../../nlu/nlu-service.ts';
+import { matchSafetyPhrases, namesAnAdult, SAFETY_KINDS, type SafetyKind, type SafetyReport } from './safety-report.ts';
+
+export interface LabelledSafety {
+  report: boolean;
+  kind: SafetyKind | null;
+  text: string;
+}
+
+/** The probability above which the model alone raises a report (chosen by cross-validation). */
+export const MODEL_THRESHOLD = 0.5;
+/**
+ * A listed phrase is taken unless the model finds the message plainly ordinary: phrases written
+ * for one wording raise false alarms on others ("đánh" in a game, "lạc" in a recipe).
+ */
+export const PHRASE_FLOOR = 0.05;
+
+const DATA_DIR = new URL('../../../nlu-data/safety/', import.meta.url);
+const INTENTS_DIR = new URL('../../../intents/', import.meta.url);
+
+/** Reads `label<TAB>kind<TAB>text` lines (label report|none, kind "-" for none); "#" lines are comments. */
+export function parseSafetyTsv(content: string): LabelledSafety[] {
+  return content.split('\n').filter((l) => l.trim() && !l.startsWith('#') && !l.startsWith('label\t')).map((l) => {
+    const [label, kind, ...text] = l.split('\t');
+    return {
+      report: label === 'report',
+      kind: (SAFETY_KINDS as readonly string[]).includes(kind) ? (kind as SafetyKind) : null,
+      text: text.join(' '),
+    };
+  });
+}
+
+export function readSafetyExamples(dir: URL = DATA_DIR): LabelledSafety[] {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.tsv')).sort()
+    .flatMap((f) => parseSafetyTsv(fs.readFileSync(new URL(f, dir), 'utf8')));
+}
+
+/**
+ * Parents' everyday messages (the intents' utterances) as more examples of what is not a report:
+ * "bé bị sốt có được đi học không", "cơm hôm nay bị khê". The comment form's own examples hold a
+ * few reports ("con bị bạn đánh"): those the phrase lists recognise are left out.
+ */
+export function everydayQuestions(dir: URL = INTENTS_DIR): LabelledSafety[] {
+  return readIntentDir(dir.pathname).flatMap((i) => [...i.utterances.vi, ...i.utterances.en])
+    .filter((text) => !matchSafetyPhrases(text)).map((text) => ({ report: false, kind: null, text }));
+}
+
+const NEGATIONS = new Set(['khong', 'chua', 'chang', 'not', 'never', 'no', 'nobody', 't']);
+/** Marking the next two words beat none, three, and keeping the unmarked word too, in cross-validation. */
+const NEGATION_REACH = 2;
+
+/**
+ * Diacritic-free tokens, with the few words after a negation marked ("không bị thương" →
+ * "khong n_bi n_thuong"): "not hurt" must not read like "hurt".
+ */
+function tokensOf(text: string): string[] {
+  const tokens = normalise(text.slice(0, 4000)).tokens;
+  const out: string[] = [];
+  let negated = 0;
+  for (const t of tokens) {
+    if (negated > 0) {
+      out.push('n_' + t);
+      negated--;
+    } else out.push(t);
+    if (NEGATIONS.has(t)) negated = NEGATION_REACH;
+  }
+  return out;
+}
+
+export class SafetyModel {
+  private constructor(private readonly isReport: IntentModel, private readonly kinds: IntentModel | null) {}
+
+  static train(rows: LabelledSafety[], options: TrainOptions = {}): SafetyModel {
+    const isReport = IntentModel.train(rows.map((r) => ({ intent: r.report ? 'report' : 'none', tokens: tokensOf(r.text) })), options);
+    const withKind = rows.filter((r) => r.report && r.kind);
+    const kinds = withKind.length ? IntentModel.train(withKind.map((r) => ({ intent: r.kind!, tokens: tokensOf(r.text) }))) : null;
+    return new SafetyModel(isReport, kinds);
+  }
+
+  /** How likely the message reports a child hurt, missing or in danger (0–1). */
+  probability(text: string): number {
+    const tokens = tokensOf(text);
+    if (!tokens.length) return 0;
+    return this.isReport.predict(tokens).ranking.find((r) => r.intent === 'report')?.confidence ?? 0;
+  }
+
+  kind(text: string): SafetyKind {
+    return (this.kinds?.predict(tokensOf(text)).intent as SafetyKind | undefined) ?? 'danger';
+  }
+}
+
+let trained: SafetyModel | null = null;
+/** The model trained on the shipped examples, once, on first use. */
+export function safetyModel(): SafetyModel {
+  return (trained ??= SafetyModel.train([...readSafetyExamples(), ...everydayQuestions()]));
+}
+
+/**
+ * A report that a child is hurt, missing or in danger, or null: a listed phrase the model does
+ * not rule out (the phrases name the kind and the words that gave it away), else the model alone.
+ */
+export function detectSafetyReport(text: string, model: SafetyModel = safetyModel(), threshold = MODEL_THRESHOLD): SafetyReport | null {
+  if (!text || text.length < 4) return null;
+  const p = model.probability(text);
+  const listed = matchSafetyPhrases(text);
+  if (listed && p >= PHRASE_FLOOR) return listed;
+  if (p < threshold) return null;
+  const kind = model.kind(text);
+  return { kind, evidence: 'model', byAdult: kind === 'violence' && namesAnAdult(text) };
+}
+
+export interface SafetyScore { found: number; reports: number; alarms: number; ordinary: number }
+
+/** How many reports a detector finds and how many ordinary messages it raises, on labelled messages. */
+export function scoreDetector(rows: LabelledSafety[], says: (text: string) => boolean): SafetyScore {
+  const reports = rows.filter((r) => r.report);
+  const ordinary = rows.filter((r) => !r.report);
+  return {
+    found: reports.filter((r) => says(r.text)).length, reports: reports.length,
+    alarms: ordinary.filter((r) => says(r.text)).length, ordinary: ordinary.length,
+  };
+}
+
+/**
+ * k-fold cross-validation of phrases + model at a threshold: each fold (every k-th example) is
+ * judged by a model trained on the others plus `extra`, so no message judges a model that saw it.
+ */
+export function crossValidateSafety(rows: LabelledSafety[], extra: LabelledSafety[], thresholds: number[], k = 5): Map<number, SafetyScore> {
+  const totals = new Map(thresholds.map((t) => [t, { found: 0, reports: 0, alarms: 0, ordinary: 0 }]));
+  for (let f = 0; f < k; f++) {
+    const held = rows.filter((_, i) => i % k === f);
+    const model = SafetyModel.train([...rows.filter((_, i) => i % k !== f), ...extra]);
+    for (const th of thresholds) {
+      const s = scoreDetector(held, (t) => Boolean(detectSafetyReport(t, model, th)));
+      const t = totals.get(th)!;
+      t.found += s.found; t.reports += s.reports; t.alarms += s.alarms; t.ordinary += s.ordinary;
+    }
+  }
+  return totals;
+}
