@@ -93,7 +93,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const reports = new ReportService({ store, school, timeZone: config.TZ, clock });
     const [feedback, absence, subscribe, unsubscribe] = [feedbackForm(comments), absenceForm(staff), subscribeForm(), unsubscribeForm()];
     const handlers = { ...schoolInfoHandlers(), feedback: feedback.start, absence: absence.start, subscribe: subscribe.start, unsubscribe: unsubscribe.start };
-    const interceptors = [safetyInterceptor(comments), linkCodeInterceptor, ticketStatusInterceptor(comments), absenceWithdrawInterceptor(staff), staffCommandInterceptor(comments)];
+    const interceptors = [safetyInterceptor(comments), linkCodeInterceptor(staff), ticketStatusInterceptor(comments), absenceWithdrawInterceptor(staff), staffCommandInterceptor(comments)];
     // "Cho tôi gặp người thật": an alert the principal and admins see on chat and in the admin API.
     const notifyStaff = (text: string) => alerts.raise('human_agent', text);
     const bot = new Bot({ config, store, school, nlu, i18n, logger, clock, notifyStaff }, handlers, [feedback, absence, subscribe, unsubscribe], followHandlers(), interceptors, DATA_ONLY_HANDLERS,

@@ -9,6 +9,8 @@ import type { IncomingEvent, OutgoingMessage } from '../core/messages.ts';
 import type { Pipeline } from '../core/pipeline.ts';
 import type { Store } from '../store/types.ts';
 import { parseBody } from './errors.ts';
+import { guardLinkCodes } from './chat-guard.ts';
+import type { LinkCodeGuard } from '../features/staff/link-codes.ts';
 
 const chatBody = z
   .object({
@@ -35,11 +37,12 @@ function present(message: OutgoingMessage) {
   }
 }
 
-export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; clock: () => Date }): Router {
+export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; clock: () => Date; features: { staff: { linkGuard: LinkCodeGuard } } }): Router {
   const router = Router();
   router.post('/api/chat', async (req, res) => {
     const body = parseBody(chatBody, req.body);
     const ref = { channel: 'webchat' as const, accountId: WEBCHAT_ACCOUNT, userId: body.user, threadId: body.user, threadType: 'user' as const };
+    await guardLinkCodes({ bot: deps.bot, store: deps.store, linkGuard: deps.features.staff.linkGuard }, req, ref, body.text);
     const base = { ref, messageId: body.messageId ?? randomUUID(), timestamp: deps.clock().toISOString(), displayName: body.name, raw: req.body };
     let event: IncomingEvent;
     if (body.payload !== undefined) {
