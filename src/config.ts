@@ -42,6 +42,8 @@ export const configSchema = z.object({
   /** Broadcast messages per second per page / OA; 0 lifts the limit. */
   BROADCAST_RATE_MESSENGER: z.coerce.number().min(0).max(1000).default(40),
   BROADCAST_RATE_ZALO_OA: z.coerce.number().min(0).max(1000).default(20),
+  /** 1: a principal or admin may approve an announcement they wrote (a school with one approver); audited as such. */
+  APPROVAL_SELF: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
 });
 
 export type Config = z.infer<typeof configSchema>;

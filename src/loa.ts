@@ -104,7 +104,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const groups = new GroupDirectory({ store, school });
     const broadcasts = new BroadcastService({
       store, groups, school, zaloGroups: channels.zaloGroups, zaloAccountId: () => channels.zaloPersonal?.accountId || null,
-      logger, clock, timeZone: config.TZ,
+      logger, clock, timeZone: config.TZ, allowSelfApproval: config.APPROVAL_SELF,
     });
     const outboundByName = new Map<ChannelName, OutboundChannel>(channels.outbound.map((c) => [c.name, c]));
     const dispatcher = new Dispatcher({ store, service: broadcasts, channels: outboundByName, logger, clock }, {

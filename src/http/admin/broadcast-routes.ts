@@ -78,7 +78,7 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
     res.status(201).json({ id: b.id, status: b.status, broadcast: b });
   });
   router.put('/broadcasts/:id', requireRole('admin', 'principal', 'staff'), async (req, res) => {
-    const b = await handle(() => broadcasts.edit(idOf(req.params.id), req.body));
+    const b = await handle(() => broadcasts.edit(currentUser(req), idOf(req.params.id), req.body));
     await audit(req, 'broadcast.edit', `broadcast:${b.id}`, req.body);
     res.json({ broadcast: b });
   });
@@ -89,12 +89,16 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
       let details: unknown = null;
       await handle(async () => {
         if (action === 'submit') await broadcasts.submit(user, id);
-        else if (action === 'approve') await broadcasts.approve(user, id);
+        else if (action === 'approve') {
+          const b = await broadcasts.get(id);
+          details = { selfApproved: broadcasts.isOwn(user, b) };
+          await broadcasts.approve(user, id);
+        }
         else if (action === 'reject') {
           const { reason } = parseBody(z.object({ reason: z.string().trim().min(1, 'say why').max(1000) }), req.body);
           details = { reason };
           await broadcasts.reject(user, id, reason);
-        } else details = { cancelledDeliveries: (await broadcasts.cancel(id)).cancelled };
+        } else details = { cancelledDeliveries: (await broadcasts.cancel(user, id)).cancelled };
       });
       await audit(req, `broadcast.${action}`, `broadcast:${id}`, details);
       res.json(await withCounts(id));
