@@ -16,6 +16,7 @@ import { chatRoutes } from './http/chat-routes.ts';
 import { adminRoutes } from './http/admin/admin-routes.ts';
 import { errorHandler, notFoundHandler, shuttingDown } from './http/errors.ts';
 import { BODY_LIMIT_BYTES } from './http/limits.ts';
+import { securityHeaders } from './http/security-headers.ts';
 
 export interface AppDeps {
   store: Store;
@@ -33,6 +34,8 @@ export interface AppDeps {
   timeZone: string;
   answerExists: (key: string) => boolean;
   isShuttingDown?: () => boolean;
+  /** CSP frame-ancestors (FRAME_ANCESTORS). */
+  frameAncestors?: string;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http', 'public');
@@ -43,6 +46,7 @@ export function buildApp(deps: AppDeps): Express {
   // Answers are live data that nobody fetches conditionally: no hash of every response body.
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(deps.frameAncestors));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,6 +1,7 @@
 // Every environment variable Loa reads, in one schema. Validated at start-up so a wrong value
 // stops the process with a message naming the variable, instead of failing later mid-chat.
 import { z } from '@botpress/sdk';
+import { FRAME_ANCESTOR } from './http/security-headers.ts';
 
 const optionalSecret = z.string().min(1).optional();
 const url = (fallback: string) => z.string().url().default(fallback);
@@ -43,6 +44,8 @@ export const configSchema = z.object({
   BROADCAST_RATE_MESSENGER: z.coerce.number().min(0).max(1000).default(40),
   BROADCAST_RATE_ZALO_OA: z.coerce.number().min(0).max(1000).default(20),
   /** 1: a principal or admin may approve an announcement they wrote (a school with one approver); audited as such. */
+  /** Who may show Loa's pages in a frame (CSP frame-ancestors): 'none', 'self' or origins, space-separated. */
+  FRAME_ANCESTORS: z.string().trim().default("'none'").refine((v) => v.split(/\s+/).every((a) => FRAME_ANCESTOR.test(a)), "FRAME_ANCESTORS must be 'none', 'self' or origins like https://truong.example.vn, space-separated"),
   APPROVAL_SELF: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
 });
 

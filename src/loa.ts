@@ -124,7 +124,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const routes = buildApp({
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
-      isShuttingDown: () => shuttingDown,
+      isShuttingDown: () => shuttingDown, frameAncestors: config.FRAME_ANCESTORS,
     });
     const app = webhookLane(channels.webhooks, routes, { logger, isShuttingDown: () => shuttingDown });
     return {

@@ -8,6 +8,7 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import { BODY_LIMIT_BYTES } from './limits.ts';
 import { HttpError, shuttingDown, toHttpError } from './errors.ts';
+import { WEBHOOK_HEADERS } from './security-headers.ts';
 
 export interface WebhookRequest {
   /** The exact bytes the platform signed (empty for GET). */
@@ -116,6 +117,7 @@ function reply(res: http.ServerResponse, r: WebhookReply): void {
   res.writeHead(r.status, {
     'content-type': text ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
+    ...WEBHOOK_HEADERS,
   });
   res.end(body);
 }
