@@ -109,11 +109,21 @@ export function staffCommandInterceptor(comments: CommentService): Interceptor {
       if (!found) return false;
       const { user, command } = found;
       const { store, school } = ctx.services;
+      // A viewer (the commune's official) gets counts: no comment texts, no children's names or illnesses.
+      const countsOnly = user.role === 'viewer';
       if (command === 'comments') {
         const visible = (await store.comments.list({ status: 'new', limit: 50 })).filter((c) => comments.canSee(user, c));
         ctx.reply(visible.length
-          ? ctx.t('staff.new_comments', { count: visible.length, list: visible.slice(0, 10).map((c) => `• ${c.code}${c.severity === 'urgent' ? ' ⚠️' : ''} ${ctx.t(`feedback.categories.${c.category}`)}: ${c.text.slice(0, 80)}`).join('\n') })
+          ? ctx.t('staff.new_comments', { count: visible.length, list: visible.slice(0, 10).map((c) => `• ${c.code}${c.severity === 'urgent' ? ' ⚠️' : ''} ${ctx.t(`feedback.categories.${c.category}`)}${countsOnly ? '' : `: ${c.text.slice(0, 80)}`}`).join('\n') })
           : ctx.t('staff.no_new_comments'));
+      } else if (countsOnly) {
+        const list = await store.absences.list({ from: ctx.today, to: ctx.today });
+        const byClass = new Map<string, number>();
+        for (const a of list) byClass.set(a.classId, (byClass.get(a.classId) ?? 0) + 1);
+        const name = (id: string) => school.get('classes').find((c) => c.id === id)?.name ?? id;
+        ctx.reply(list.length
+          ? ctx.t('staff.absent_today', { count: list.length, list: [...byClass].map(([id, n]) => `• ${name(id)}: ${n}`).join('\n') })
+          : ctx.t('staff.no_absences'));
       } else {
         const classIds = user.role === 'staff' && user.classIds.length ? user.classIds : undefined;
         const list = await store.absences.list({ from: ctx.today, to: ctx.today, classIds });
