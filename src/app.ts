@@ -17,6 +17,7 @@ import { adminRoutes } from './http/admin/admin-routes.ts';
 import { errorHandler, notFoundHandler, shuttingDown } from './http/errors.ts';
 import { BODY_LIMIT_BYTES } from './http/limits.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import type { RateLimits } from './core/rate-limits.ts';
 
 export interface AppDeps {
   store: Store;
@@ -36,6 +37,8 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
   /** CSP frame-ancestors (FRAME_ANCESTORS). */
   frameAncestors?: string;
+  /** Per-address and per-conversation limits (web chat). */
+  limits?: RateLimits;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http', 'public');

@@ -44,6 +44,14 @@ export const configSchema = z.object({
   BROADCAST_RATE_MESSENGER: z.coerce.number().min(0).max(1000).default(40),
   BROADCAST_RATE_ZALO_OA: z.coerce.number().min(0).max(1000).default(20),
   /** 1: a principal or admin may approve an announcement they wrote (a school with one approver); audited as such. */
+  /** Web-chat messages per minute per address / per conversation; 0 lifts a limit. */
+  CHAT_RATE_PER_IP: z.coerce.number().min(0).max(100_000).default(120),
+  CHAT_RATE_PER_CONVERSATION: z.coerce.number().min(0).max(10_000).default(20),
+  /** New web-chat conversations an address may start per hour. */
+  NEW_CONTACTS_PER_IP_PER_HOUR: z.coerce.number().min(0).max(100_000).default(30),
+  /** Webhook requests per minute per address, and events per minute per conversation, processed; 0 lifts a limit. */
+  WEBHOOK_RATE_PER_IP: z.coerce.number().min(0).max(10_000_000).default(60_000),
+  WEBHOOK_RATE_PER_CONVERSATION: z.coerce.number().min(0).max(10_000).default(30),
   /** Who may show Loa's pages in a frame (CSP frame-ancestors): 'none', 'self' or origins, space-separated. */
   FRAME_ANCESTORS: z.string().trim().default("'none'").refine((v) => v.split(/\s+/).every((a) => FRAME_ANCESTOR.test(a)), "FRAME_ANCESTORS must be 'none', 'self' or origins like https://truong.example.vn, space-separated"),
   APPROVAL_SELF: z.enum(['0', '1']).default('0').transform((v) => v === '1'),

@@ -35,6 +35,8 @@ export interface WebhookLaneDeps {
   logger: Logger;
   /** While Loa stops, webhooks get 503 so the platforms deliver them again later. */
   isShuttingDown?: () => boolean;
+  /** Per-address limit: false answers 429 before the body is read. */
+  admitAddress?: (address: string) => boolean;
 }
 
 /** A request listener that answers the endpoints' paths itself and hands the rest to `next`. */
@@ -47,6 +49,10 @@ export function webhookLane(endpoints: WebhookEndpoint[], next: http.RequestList
     const query = () => new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
     if (endpoint && req.method === 'POST') {
       if (deps.isShuttingDown?.()) return reply(res, failure(shuttingDown()));
+      if (deps.admitAddress && !deps.admitAddress(req.socket.remoteAddress ?? 'unknown')) {
+        req.resume();
+        return reply(res, failure(new HttpError(429, 'rate_limited', 'too many requests from this address; try again later')));
+      }
       readBody(req, (err, raw) => {
         if (err) return reply(res, failure(err));
         endpoint.post(requestOf(req, raw, query())).then(
