@@ -18,6 +18,7 @@ import { errorHandler, notFoundHandler, shuttingDown } from './http/errors.ts';
 import { BODY_LIMIT_BYTES } from './http/limits.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { RateLimits } from './core/rate-limits.ts';
+import { metricsRoutes } from './metrics/metrics-route.ts';
 
 export interface AppDeps {
   store: Store;
@@ -39,6 +40,8 @@ export interface AppDeps {
   frameAncestors?: string;
   /** Per-address and per-conversation limits (web chat). */
   limits?: RateLimits;
+  /** Bearer token of GET /metrics (METRICS_TOKEN); none: no /metrics. */
+  metricsToken?: string;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http', 'public');
@@ -68,6 +71,7 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(chatRoutes(deps));
+  app.use(metricsRoutes(deps));
   app.use('/api/admin', adminRoutes(deps));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
 

@@ -52,6 +52,8 @@ export const configSchema = z.object({
   /** Webhook requests per minute per address, and events per minute per conversation, processed; 0 lifts a limit. */
   WEBHOOK_RATE_PER_IP: z.coerce.number().min(0).max(10_000_000).default(60_000),
   WEBHOOK_RATE_PER_CONVERSATION: z.coerce.number().min(0).max(10_000).default(30),
+  /** Bearer token for GET /metrics (Prometheus); without it there is no /metrics. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** Who may show Loa's pages in a frame (CSP frame-ancestors): 'none', 'self' or origins, space-separated. */
   FRAME_ANCESTORS: z.string().trim().default("'none'").refine((v) => v.split(/\s+/).every((a) => FRAME_ANCESTOR.test(a)), "FRAME_ANCESTORS must be 'none', 'self' or origins like https://truong.example.vn, space-separated"),
   APPROVAL_SELF: z.enum(['0', '1']).default('0').transform((v) => v === '1'),

@@ -34,6 +34,7 @@ import type { ZaloPersonalApi } from './channels/zalo-personal/zalo-personal-api
 import { Scheduler } from './jobs/scheduler.ts';
 import { buildApp } from './app.ts';
 import { RateLimits } from './core/rate-limits.ts';
+import { instrument } from './metrics/instrument.ts';
 import { webhookLane } from './http/webhook-lane.ts';
 import { createLogger } from './logger.ts';
 
@@ -105,6 +106,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       webhookPerIp: config.WEBHOOK_RATE_PER_IP, webhookPerConversation: config.WEBHOOK_RATE_PER_CONVERSATION,
     }, () => clock().getTime());
     const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal, limits });
+    instrument({ pipeline, bot, outbound: channels.outbound, alerts, limits });
     for (const channel of channels.outbound) outbox.register(channel);
     const groups = new GroupDirectory({ store, school });
     const broadcasts = new BroadcastService({
@@ -129,7 +131,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const routes = buildApp({
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
-      isShuttingDown: () => shuttingDown, frameAncestors: config.FRAME_ANCESTORS, limits,
+      isShuttingDown: () => shuttingDown, frameAncestors: config.FRAME_ANCESTORS, limits, metricsToken: config.METRICS_TOKEN,
     });
     const app = webhookLane(channels.webhooks, routes, {
       logger, isShuttingDown: () => shuttingDown,
