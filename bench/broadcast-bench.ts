@@ -38,7 +38,7 @@ async function approveNow(loa: Loa, groups: string[]): Promise<number> {
   const admin = { id: 'bench', name: 'bench', role: 'admin' as const, classIds: [], createdAt: '', disabled: false };
   const b = await loa.features.broadcasts.create(admin, { title: 'bench', text: { vi: 'Kính gửi {name}: thông báo lớp {class}.' }, audience: { groups } });
   await loa.features.broadcasts.submit(admin, b.id);
-  await loa.features.broadcasts.approve(admin, b.id);
+  await loa.features.broadcasts.approve({ ...admin, id: 'bench-approver' }, b.id); // a second person approves
   return b.id;
 }
 
@@ -75,7 +75,7 @@ export async function broadcastBench(): Promise<void> {
   while ((await count()) - before < 20_000) await loa.features.dispatcher.runOnce();
   const rate = 20_000 / ((performance.now() - t) / 1000);
   line('dispatch, limits lifted', `${Math.round(rate)} messages/s`, '≥ 2000/s', rate >= 2000);
-  await loa.features.broadcasts.cancel(id);
+  await loa.features.broadcasts.cancel({ id: 'bench', name: 'bench', role: 'admin', classIds: [], createdAt: '', disabled: false }, id);
   await loa.close();
 
   // Dispatch with a limit of 200/s for 10 s.

@@ -16,6 +16,9 @@ import { chatRoutes } from './http/chat-routes.ts';
 import { adminRoutes } from './http/admin/admin-routes.ts';
 import { errorHandler, notFoundHandler, shuttingDown } from './http/errors.ts';
 import { BODY_LIMIT_BYTES } from './http/limits.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import type { RateLimits } from './core/rate-limits.ts';
+import { metricsRoutes } from './metrics/metrics-route.ts';
 
 export interface AppDeps {
   store: Store;
@@ -33,6 +36,12 @@ export interface AppDeps {
   timeZone: string;
   answerExists: (key: string) => boolean;
   isShuttingDown?: () => boolean;
+  /** CSP frame-ancestors (FRAME_ANCESTORS). */
+  frameAncestors?: string;
+  /** Per-address and per-conversation limits (web chat). */
+  limits?: RateLimits;
+  /** Bearer token of GET /metrics (METRICS_TOKEN); none: no /metrics. */
+  metricsToken?: string;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http', 'public');
@@ -43,6 +52,7 @@ export function buildApp(deps: AppDeps): Express {
   // Answers are live data that nobody fetches conditionally: no hash of every response body.
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(deps.frameAncestors));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -61,6 +71,7 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(chatRoutes(deps));
+  app.use(metricsRoutes(deps));
   app.use('/api/admin', adminRoutes(deps));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
 

@@ -1,6 +1,7 @@
 // Every environment variable Loa reads, in one schema. Validated at start-up so a wrong value
 // stops the process with a message naming the variable, instead of failing later mid-chat.
 import { z } from '@botpress/sdk';
+import { FRAME_ANCESTOR } from './http/security-headers.ts';
 
 const optionalSecret = z.string().min(1).optional();
 const url = (fallback: string) => z.string().url().default(fallback);
@@ -42,6 +43,20 @@ export const configSchema = z.object({
   /** Broadcast messages per second per page / OA; 0 lifts the limit. */
   BROADCAST_RATE_MESSENGER: z.coerce.number().min(0).max(1000).default(40),
   BROADCAST_RATE_ZALO_OA: z.coerce.number().min(0).max(1000).default(20),
+  /** 1: a principal or admin may approve an announcement they wrote (a school with one approver); audited as such. */
+  /** Web-chat messages per minute per address / per conversation; 0 lifts a limit. */
+  CHAT_RATE_PER_IP: z.coerce.number().min(0).max(100_000).default(120),
+  CHAT_RATE_PER_CONVERSATION: z.coerce.number().min(0).max(10_000).default(20),
+  /** New web-chat conversations an address may start per hour. */
+  NEW_CONTACTS_PER_IP_PER_HOUR: z.coerce.number().min(0).max(100_000).default(30),
+  /** Webhook requests per minute per address, and events per minute per conversation, processed; 0 lifts a limit. */
+  WEBHOOK_RATE_PER_IP: z.coerce.number().min(0).max(10_000_000).default(60_000),
+  WEBHOOK_RATE_PER_CONVERSATION: z.coerce.number().min(0).max(10_000).default(30),
+  /** Bearer token for GET /metrics (Prometheus); without it there is no /metrics. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** Who may show Loa's pages in a frame (CSP frame-ancestors): 'none', 'self' or origins, space-separated. */
+  FRAME_ANCESTORS: z.string().trim().default("'none'").refine((v) => v.split(/\s+/).every((a) => FRAME_ANCESTOR.test(a)), "FRAME_ANCESTORS must be 'none', 'self' or origins like https://truong.example.vn, space-separated"),
+  APPROVAL_SELF: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -33,6 +33,8 @@ import { setupChannels, type ChannelSet } from './channels/setup.ts';
 import type { ZaloPersonalApi } from './channels/zalo-personal/zalo-personal-api.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { buildApp } from './app.ts';
+import { RateLimits } from './core/rate-limits.ts';
+import { instrument } from './metrics/instrument.ts';
 import { webhookLane } from './http/webhook-lane.ts';
 import { createLogger } from './logger.ts';
 
@@ -93,18 +95,23 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const reports = new ReportService({ store, school, timeZone: config.TZ, clock });
     const [feedback, absence, subscribe, unsubscribe] = [feedbackForm(comments), absenceForm(staff), subscribeForm(), unsubscribeForm()];
     const handlers = { ...schoolInfoHandlers(), feedback: feedback.start, absence: absence.start, subscribe: subscribe.start, unsubscribe: unsubscribe.start };
-    const interceptors = [safetyInterceptor(comments), linkCodeInterceptor, ticketStatusInterceptor(comments), absenceWithdrawInterceptor(staff), staffCommandInterceptor(comments)];
+    const interceptors = [safetyInterceptor(comments), linkCodeInterceptor(staff), ticketStatusInterceptor(comments), absenceWithdrawInterceptor(staff), staffCommandInterceptor(comments)];
     // "Cho tôi gặp người thật": an alert the principal and admins see on chat and in the admin API.
     const notifyStaff = (text: string) => alerts.raise('human_agent', text);
     const bot = new Bot({ config, store, school, nlu, i18n, logger, clock, notifyStaff }, handlers, [feedback, absence, subscribe, unsubscribe], followHandlers(), interceptors, DATA_ONLY_HANDLERS,
       [(contactId) => comments.deliverPendingReplies(contactId)]);
     const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
-    const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal });
+    const limits = new RateLimits({
+      chatPerIp: config.CHAT_RATE_PER_IP, chatPerConversation: config.CHAT_RATE_PER_CONVERSATION, newContactsPerIpPerHour: config.NEW_CONTACTS_PER_IP_PER_HOUR,
+      webhookPerIp: config.WEBHOOK_RATE_PER_IP, webhookPerConversation: config.WEBHOOK_RATE_PER_CONVERSATION,
+    }, () => clock().getTime());
+    const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal, limits });
+    instrument({ pipeline, bot, outbound: channels.outbound, alerts, limits });
     for (const channel of channels.outbound) outbox.register(channel);
     const groups = new GroupDirectory({ store, school });
     const broadcasts = new BroadcastService({
       store, groups, school, zaloGroups: channels.zaloGroups, zaloAccountId: () => channels.zaloPersonal?.accountId || null,
-      logger, clock, timeZone: config.TZ,
+      logger, clock, timeZone: config.TZ, allowSelfApproval: config.APPROVAL_SELF,
     });
     const outboundByName = new Map<ChannelName, OutboundChannel>(channels.outbound.map((c) => [c.name, c]));
     const dispatcher = new Dispatcher({ store, service: broadcasts, channels: outboundByName, logger, clock }, {
@@ -124,9 +131,12 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const routes = buildApp({
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
-      isShuttingDown: () => shuttingDown,
+      isShuttingDown: () => shuttingDown, frameAncestors: config.FRAME_ANCESTORS, limits, metricsToken: config.METRICS_TOKEN,
     });
-    const app = webhookLane(channels.webhooks, routes, { logger, isShuttingDown: () => shuttingDown });
+    const app = webhookLane(channels.webhooks, routes, {
+      logger, isShuttingDown: () => shuttingDown,
+      admitAddress: limits.webhookIp.on ? (address) => limits.take(limits.webhookIp, address) : undefined,
+    });
     return {
       config, store, school, nlu, bot, pipeline, outbox, channels, alerts, features, scheduler, jobs, app, logger,
       async start() {
@@ -139,6 +149,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       async close() {
         shuttingDown = true;
         await scheduler.stop();
+        alerts.stop();
         await dispatcher.stop();
         await channels.stop();
         await pipeline.close();

@@ -23,8 +23,16 @@ export function tempDir(prefix = 'loa-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/**
+ * Tests of other features send many messages from one address within a fixed clock's minute: the
+ * limits are off for them, and tests/security/rate-limits.test.ts turns them on.
+ */
+export const NO_RATE_LIMITS = {
+  CHAT_RATE_PER_IP: '0', CHAT_RATE_PER_CONVERSATION: '0', NEW_CONTACTS_PER_IP_PER_HOUR: '0', WEBHOOK_RATE_PER_IP: '0', WEBHOOK_RATE_PER_CONVERSATION: '0',
+};
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, LOG_LEVEL: 'silent', ...NO_RATE_LIMITS, ...overrides });
 }
 
 export interface TestLoa extends Loa {

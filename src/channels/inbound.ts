@@ -27,14 +27,20 @@ export interface InboundDeps {
   pipeline: Pipeline;
   logger: Logger;
   clock: () => Date;
+  /** Per-conversation limit: an event refused here is acknowledged but neither recorded nor answered. */
+  admit?: (event: IncomingEvent) => boolean;
 }
 
-export async function receiveAll(events: IncomingEvent[], deps: InboundDeps): Promise<{ recorded: number; duplicates: number; stale: number }> {
-  let recorded = 0, duplicates = 0, stale = 0;
+export async function receiveAll(events: IncomingEvent[], deps: InboundDeps): Promise<{ recorded: number; duplicates: number; stale: number; limited: number }> {
+  let recorded = 0, duplicates = 0, stale = 0, limited = 0;
   for (const event of events) {
     if (isStale(event.timestamp, deps.clock())) {
       stale++;
       deps.logger.info({ channel: event.ref.channel, messageId: event.messageId }, 'stale event acknowledged, not answered');
+      continue;
+    }
+    if (deps.admit && !deps.admit(event)) {
+      limited++;
       continue;
     }
     const { inserted } = await deps.pipeline.receive(event);
@@ -42,5 +48,6 @@ export async function receiveAll(events: IncomingEvent[], deps: InboundDeps): Pr
     else duplicates++;
   }
   await deps.pipeline.commit(); // durable before the platform hears 200
-  return { recorded, duplicates, stale };
+  if (limited) deps.logger.warn({ channel: events[0].ref.channel, limited }, 'events over the per-conversation limit acknowledged, not processed');
+  return { recorded, duplicates, stale, limited };
 }

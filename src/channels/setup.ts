@@ -2,7 +2,8 @@
 // simply off. Returns the webhooks to mount, the outbound halves for the outbox, and their jobs.
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import type { ConversationRef } from '../core/messages.ts';
+import { conversationKey, type ConversationRef, type IncomingEvent } from '../core/messages.ts';
+import type { RateLimits } from '../core/rate-limits.ts';
 import type { Pipeline } from '../core/pipeline.ts';
 import type { Store } from '../store/types.ts';
 import type { Job } from '../jobs/scheduler.ts';
@@ -40,6 +41,8 @@ export interface ChannelDeps {
   alerts: AlertService;
   logger: Logger;
   clock: () => Date;
+  /** Per-conversation limits on what the webhooks hand to the pipeline. */
+  limits?: RateLimits;
   /** Tests give a fake zca-js; by default the real one logs in with the saved credentials. */
   connectZaloPersonal?: () => Promise<ZaloPersonalApi>;
 }
@@ -47,7 +50,11 @@ export interface ChannelDeps {
 export function setupChannels(deps: ChannelDeps): ChannelSet {
   const { config, store, pipeline, alerts, logger, clock } = deps;
   const lastInboundAt = async (ref: ConversationRef) => (await store.contacts.findByRef(ref))?.lastInboundAt ?? null;
-  const inbound = { pipeline, logger, clock };
+  const limits = deps.limits;
+  const inbound = {
+    pipeline, logger, clock,
+    admit: limits?.webhookConversation.on ? (e: IncomingEvent) => limits.take(limits.webhookConversation, conversationKey(e.ref)) : undefined,
+  };
   const set: ChannelSet = {
     webhooks: [], outbound: [], jobs: [], messenger: null, zaloOa: null, zaloPersonal: null,
     zaloGroups: new ZaloGroupDirectory(store),

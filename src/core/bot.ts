@@ -83,6 +83,11 @@ export class Bot {
     for (const f of forms) this.forms.set(f.name, f);
   }
 
+  /** A text in a language, for answers given outside a turn (a web chat that is rate-limited). */
+  text(locale: Locale, key: string): string {
+    return translatorFor(this.services.i18n, locale)(key);
+  }
+
   knowsHandler(name: string): boolean {
     return Object.hasOwn(this.handlers, name);
   }

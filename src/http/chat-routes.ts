@@ -9,6 +9,9 @@ import type { IncomingEvent, OutgoingMessage } from '../core/messages.ts';
 import type { Pipeline } from '../core/pipeline.ts';
 import type { Store } from '../store/types.ts';
 import { parseBody } from './errors.ts';
+import { guardLinkCodes, guardRate } from './chat-guard.ts';
+import type { RateLimits } from '../core/rate-limits.ts';
+import type { LinkCodeGuard } from '../features/staff/link-codes.ts';
 
 const chatBody = z
   .object({
@@ -35,11 +38,14 @@ function present(message: OutgoingMessage) {
   }
 }
 
-export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; clock: () => Date }): Router {
+export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; clock: () => Date; features: { staff: { linkGuard: LinkCodeGuard } }; limits?: RateLimits }): Router {
   const router = Router();
   router.post('/api/chat', async (req, res) => {
     const body = parseBody(chatBody, req.body);
     const ref = { channel: 'webchat' as const, accountId: WEBCHAT_ACCOUNT, userId: body.user, threadId: body.user, threadType: 'user' as const };
+    const guard = { bot: deps.bot, store: deps.store, linkGuard: deps.features.staff.linkGuard, limits: deps.limits };
+    await guardLinkCodes(guard, req, ref, body.text);
+    await guardRate(guard, req, ref, body.text);
     const base = { ref, messageId: body.messageId ?? randomUUID(), timestamp: deps.clock().toISOString(), displayName: body.name, raw: req.body };
     let event: IncomingEvent;
     if (body.payload !== undefined) {

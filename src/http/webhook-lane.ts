@@ -8,6 +8,7 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import { BODY_LIMIT_BYTES } from './limits.ts';
 import { HttpError, shuttingDown, toHttpError } from './errors.ts';
+import { WEBHOOK_HEADERS } from './security-headers.ts';
 
 export interface WebhookRequest {
   /** The exact bytes the platform signed (empty for GET). */
@@ -34,6 +35,8 @@ export interface WebhookLaneDeps {
   logger: Logger;
   /** While Loa stops, webhooks get 503 so the platforms deliver them again later. */
   isShuttingDown?: () => boolean;
+  /** Per-address limit: false answers 429 before the body is read. */
+  admitAddress?: (address: string) => boolean;
 }
 
 /** A request listener that answers the endpoints' paths itself and hands the rest to `next`. */
@@ -46,6 +49,10 @@ export function webhookLane(endpoints: WebhookEndpoint[], next: http.RequestList
     const query = () => new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
     if (endpoint && req.method === 'POST') {
       if (deps.isShuttingDown?.()) return reply(res, failure(shuttingDown()));
+      if (deps.admitAddress && !deps.admitAddress(req.socket.remoteAddress ?? 'unknown')) {
+        req.resume();
+        return reply(res, failure(new HttpError(429, 'rate_limited', 'too many requests from this address; try again later')));
+      }
       readBody(req, (err, raw) => {
         if (err) return reply(res, failure(err));
         endpoint.post(requestOf(req, raw, query())).then(
@@ -116,6 +123,7 @@ function reply(res: http.ServerResponse, r: WebhookReply): void {
   res.writeHead(r.status, {
     'content-type': text ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
+    ...WEBHOOK_HEADERS,
   });
   res.end(body);
 }

@@ -290,6 +290,7 @@ export interface StaffLink {
 }
 
 export interface StaffLinkRepository {
+  /** Stores a code for a user; the user's older codes stop working. */
   createCode(code: string, userId: string, expiresAt: string): Promise<void>;
   /** The user a valid code belongs to; the code is used up either way. */
   consumeCode(code: string, now: string): Promise<string | null>;

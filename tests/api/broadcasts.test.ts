@@ -207,13 +207,14 @@ describe('announcements', () => {
     const [next] = await loa.store.deliveries.list(id, { status: 'pending', limit: 1 });
     await loa.store.subscriptions.unsubscribe(next.contactId!, null, NOW);
     await dispatcher.runOnce(); // the leaver skipped, two more sent
-    const cancel = await as(staff.token).post(`/api/admin/broadcasts/${id}/cancel`);
+    expect((await as(staff.token).post(`/api/admin/broadcasts/${id}/cancel`)).status).toBe(403); // approved: the principal's to cancel
+    const cancel = await as(principal.token).post(`/api/admin/broadcasts/${id}/cancel`);
     expect(cancel.body.broadcast.status).toBe('cancelled');
     await dispatcher.drain();
     const counts = (await loa.admin().get(`/api/admin/broadcasts/${id}`)).body.deliveries.byStatus;
     expect(counts).toMatchObject({ sent: 5, skipped: 1, cancelled: 4, pending: 0 });
     expect(sentTo()).not.toContain(next.ref.userId);
-    expect((await as(staff.token).post(`/api/admin/broadcasts/${id}/cancel`)).status).toBe(409);
+    expect((await as(principal.token).post(`/api/admin/broadcasts/${id}/cancel`)).status).toBe(409);
   });
 
   it('sends a scheduled broadcast at its time, and a recurring weekly menu every Sunday', async () => {
@@ -286,7 +287,7 @@ describe('dispatchers in separate processes', () => {
   async function prepare(n: number): Promise<{ dataDir: string; graph: FakePlatform; perRecipient: () => Map<string, number> }> {
     const graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
     const dataDir = tempDir();
-    const loa = await startLoa({ config: testConfig({ DATA_DIR: dataDir, FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url }) });
+    const loa = await startLoa({ config: testConfig({ DATA_DIR: dataDir, APPROVAL_SELF: '1', FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url }) });
     await seedParents(loa.store, n, () => ['school']);
     const id = (await loa.admin().post('/api/admin/broadcasts').send({ title: 't', text: { vi: 'Thông báo' }, audience: { groups: ['school'] } })).body.id;
     await loa.admin().post(`/api/admin/broadcasts/${id}/submit`);

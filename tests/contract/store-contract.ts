@@ -207,13 +207,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     it('uses a link code once, and only before it expires', async () => {
       await store.staffLinks.createCode('LOA-111111', 'user-1', '2026-11-26T02:30:00.000Z');
-      await store.staffLinks.createCode('LOA-222222', 'user-1', '2026-11-26T01:00:00.000Z');
+      await store.staffLinks.createCode('LOA-222222', 'user-2', '2026-11-26T01:00:00.000Z');
       expect(await store.staffLinks.consumeCode('LOA-111111', '2026-11-26T02:00:00.000Z')).toBe('user-1');
       expect(await store.staffLinks.consumeCode('LOA-111111', '2026-11-26T02:00:00.000Z')).toBeNull();
       expect(await store.staffLinks.consumeCode('LOA-222222', '2026-11-26T02:00:00.000Z')).toBeNull();
       await store.staffLinks.link('user-1', ref('u9'), 'key-9', '2026-11-26T02:00:00.000Z');
       expect((await store.staffLinks.forUser('user-1'))[0].ref).toEqual(ref('u9'));
       expect((await store.staffLinks.byConversation('key-9'))?.userId).toBe('user-1');
+    });
+
+    it('keeps one live link code per person: a new one revokes the older', async () => {
+      await store.staffLinks.createCode('LOA-OLDCODE111', 'user-1', '2026-11-26T02:30:00.000Z');
+      await store.staffLinks.createCode('LOA-OTHERUSER1', 'user-2', '2026-11-26T02:30:00.000Z');
+      await store.staffLinks.createCode('LOA-NEWCODE222', 'user-1', '2026-11-26T02:30:00.000Z');
+      expect(await store.staffLinks.consumeCode('LOA-OLDCODE111', '2026-11-26T02:00:00.000Z')).toBeNull();
+      expect(await store.staffLinks.consumeCode('LOA-NEWCODE222', '2026-11-26T02:00:00.000Z')).toBe('user-1');
+      expect(await store.staffLinks.consumeCode('LOA-OTHERUSER1', '2026-11-26T02:00:00.000Z')).toBe('user-2');
     });
 
     it('records consent, honours leaving, and expands an audience once per recipient', async () => {

@@ -14,28 +14,36 @@ interface MessagingItem {
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : null);
 
-/** Every text, quick reply and postback in the payload; echoes, deliveries and reads are dropped. */
-export function messengerEvents(body: unknown): IncomingEvent[] {
+/**
+ * Every text, quick reply and postback in the payload; echoes, deliveries and reads are dropped.
+ * An event without a timestamp is dated by its batch (`entry.time`), else by its arrival: never
+ * "now" at whatever later time it is mapped, so a replayed old event is still judged stale.
+ */
+export function messengerEvents(body: unknown, arrivedAt: Date): IncomingEvent[] {
   const b = body as { object?: unknown; entry?: unknown };
   if (!b || typeof b !== 'object' || b.object !== 'page' || !Array.isArray(b.entry)) {
     throw new WrongShapeError('expected {"object":"page","entry":[...]}');
   }
   const events: IncomingEvent[] = [];
-  for (const entry of b.entry as { id?: unknown; messaging?: unknown }[]) {
+  for (const entry of b.entry as { id?: unknown; time?: unknown; messaging?: unknown }[]) {
     const pageId = str(entry?.id);
     if (!pageId || !Array.isArray(entry.messaging)) continue;
+    const batchTime = timeOf(entry.time) ?? arrivedAt.getTime();
     for (const item of entry.messaging as MessagingItem[]) {
-      const event = toEvent(pageId, item);
+      const event = toEvent(pageId, item, batchTime);
       if (event) events.push(event);
     }
   }
   return events;
 }
 
-function toEvent(pageId: string, item: MessagingItem): IncomingEvent | null {
+/** Milliseconds since 1970 when a platform time is one (a number in a sane range). */
+const timeOf = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 8.64e15 ? v : null);
+
+function toEvent(pageId: string, item: MessagingItem, batchTime: number): IncomingEvent | null {
   const psid = str(item?.sender?.id);
   if (!psid || psid === pageId) return null;
-  const ts = typeof item.timestamp === 'number' ? new Date(item.timestamp).toISOString() : new Date().toISOString();
+  const ts = new Date(timeOf(item.timestamp) ?? batchTime).toISOString();
   const ref = { channel: 'messenger' as const, accountId: pageId, userId: psid, threadId: psid, threadType: 'user' as const };
   const base = { ref, timestamp: ts, raw: item };
 
@@ -56,7 +64,7 @@ function toEvent(pageId: string, item: MessagingItem): IncomingEvent | null {
     const payload = str(item.postback.payload);
     if (!payload) return null;
     // Postbacks have a mid on current API versions; older ones do not, so build a stable one.
-    const mid = str(item.postback.mid) ?? `postback:${psid}:${item.timestamp}`;
+    const mid = str(item.postback.mid) ?? `postback:${psid}:${Date.parse(ts)}`;
     return { ...base, type: 'payload', messageId: mid, payload, title: str(item.postback.title) ?? undefined };
   }
   return null; // delivery, read, reaction, optin…: nothing to answer

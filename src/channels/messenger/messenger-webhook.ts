@@ -23,12 +23,12 @@ export function messengerWebhook(config: MessengerWebhookConfig, deps: InboundDe
       throw new HttpError(403, 'forbidden', 'verify token does not match');
     },
     async post({ raw, header }) {
-      if (!verifyMessengerSignature(raw, config.appSecret, header('x-hub-signature-256'), header('x-hub-signature'))) {
+      if (!verifyMessengerSignature(raw, config.appSecret, header('x-hub-signature-256'))) {
         throw new HttpError(401, 'bad_signature', 'missing or wrong X-Hub-Signature-256');
       }
       const body = parseJson(raw);
       if (body === undefined) throw new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
-      const events = eventsOrIgnore('messenger', () => messengerEvents(body), deps.logger);
+      const events = eventsOrIgnore('messenger', () => messengerEvents(body, deps.clock()), deps.logger);
       if (!events) return { status: 200, body: 'IGNORED' };
       await receiveAll(events, deps);
       return { status: 200, body: 'EVENT_RECEIVED' };

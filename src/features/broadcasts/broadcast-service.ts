@@ -35,11 +35,14 @@ export type BroadcastInput = z.infer<typeof broadcastInput>;
 
 const EDITABLE = new Set(['draft', 'rejected']);
 const FINAL = new Set(['sent', 'cancelled']);
+const APPROVED = new Set(['scheduled', 'sending']);
 
 export class BroadcastService {
   constructor(private readonly deps: {
     store: Store; groups: GroupDirectory; school: SchoolService; zaloGroups: ZaloGroupDirectory;
     zaloAccountId: () => string | null; logger: Logger; clock: () => Date; timeZone: string;
+    /** A school with one approver lets them approve their own announcements (APPROVAL_SELF=1). */
+    allowSelfApproval?: boolean;
   }) {}
 
   private async validate(input: unknown): Promise<BroadcastInput> {
@@ -69,9 +72,10 @@ export class BroadcastService {
     return b;
   }
 
-  async edit(id: number, input: unknown): Promise<Broadcast> {
+  async edit(user: User, id: number, input: unknown): Promise<Broadcast> {
     const current = await this.get(id);
     if (!EDITABLE.has(current.status)) throw new BroadcastError(409, `a ${current.status} broadcast cannot be edited`);
+    if (current.createdBy !== user.id) throw new BroadcastError(403, 'only the author edits a draft');
     const b = await this.validate(input);
     return (await this.deps.store.broadcasts.update(id, {
       title: b.title, text: b.text, audience: b.audience, media: b.imageUrl || b.link ? { imageUrl: b.imageUrl, link: b.link } : null,
@@ -82,13 +86,22 @@ export class BroadcastService {
   async submit(user: User, id: number): Promise<Broadcast> {
     const b = await this.get(id);
     if (!EDITABLE.has(b.status)) throw new BroadcastError(409, `a ${b.status} broadcast cannot be submitted`);
+    if (b.createdBy !== user.id) throw new BroadcastError(403, 'only the author submits a draft');
     return (await this.deps.store.broadcasts.update(id, { status: 'pending_approval', submittedBy: user.id }, this.deps.clock().toISOString()))!;
   }
 
-  /** The principal's (or an admin's) yes: scheduled, or sending at once. */
+  /** Whether approving this broadcast would be the user approving their own. */
+  isOwn(user: User, b: Broadcast): boolean {
+    return b.createdBy === user.id || b.submittedBy === user.id;
+  }
+
+  /** The principal's (or an admin's) yes: scheduled, or sending at once. A second person's, unless the school allows self-approval. */
   async approve(user: User, id: number): Promise<Broadcast> {
     const b = await this.get(id);
     if (b.status !== 'pending_approval') throw new BroadcastError(409, `only a broadcast pending approval can be approved (this one is ${b.status})`);
+    if (this.isOwn(user, b) && !this.deps.allowSelfApproval) {
+      throw new BroadcastError(403, 'another principal or admin approves what you wrote or submitted (a school with one approver sets APPROVAL_SELF=1)');
+    }
     const now = this.deps.clock();
     if (b.sendAt && Date.parse(b.sendAt) <= now.getTime() && !b.cron) throw new BroadcastError(409, `its time ${b.sendAt} has passed; edit it and submit again`);
     const nextRunAt = b.cron
@@ -105,10 +118,14 @@ export class BroadcastService {
     return (await this.deps.store.broadcasts.update(id, { status: 'rejected', decidedBy: user.id, rejectReason: reason }, this.deps.clock().toISOString()))!;
   }
 
-  /** Stops what has not been sent yet; what is already sent stays sent. */
-  async cancel(id: number): Promise<{ broadcast: Broadcast; cancelled: number }> {
+  /** Stops what has not been sent yet; what is already sent stays sent. Once approved, only a principal or an admin cancels. */
+  async cancel(user: User, id: number): Promise<{ broadcast: Broadcast; cancelled: number }> {
     const b = await this.get(id);
     if (FINAL.has(b.status)) throw new BroadcastError(409, `a ${b.status} broadcast cannot be cancelled`);
+    const approver = user.role === 'principal' || user.role === 'admin';
+    if (!approver && (APPROVED.has(b.status) || b.createdBy !== user.id)) {
+      throw new BroadcastError(403, APPROVED.has(b.status) ? 'an approved broadcast is cancelled by a principal or an admin' : 'only the author or a principal or admin cancels this broadcast');
+    }
     const broadcast = (await this.deps.store.broadcasts.update(id, { status: 'cancelled', nextRunAt: null }, this.deps.clock().toISOString()))!;
     const cancelled = await this.deps.store.deliveries.cancelPending(id);
     await this.deps.store.flush();

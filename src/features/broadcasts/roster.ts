@@ -1,8 +1,7 @@
 // A class roster (CSV from the school's records) links parents who already chat with the bot to
-// their child's class: by their platform id when the roster has it, else by their chat name when
-// exactly one contact has it. Everyone else is listed as unmatched, nothing is guessed.
+// their child's class: by their platform id when the roster has it, else by their chat name (exactly,
+// diacritics included) when exactly one contact has it. Everyone else is listed as unmatched, nothing is guessed.
 import type { Contact, Store } from '../../store/types.ts';
-import { foldDiacritics } from '../../nlu/normalise.ts';
 
 export interface RosterResult {
   rows: number;
@@ -30,7 +29,9 @@ function parseCsv(text: string): string[][] {
   return rows.filter((r) => r.some((c) => c.trim()));
 }
 
-const key = (name: string) => foldDiacritics(name.normalize('NFC').toLowerCase()).replace(/\s+/g, ' ').trim();
+// Names are compared whole, diacritics included: "Anh Tuân" and "Anh Tuấn" are two people. Only
+// the encoding (NFC), letter case and spacing are set aside.
+const key = (name: string) => name.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim();
 
 export async function importRoster(store: Store, groupId: string, csv: string, at: string): Promise<RosterResult> {
   const [header, ...rows] = parseCsv(csv.replace(/^\uFEFF/, ''));

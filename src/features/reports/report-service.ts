@@ -127,7 +127,12 @@ export function reportToCsv(r: Report): string {
     ...r.questions.topIntents.map((t) => ['top_intents', t.intent, t.count] as [string, string, number]),
     ...(r.questions.unanswered ?? []).map((q) => ['unanswered_questions', q.text, q.count] as [string, string, number]),
   ];
-  const cell = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  const cell = (v: string | number) => {
+    // A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a formula:
+    // a parent's "=HYPERLINK(…)" must stay text.
+    const text = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
   return ['section,key,value', ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
 }
 

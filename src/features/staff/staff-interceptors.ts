@@ -6,28 +6,44 @@ import { formatShortDate } from '../../core/dates.ts';
 import { foldDiacritics, normalise } from '../../nlu/normalise.ts';
 import type { Comment } from '../../store/types.ts';
 import type { CommentService } from '../comments/comment-service.ts';
-import { LINK_CODE } from './staff-notifier.ts';
+import { canonicalLinkCode, LINK_CODE } from './link-codes.ts';
+import type { StaffNotifier } from './staff-notifier.ts';
 
 const TICKET = /\bPA-?(\d{1,6})\b/i;
 
-export const linkCodeInterceptor: Interceptor = {
-  name: 'staff:link',
-  async run(ctx, text) {
-    const m = LINK_CODE.exec(text);
-    if (!m) return false;
-    const { store } = ctx.services;
-    const userId = await store.staffLinks.consumeCode(`LOA-${m[1]}`, ctx.now.toISOString());
-    const user = userId ? await store.users.get(userId) : null;
-    if (!user || user.disabled) {
-      ctx.reply(ctx.t('staff.bad_code'));
+/** A link code sent from a staff member's own Zalo or Messenger account. */
+export function linkCodeInterceptor(staff: StaffNotifier): Interceptor {
+  return {
+    name: 'staff:link',
+    async run(ctx, text) {
+      const m = LINK_CODE.exec(text);
+      if (!m) return false;
+      // The web chat is open to anyone: a code is never checked (nor used up) there.
+      if (ctx.contact.ref.channel === 'webchat') {
+        ctx.reply(ctx.t('staff.code_not_here'));
+        return true;
+      }
+      const key = `conversation:${conversationKey(ctx.contact.ref)}`;
+      if (staff.linkGuard.paused(key)) {
+        ctx.reply(ctx.t('staff.code_paused'));
+        return true;
+      }
+      const { store } = ctx.services;
+      const userId = await store.staffLinks.consumeCode(canonicalLinkCode(m[1]), ctx.now.toISOString());
+      const user = userId ? await store.users.get(userId) : null;
+      if (!user || user.disabled) {
+        staff.linkGuard.fail(key);
+        ctx.reply(ctx.t('staff.bad_code'));
+        return true;
+      }
+      staff.linkGuard.succeed(key);
+      await store.staffLinks.link(user.id, ctx.contact.ref, conversationKey(ctx.contact.ref), ctx.now.toISOString());
+      await store.audit.append({ at: ctx.now.toISOString(), actor: `${user.name} (${user.id})`, action: 'staff.link', target: `user:${user.id}`, details: { channel: ctx.contact.ref.channel } });
+      ctx.reply(ctx.t('staff.linked', { name: user.name, role: user.role }));
       return true;
-    }
-    await store.staffLinks.link(user.id, ctx.contact.ref, conversationKey(ctx.contact.ref), ctx.now.toISOString());
-    await store.audit.append({ at: ctx.now.toISOString(), actor: `${user.name} (${user.id})`, action: 'staff.link', target: `user:${user.id}`, details: { channel: ctx.contact.ref.channel } });
-    ctx.reply(ctx.t('staff.linked', { name: user.name, role: user.role }));
-    return true;
-  },
-};
+    },
+  };
+}
 
 const has = (ws: string[], ...phrase: string[]) => ws.some((_, i) => phrase.every((p, k) => ws[i + k] === p));
 const AMEND = ['sua', 'them', 'amend', 'add', 'update', 'edit', 'correct'];
@@ -94,11 +110,21 @@ export function staffCommandInterceptor(comments: CommentService): Interceptor {
       if (!found) return false;
       const { user, command } = found;
       const { store, school } = ctx.services;
+      // A viewer (the commune's official) gets counts: no comment texts, no children's names or illnesses.
+      const countsOnly = user.role === 'viewer';
       if (command === 'comments') {
         const visible = (await store.comments.list({ status: 'new', limit: 50 })).filter((c) => comments.canSee(user, c));
         ctx.reply(visible.length
-          ? ctx.t('staff.new_comments', { count: visible.length, list: visible.slice(0, 10).map((c) => `• ${c.code}${c.severity === 'urgent' ? ' ⚠️' : ''} ${ctx.t(`feedback.categories.${c.category}`)}: ${c.text.slice(0, 80)}`).join('\n') })
+          ? ctx.t('staff.new_comments', { count: visible.length, list: visible.slice(0, 10).map((c) => `• ${c.code}${c.severity === 'urgent' ? ' ⚠️' : ''} ${ctx.t(`feedback.categories.${c.category}`)}${countsOnly ? '' : `: ${c.text.slice(0, 80)}`}`).join('\n') })
           : ctx.t('staff.no_new_comments'));
+      } else if (countsOnly) {
+        const list = await store.absences.list({ from: ctx.today, to: ctx.today });
+        const byClass = new Map<string, number>();
+        for (const a of list) byClass.set(a.classId, (byClass.get(a.classId) ?? 0) + 1);
+        const name = (id: string) => school.get('classes').find((c) => c.id === id)?.name ?? id;
+        ctx.reply(list.length
+          ? ctx.t('staff.absent_today', { count: list.length, list: [...byClass].map(([id, n]) => `• ${name(id)}: ${n}`).join('\n') })
+          : ctx.t('staff.no_absences'));
       } else {
         const classIds = user.role === 'staff' && user.classIds.length ? user.classIds : undefined;
         const list = await store.absences.list({ from: ctx.today, to: ctx.today, classIds });

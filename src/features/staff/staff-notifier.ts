@@ -1,19 +1,24 @@
 // Messages to staff on their own chat accounts (linked with a one-time code): alerts to the
 // principal and admins, absence notices to a class's teachers, reminders of overdue comments.
 // They go through the outbox like every message, so window rules and retries apply.
-import { randomInt } from 'node:crypto';
 import type { Outbox } from '../../core/outbox.ts';
 import type { Role, Store, User } from '../../store/types.ts';
+import { LinkCodeGuard, newLinkCode } from './link-codes.ts';
 
-export const LINK_CODE = /^\s*LOA-?(\d{6})\s*$/i;
+export { LINK_CODE } from './link-codes.ts';
 const LINK_CODE_MINUTES = 30;
 
 export class StaffNotifier {
-  constructor(private readonly deps: { store: Store; outbox: Outbox; clock: () => Date }) {}
+  /** Wrong link-code tries per conversation and per web-chat address. */
+  readonly linkGuard: LinkCodeGuard;
 
-  /** A one-time code the staff member sends to the bot from their own account. */
+  constructor(private readonly deps: { store: Store; outbox: Outbox; clock: () => Date }) {
+    this.linkGuard = new LinkCodeGuard(() => deps.clock().getTime());
+  }
+
+  /** A one-time code the staff member sends to the bot from their own account; older ones stop working. */
   async newLinkCode(userId: string): Promise<{ code: string; expiresAt: string }> {
-    const code = `LOA-${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+    const code = newLinkCode();
     const expiresAt = new Date(this.deps.clock().getTime() + LINK_CODE_MINUTES * 60_000).toISOString();
     await this.deps.store.staffLinks.createCode(code, userId, expiresAt);
     return { code, expiresAt };

@@ -18,6 +18,7 @@ import { channelRoutes } from './channel-routes.ts';
 import { commentRoutes } from './comment-routes.ts';
 import { broadcastRoutes } from './broadcast-routes.ts';
 import { contactRoutes } from './contact-routes.ts';
+import { ClassScope } from './class-scope.ts';
 import type { Outbox } from '../../core/outbox.ts';
 import type { Features } from '../../loa.ts';
 import type { ChannelSet } from '../../channels/setup.ts';
@@ -43,6 +44,7 @@ const limitOf = (v: unknown, max = 1000) => Math.min(Math.max(Number(v) || 100, 
 export function adminRoutes(deps: AdminDeps): Router {
   const { store, nlu, school, bot, clock } = deps;
   const audit = auditWriter(store, clock);
+  const scope = new ClassScope(store, audit);
   const router = Router();
   router.use(authenticate(store.users, deps.adminToken));
 
@@ -89,7 +91,10 @@ export function adminRoutes(deps: AdminDeps): Router {
   // What parents asked that the bot could not answer: the list to improve the intents from.
   router.get('/questions/unanswered', requireRole('admin', 'principal', 'staff'), async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
-    const turns = await store.transcript.list({ answered: false, since: q.since, until: q.until, limit: limitOf(q.limit) });
+    const visible = await scope.visibleContacts(currentUser(req));
+    const turns = (await store.transcript.list({ answered: false, since: q.since, until: q.until, limit: visible ? 100_000 : limitOf(q.limit) }))
+      .filter((t) => !visible || (t.contactId !== null && visible.has(t.contactId)))
+      .slice(0, limitOf(q.limit));
     res.json({ questions: turns.map((t) => ({ at: t.at, text: t.text, locale: t.locale, intent: t.intent, confidence: t.confidence, channel: t.channel })) });
   });
 
@@ -171,7 +176,7 @@ export function adminRoutes(deps: AdminDeps): Router {
 
   router.use(channelRoutes({ store, channels: deps.channels, school, audit, clock }));
   router.use(commentRoutes({ store, school, ...deps.features, audit, timeZone: deps.timeZone, clock }));
-  router.use(contactRoutes({ store, outbox: deps.outbox, audit }));
+  router.use(contactRoutes({ store, outbox: deps.outbox, audit, clock }));
   router.use(broadcastRoutes({ store, broadcasts: deps.features.broadcasts, groups: deps.features.groups, audit, clock }));
   return router;
 }

@@ -12,6 +12,7 @@ import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
 import { asHttp } from './domain-errors.ts';
+import { ClassScope, limitedTo } from './class-scope.ts';
 
 export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastService; groups: GroupDirectory; audit: Audit; clock: () => Date }): Router {
   const { store, broadcasts, groups, audit, clock } = deps;
@@ -22,6 +23,7 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
     return id;
   };
   const handle = <T>(fn: () => Promise<T>) => asHttp(BroadcastError, fn);
+  const scope = new ClassScope(store, audit);
   const withCounts = async (id: number) => ({ broadcast: await broadcasts.get(id), deliveries: await store.deliveries.counts(id) });
 
   router.get('/groups', requireRole(...ROLES), async (_req, res) => {
@@ -37,11 +39,16 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
   });
   router.get('/groups/:id/members', requireRole('admin', 'principal', 'staff'), async (req, res) => {
     const id = String(req.params.id);
+    const user = currentUser(req);
+    scope.mustManageGroup(user, id);
     if (!(await groups.get(id))) throw notFound(`no group "${id}"`);
-    res.json({ members: await store.subscriptions.list({ groupId: id }) });
+    const members = await store.subscriptions.list({ groupId: id });
+    await scope.auditRead(req, user, 'members', `group:${id}`, { count: members.length });
+    res.json({ members });
   });
   router.put('/groups/:id/members/:contactId', requireRole('admin', 'principal', 'staff'), async (req, res) => {
     const id = String(req.params.id);
+    scope.mustManageGroup(currentUser(req), id);
     if (!(await groups.get(id))) throw notFound(`no group "${id}"`);
     const contact = await store.contacts.get(String(req.params.contactId));
     if (!contact) throw notFound(`no contact ${req.params.contactId}`);
@@ -50,6 +57,7 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
     res.json({ groups: await store.subscriptions.activeGroups(contact.id) });
   });
   router.delete('/groups/:id/members/:contactId', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    scope.mustManageGroup(currentUser(req), String(req.params.id));
     const left = await store.subscriptions.unsubscribe(String(req.params.contactId), String(req.params.id), clock().toISOString());
     if (left.length === 0) throw notFound('no such membership');
     await audit(req, 'group.member.remove', `group:${req.params.id}`, { contactId: req.params.contactId });
@@ -57,6 +65,7 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
   });
   router.post('/groups/:id/roster', requireRole('admin', 'principal', 'staff'), express.text({ type: ['text/csv', 'text/plain'], limit: '1mb' }), async (req, res) => {
     const id = String(req.params.id);
+    scope.mustManageGroup(currentUser(req), id);
     if (!(await groups.get(id))) throw notFound(`no group "${id}"`);
     if (typeof req.body !== 'string') throw badRequest('send the roster as text/csv');
     try {
@@ -78,7 +87,7 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
     res.status(201).json({ id: b.id, status: b.status, broadcast: b });
   });
   router.put('/broadcasts/:id', requireRole('admin', 'principal', 'staff'), async (req, res) => {
-    const b = await handle(() => broadcasts.edit(idOf(req.params.id), req.body));
+    const b = await handle(() => broadcasts.edit(currentUser(req), idOf(req.params.id), req.body));
     await audit(req, 'broadcast.edit', `broadcast:${b.id}`, req.body);
     res.json({ broadcast: b });
   });
@@ -89,12 +98,16 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
       let details: unknown = null;
       await handle(async () => {
         if (action === 'submit') await broadcasts.submit(user, id);
-        else if (action === 'approve') await broadcasts.approve(user, id);
+        else if (action === 'approve') {
+          const b = await broadcasts.get(id);
+          details = { selfApproved: broadcasts.isOwn(user, b) };
+          await broadcasts.approve(user, id);
+        }
         else if (action === 'reject') {
           const { reason } = parseBody(z.object({ reason: z.string().trim().min(1, 'say why').max(1000) }), req.body);
           details = { reason };
           await broadcasts.reject(user, id, reason);
-        } else details = { cancelledDeliveries: (await broadcasts.cancel(id)).cancelled };
+        } else details = { cancelledDeliveries: (await broadcasts.cancel(user, id)).cancelled };
       });
       await audit(req, `broadcast.${action}`, `broadcast:${id}`, details);
       res.json(await withCounts(id));
@@ -112,7 +125,13 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
     const id = idOf(req.params.id);
     await handle(() => broadcasts.get(id));
     const q = parseBody(z.object({ status: z.enum(DELIVERY_STATUSES as [string, ...string[]]).optional(), limit: z.coerce.number().int().min(1).max(1000).optional(), offset: z.coerce.number().int().min(0).optional() }), req.query);
-    res.json({ deliveries: await store.deliveries.list(id, { status: q.status as never, limit: q.limit, offset: q.offset }) });
+    const user = currentUser(req);
+    const classes = limitedTo(user);
+    // Staff limited to classes see the recipients of their classes only.
+    const deliveries = (await store.deliveries.list(id, { status: q.status as never, limit: q.limit, offset: q.offset }))
+      .filter((d) => !classes || d.groups.some((g) => classes.includes(g)));
+    await scope.auditRead(req, user, 'deliveries', `broadcast:${id}`, { count: deliveries.length });
+    res.json({ deliveries });
   });
   /** Live progress for the admin UI: server-sent events, one per second, until the run is over. */
   router.get('/broadcasts/:id/events', requireRole(...ROLES), async (req, res) => {

@@ -14,6 +14,7 @@ import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
 import { asHttp } from './domain-errors.ts';
+import { ClassScope, countsOnly } from './class-scope.ts';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-26').refine((d) => {
   const [y, m, day] = d.split('-').map(Number);
@@ -41,6 +42,12 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
     return id;
   };
   const handle = <T>(fn: () => Promise<T>) => asHttp(CommentError, fn);
+  const scope = new ClassScope(store, audit);
+  /** What a viewer (the commune's official) may see of a comment: what is counted, nothing personal. */
+  const countable = (c: Record<string, unknown>) => ({
+    id: c.id, code: c.code, createdAt: c.createdAt, classId: c.classId, category: c.category, sentiment: c.sentiment,
+    severity: c.severity, status: c.status, overdue: c.overdue, firstResponseAt: c.firstResponseAt, dueAt: c.dueAt,
+  });
 
   router.get('/comments', requireRole(...ROLES), async (req, res) => {
     const user = currentUser(req);
@@ -61,12 +68,15 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
       since: q.from ? zonedTime(q.from, 0, 0, deps.timeZone).toISOString() : undefined,
       until: q.to ? zonedTime(addDays(q.to, 1), 0, 0, deps.timeZone).toISOString() : undefined,
     });
-    res.json({ comments: list.filter((c) => comments.canSee(user, c)).map((c) => comments.present(user, c)) });
+    const shown = list.filter((c) => comments.canSee(user, c)).map((c) => comments.present(user, c));
+    await scope.auditRead(req, user, 'comments', 'comments', { count: shown.length });
+    res.json({ comments: countsOnly(user) ? shown.map(countable) : shown });
   });
 
-  router.get('/comments/:id', requireRole(...ROLES), async (req, res) => {
+  router.get('/comments/:id', requireRole('admin', 'principal', 'staff'), async (req, res) => {
     const user = currentUser(req);
     const c = await handle(() => comments.get(user, idOf(req.params.id)));
+    await scope.auditRead(req, user, 'comment', `comment:${c.code}`);
     res.json({ comment: comments.present(user, c), history: await store.comments.events(c.id) });
   });
 
@@ -120,7 +130,16 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
       allowed = (allowed ?? user.classIds).filter((c) => user.classIds.includes(c));
       if (allowed.length === 0) throw new HttpError(403, 'forbidden', `you may not see class ${q.class}`);
     }
-    res.json({ date, absences: await store.absences.list({ from: date, to: date, classIds: allowed }) });
+    const absences = await store.absences.list({ from: date, to: date, classIds: allowed });
+    if (countsOnly(user)) {
+      // Children's names and illnesses are health data: the commune gets how many, per class.
+      const byClass: Record<string, number> = {};
+      for (const a of absences) byClass[a.classId] = (byClass[a.classId] ?? 0) + 1;
+      res.json({ date, total: absences.length, byClass });
+      return;
+    }
+    await scope.auditRead(req, user, 'absences', `absences:${date}`, { classIds: allowed ?? null, count: absences.length });
+    res.json({ date, absences });
   });
 
   router.post('/staff/link-code', requireRole(...ROLES), async (req, res) => {
@@ -140,9 +159,11 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
     if (period !== 'week' && period !== 'month') throw notFound('reports are "week" or "month"');
     const q = parseBody(z.object({ date: isoDay.optional(), format: z.enum(['json', 'csv']).optional(), audience: z.enum(['school', 'commune']).optional() }), req.query);
     const range = q.date ? reports.periodOf(period, q.date) : reports.previous(period);
-    const report = await reports.build(period, range, q.audience ?? 'school');
+    // Viewers get the commune's version whatever they ask: counts only.
+    const audience = countsOnly(currentUser(req)) ? 'commune' : q.audience ?? 'school';
+    const report = await reports.build(period, range, audience);
     if (q.format === 'csv' || (!q.format && req.accepts(['json', 'csv']) === 'csv')) {
-      res.type('text/csv').attachment(`loa-${period}-${range.from}${q.audience === 'commune' ? '-commune' : ''}.csv`).send(reportToCsv(report));
+      res.type('text/csv').attachment(`loa-${period}-${range.from}${audience === 'commune' ? '-commune' : ''}.csv`).send(reportToCsv(report));
       return;
     }
     res.json({ report });

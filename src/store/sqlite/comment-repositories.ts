@@ -95,6 +95,7 @@ export function staffLinksRepository(c: SqliteContext): StaffLinkRepository {
   const { stmt, w } = c;
   return {
     async createCode(code, userId, expiresAt) {
+      w('DELETE FROM link_codes WHERE user_id = ?').run(userId); // one live code per person
       w('INSERT INTO link_codes (code, user_id, expires_at) VALUES (?, ?, ?)').run(code, userId, expiresAt);
     },
     async consumeCode(code, now) {
