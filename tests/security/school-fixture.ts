@@ -53,7 +53,7 @@ export async function openSchool(env: Record<string, string> = {}): Promise<Scho
   await store.subscriptions.subscribe(ownClass.id, 'la-a1', 'chat', 'messenger', at);
   const turn = (c: Contact, text: string, extra: Partial<{ intent: string; handler: string; answered: boolean }> = {}) => store.transcript.append({
     conversationKey: conversationKey(c.ref), channel: 'messenger', contactId: c.id, at, text, locale: 'vi',
-    intent: extra.intent ?? null, confidence: 0.9, handler: extra.handler ?? 'answer:x', answered: extra.answered ?? true, latencyMs: 1, replies: ['…'],
+    intent: extra.intent ?? null, confidence: 0.9, handler: extra.handler ?? 'answer:x', answered: extra.answered ?? true, asked: true, latencyMs: 1, replies: ['…'],
   });
   await turn(otherClass, SECRETS.otherClassQuestion, { intent: 'none', handler: 'fallback', answered: false });
   await turn(anonymous, SECRETS.anonymousWords, { intent: 'feedback', handler: 'feedback:step' });

@@ -9,7 +9,8 @@ describe('comment analysis', () => {
     ['Cô giáo lớp Lá A1 đánh con tôi', 'teacher_conduct', 'negative', 'urgent'],
     ['co giao lop la a1 danh con toi', 'teacher_conduct', 'negative', 'urgent'],
     ['cô tát cháu', 'teacher_conduct', 'negative', 'urgent'],
-    ['cô giáo quát mắng các con suốt', 'teacher_conduct', 'negative', 'urgent'],
+    // Shouting is a matter of conduct for the principal, not an emergency (as the labelled examples say).
+    ['cô giáo quát mắng các con suốt', 'teacher_conduct', 'negative', 'normal'],
     ['con bị ngã chảy máu đầu mà không ai báo', 'safety', 'negative', 'urgent'],
     ['con bi nga chay mau dau', 'safety', 'negative', 'urgent'],
     ['cả lớp bị ngộ độc thực phẩm sau bữa trưa', 'safety', 'negative', 'urgent'],

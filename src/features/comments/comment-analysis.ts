@@ -1,5 +1,6 @@
 // What a comment is about, how it feels, and whether a child's safety is at stake. Lexicons over
 // diacritic-free text, so "bạo hành" and "bao hanh" read the same. Staff can correct the category.
+import { detectSafetyReport } from '../safety/safety-model.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
 import type { Sentiment, Severity } from '../../store/types.ts';
 
@@ -58,29 +59,7 @@ export function sentimentOf(text: string): Sentiment {
   return score <= -1 ? 'negative' : score >= 1 ? 'positive' : 'neutral';
 }
 
-const CHILD = ['con', 'chau', 'be', 'tre', 'cac con', 'hoc sinh', 'child', 'son', 'daughter', 'kid', 'children', 'boy', 'girl'];
 const VIOLENCE = ['danh', 'tat', 'bao hanh', 'quat mang', 'nhot', 'troi', 'bop co', 'keo tai', 'hit', 'slap', 'slapped', 'beat', 'abuse', 'abused', 'shouted at'];
-const ALWAYS_URGENT = [
-  // injuries
-  'chay mau', 'gay tay', 'gay chan', 'bong nuoc soi', 'bi bong', 'cap cuu', 'nhap vien', 'benh vien', 'bat tinh', 'ngat', 'hoc di vat', 'duoi nuoc', 'bleeding', 'broken arm', 'hospital', 'unconscious', 'choking',
-  // food poisoning
-  'ngo doc', 'ngo doc thuc pham', 'food poisoning',
-  // a missing child
-  'mat tich', 'lac mat', 'bi lac', 'khong thay con', 'bat coc', 'missing', 'lost child', 'kidnap',
-  // sexual abuse
-  'xam hai', 'sam so', 'dam o', 'xam hai tinh duc', 'sexual', 'molest',
-  // fire
-  'hoa hoan', 'chay no', 'boc chay', 'chay lon', 'fire',
-];
-
-/** Urgent: anything touching a child's safety. Violence counts when it is aimed at a child. */
-export function severityOf(text: string): Severity {
-  const t = fold(text).replace(NOT_VIOLENCE, ' ');
-  if (ALWAYS_URGENT.some((p) => has(t, p))) return 'urgent';
-  const violence = VIOLENCE.some((p) => has(t, p));
-  const child = CHILD.some((p) => has(t, p));
-  return violence && child ? 'urgent' : 'normal';
-}
 
 export interface Analysis {
   category: Category;
@@ -88,11 +67,12 @@ export interface Analysis {
   severity: Severity;
 }
 
+/** Urgent is what the safety detector recognises: a child hurt, missing or in danger (one detector for the chat and the comments). */
 export function analyseComment(text: string): Analysis {
-  const severity = severityOf(text);
+  const report = detectSafetyReport(text);
   const t = fold(text).replace(NOT_VIOLENCE, ' ');
   const anyMatch = Object.values(CATEGORY_WORDS).some((ws) => ws.some((w) => has(t, w)));
   // Urgent matters about a child's body are safety first; violence by an adult is conduct.
-  const category: Category = severity === 'urgent' && !VIOLENCE.some((p) => has(t, p)) ? 'safety' : anyMatch ? rankCategories(text)[0] : 'other';
-  return { category, sentiment: severity === 'urgent' ? 'negative' : sentimentOf(text), severity };
+  const category: Category = report && !(report.kind === 'violence' && report.byAdult) ? 'safety' : anyMatch ? rankCategories(text)[0] : 'other';
+  return { category, sentiment: report ? 'negative' : sentimentOf(text), severity: report ? 'urgent' : 'normal' };
 }

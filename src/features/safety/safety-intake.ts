@@ -4,7 +4,7 @@
 // is told so with the school's phone number, and a form in progress is set aside, never completed
 // with guessed answers. A second message about the same emergency is added to the same ticket.
 import type { Interceptor, TurnContext } from '../../core/turn.ts';
-import { RESUME_PAYLOAD } from '../../core/bot.ts';
+import { MAX_TEXT_LENGTH, RESUME_PAYLOAD } from '../../core/bot.ts';
 import type { CommentService } from '../comments/comment-service.ts';
 import { extractChildName, extractClasses } from '../../nlu/entities.ts';
 import { detectSafetyReport, safetyModel } from './safety-model.ts';
@@ -24,14 +24,29 @@ function heldByForm(ctx: TurnContext, text: string): { classId: string | null; c
   };
 }
 
+/** Intents whose messages name symptoms as a matter of course: an absence's reason, a health question. */
+const SYMPTOMS_EXPECTED = new Set(['absence', 'health']);
+const SURE = 0.5;
+
+/** Whether the message is an absence request or a health question (only asked when the model alone would raise it). */
+function sickLeaveOrHealth(ctx: TurnContext, text: string): boolean {
+  if (ctx.session.form?.name === 'absence') return true;
+  const nlu = ctx.services.nlu.parse(text.slice(0, MAX_TEXT_LENGTH), {
+    today: ctx.today, classes: ctx.services.school.get('classes'), rememberedLanguage: ctx.session.locale,
+  });
+  return !nlu.rejected && SYMPTOMS_EXPECTED.has(nlu.intent) && nlu.confidence >= SURE;
+}
+
 export function safetyInterceptor(comments: CommentService): Interceptor {
   safetyModel(); // trained at start, not in the first parent's turn
   return {
     name: 'safety',
     always: true,
     async run(ctx, text) {
-      const report = detectSafetyReport(text);
-      if (!report) return false;
+      const report = detectSafetyReport(text, undefined, undefined, () => sickLeaveOrHealth(ctx, text));
+      // The model alone, in the middle of a comment: the comment goes on, and is filed urgent (see
+      // analyseComment), rather than a complaint about cold rice being set aside as an emergency.
+      if (!report || (report.evidence === 'model' && ctx.session.form?.name === 'feedback')) return false;
       ctx.intent = 'feedback';
       const phone = ctx.services.school.get('profile').phone;
       const since = new Date(ctx.now.getTime() - SAME_EMERGENCY_MS).toISOString();

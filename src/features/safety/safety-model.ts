@@ -15,12 +15,13 @@ export interface LabelledSafety {
 }
 
 /** The probability above which the model alone raises a report (chosen by cross-validation). */
-export const MODEL_THRESHOLD = 0.5;
+export const MODEL_THRESHOLD = 0.4;
 /**
  * A listed phrase is taken unless the model finds the message plainly ordinary: phrases written
  * for one wording raise false alarms on others ("đánh" in a game, "lạc" in a recipe).
  */
 export const PHRASE_FLOOR = 0.05;
+const MIN_WORDS_FOR_MODEL = 3;
 
 const DATA_DIR = new URL('../../../nlu-data/safety/', import.meta.url);
 const INTENTS_DIR = new URL('../../../intents/', import.meta.url);
@@ -104,14 +105,19 @@ export function safetyModel(): SafetyModel {
 
 /**
  * A report that a child is hurt, missing or in danger, or null: a listed phrase the model does
- * not rule out (the phrases name the kind and the words that gave it away), else the model alone.
+ * not rule out (the phrases name the kind and the words that gave it away), else the model alone,
+ * unless `ordinaryRequest` says the message is a sick-leave request or a health question: there
+ * "bé bị sốt", "đau bụng" are the reason, and the model, which reads symptoms as harm, stays silent.
  */
-export function detectSafetyReport(text: string, model: SafetyModel = safetyModel(), threshold = MODEL_THRESHOLD): SafetyReport | null {
+export function detectSafetyReport(
+  text: string, model: SafetyModel = safetyModel(), threshold = MODEL_THRESHOLD, ordinaryRequest: () => boolean = () => false,
+): SafetyReport | null {
   if (!text || text.length < 4) return null;
   const p = model.probability(text);
   const listed = matchSafetyPhrases(text);
   if (listed && p >= PHRASE_FLOOR) return listed;
-  if (p < threshold) return null;
+  // Two words are too little for the model alone ("bỏng ngô" is popcorn); listed phrases still count.
+  if (p < threshold || tokensOf(text).length < MIN_WORDS_FOR_MODEL || ordinaryRequest()) return null;
   const kind = model.kind(text);
   return { kind, evidence: 'model', byAdult: kind === 'violence' && namesAnAdult(text) };
 }
