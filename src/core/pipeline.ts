@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/types.ts';
 import { conversationKey, type ConversationRef, type IncomingEvent, type OutgoingMessage } from './messages.ts';
 import { KeyedQueue } from './keyed-queue.ts';
+import { withCappedRaw } from './raw-payload.ts';
 import type { Bot, TurnResult } from './bot.ts';
 
 /** Where replies go once a turn is done: the channel adapters' outbound halves. */
@@ -53,8 +54,9 @@ export class Pipeline {
    * in the inbox instead (and `turn` settles at once); the web chat, which waits for its answer,
    * is always queued.
    */
-  async receive(event: IncomingEvent): Promise<Received> {
+  async receive(incoming: IncomingEvent): Promise<Received> {
     if (!this.accepting) throw new PipelineClosedError();
+    const event = withCappedRaw(incoming);
     const key = conversationKey(event.ref);
     const { inserted, entry } = await this.deps.store.inbox.record(event, key, this.deps.clock().toISOString());
     if (!inserted) return { inserted: false, turn: Promise.resolve(null) };

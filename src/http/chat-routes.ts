@@ -40,7 +40,9 @@ export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; c
   router.post('/api/chat', async (req, res) => {
     const body = parseBody(chatBody, req.body);
     const ref = { channel: 'webchat' as const, accountId: WEBCHAT_ACCOUNT, userId: body.user, threadId: body.user, threadType: 'user' as const };
-    const base = { ref, messageId: body.messageId ?? randomUUID(), timestamp: deps.clock().toISOString(), displayName: body.name, raw: req.body };
+    const base = { ref, messageId: body.messageId ?? randomUUID(), timestamp: deps.clock().toISOString(), displayName: body.name, raw: null };
+    // raw: null. Everything validated is in the event itself; the request body (unknown fields
+    // included) is never stored.
     let event: IncomingEvent;
     if (body.payload !== undefined) {
       // A button that no longer applies is answered by the bot, in the parent's language.
