@@ -42,6 +42,9 @@ export const configSchema = z.object({
   /** Broadcast messages per second per page / OA; 0 lifts the limit. */
   BROADCAST_RATE_MESSENGER: z.coerce.number().min(0).max(1000).default(40),
   BROADCAST_RATE_ZALO_OA: z.coerce.number().min(0).max(1000).default(20),
+  /** Free space (MB) under DATA_DIR below which an alert is raised; 0 turns the watch off. */
+  DISK_FREE_ALERT_MB: z.coerce.number().min(0).default(500),
+  DISK_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -35,6 +35,7 @@ import { Scheduler } from './jobs/scheduler.ts';
 import { buildApp } from './app.ts';
 import { webhookLane } from './http/webhook-lane.ts';
 import { createLogger } from './logger.ts';
+import { operations } from './features/operations/operations.ts';
 
 export interface Loa {
   config: Config;
@@ -119,7 +120,8 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     });
     const features: Features = { staff, comments, reports, groups, broadcasts, dispatcher };
     const scheduler = new Scheduler({ store, logger, clock, timeZone: config.TZ });
-    const jobs: Job[] = [...channels.jobs, ...featureJobs(features, alerts)];
+    const ops = operations({ config, store, pipeline, alerts, logger, clock });
+    const jobs: Job[] = [...channels.jobs, ...featureJobs(features, alerts), ...ops.jobs];
     let shuttingDown = false;
     const routes = buildApp({
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
@@ -134,10 +136,12 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
         await channels.start();
         await dispatcher.start();
         scheduler.start(jobs);
+        ops.start();
         await pipeline.recover();
       },
       async close() {
         shuttingDown = true;
+        ops.stop();
         await scheduler.stop();
         await dispatcher.stop();
         await channels.stop();

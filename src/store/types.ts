@@ -431,5 +431,9 @@ export interface Store {
    * something to the outside (acknowledging a webhook, marking a message "sending") flush first.
    */
   flush(): Promise<void>;
+  /** Told when writes start failing (full disk, I/O errors) and when they work again. */
+  onHealthChange?(listener: (change: StoreHealthChange) => void): void;
   close(): Promise<void>;
 }
+
+export type StoreHealthChange = { writable: false; error: string } | { writable: true; downForMs: number };
