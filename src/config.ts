@@ -45,6 +45,10 @@ export const configSchema = z.object({
   /** Free space (MB) under DATA_DIR below which an alert is raised; 0 turns the watch off. */
   DISK_FREE_ALERT_MB: z.coerce.number().min(0).default(500),
   DISK_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Nightly online backups of the SQLite store: where, how many kept, when (school time). */
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
+  BACKUP_CRON: z.string().default('30 2 * * *'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -7,6 +7,7 @@ import type { Pipeline } from '../../core/pipeline.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import type { Job } from '../../jobs/scheduler.ts';
 import { diskWatch } from './disk-watch.ts';
+import { backupJob } from './backup-job.ts';
 
 export interface OperationsDeps {
   config: Config;
@@ -36,6 +37,7 @@ export function operations(deps: OperationsDeps) {
     void pipeline.recover().catch((err) => logger.error({ err: (err as Error).message }, 'reading back rolled-back events failed'));
   });
   const jobs: Job[] = [];
+  if (config.STORE === 'sqlite') jobs.push(backupJob({ config, logger, clock: deps.clock, alert: alerts.forKind('backup_failed') }));
   return {
     jobs,
     disk,

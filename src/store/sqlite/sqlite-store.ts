@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Store } from '../types.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
 import { storeHealth } from './store-health.ts';
+import { integrityProblems } from './backup.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { SqliteContext } from './sql.ts';
 import { absencesRepository, commentsRepository, staffLinksRepository } from './comment-repositories.ts';
@@ -27,11 +28,34 @@ export function openSqliteStore(file: string): Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    refuseCorrupted(db, file);
     migrate(db);
   } catch (err) {
+    if (err instanceof StoreOpenError) throw err;
+    if (/^SQLITE_(CORRUPT|NOTADB)/.test(String((err as { code?: unknown }).code))) throw corrupted(file, [(err as Error).message]);
     throw new StoreOpenError(`Cannot open the SQLite store at ${path.resolve(file)}: ${(err as Error).message}`);
   }
   return sqliteStore(db);
+}
+
+/** A store with damaged pages is not served: reads would fail later, mid-conversation. */
+function refuseCorrupted(db: Database.Database, file: string): void {
+  if (file === ':memory:') return;
+  let problems: string[];
+  try {
+    problems = integrityProblems(db).map((p) => `PRAGMA quick_check: ${p}`);
+  } catch (err) {
+    problems = [(err as Error).message];
+  }
+  if (!problems.length) return;
+  db.close();
+  throw corrupted(file, problems);
+}
+
+function corrupted(file: string, problems: string[]): StoreOpenError {
+  return new StoreOpenError(`The SQLite store at ${path.resolve(file)} is corrupted (${problems.join('; ')}). `
+    + 'Loa will not serve from it. Restore the latest backup with `npm run restore -- <backup file>` '
+    + `(backups are in ${path.resolve(path.dirname(file), 'backups')} unless BACKUP_DIR says otherwise).`);
 }
 
 export function migrate(db: Database.Database): number {
