@@ -40,7 +40,8 @@ export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; c
   router.post('/api/chat', async (req, res) => {
     const body = parseBody(chatBody, req.body);
     const ref = { channel: 'webchat' as const, accountId: WEBCHAT_ACCOUNT, userId: body.user, threadId: body.user, threadType: 'user' as const };
-    const base = { ref, messageId: body.messageId ?? randomUUID(), timestamp: deps.clock().toISOString(), displayName: body.name, raw: null };
+    // A client's message id is its own: "1" from one visitor is not "1" from another.
+    const base = { ref, messageId: body.messageId ? `${body.user}\u0000${body.messageId}` : randomUUID(), timestamp: deps.clock().toISOString(), displayName: body.name, raw: null };
     // raw: null. Everything validated is in the event itself; the request body (unknown fields
     // included) is never stored.
     let event: IncomingEvent;
@@ -53,7 +54,10 @@ export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; c
     const received = await deps.pipeline.receive(event);
     await deps.pipeline.commit();
     if (!received.inserted) {
-      res.json({ replies: [], duplicate: true });
+      // A retry: the answer given (or, after a crash, the one not given yet), never an empty one.
+      const replies = received.entry ? await deps.pipeline.answerAgain(received.entry) : null;
+      await deps.store.flush();
+      res.json({ replies: (replies ?? []).map(present), duplicate: true });
       return;
     }
     const result = await received.turn;

@@ -57,12 +57,16 @@ export interface InboxEntry {
   receivedAt: string;
   processedAt: string | null;
   error: string | null;
+  /** The web chat's answer, kept so that a retry of the same message gets it again. */
+  replies?: OutgoingMessage[] | null;
 }
 
 export interface InboxRepository {
   /** Idempotent on (channel, messageId): a second call returns { inserted: false }. */
   record(event: IncomingEvent, conversationKey: string, at: string): Promise<{ inserted: boolean; entry: InboxEntry }>;
-  markDone(id: number, status: 'processed' | 'failed', at: string, error?: string): Promise<void>;
+  markDone(id: number, status: 'processed' | 'failed', at: string, error?: string, replies?: OutgoingMessage[]): Promise<void>;
+  /** The entry of a (channel, message id), if recorded. */
+  find(channel: ChannelName, messageId: string): Promise<InboxEntry | null>;
   /** Recorded but not processed yet, oldest first: what a restart must finish. */
   listPending(limit?: number): Promise<InboxEntry[]>;
   get(id: number): Promise<InboxEntry | null>;
@@ -179,6 +183,8 @@ export interface OutboxRepository {
   reschedule(id: number, nextAttemptAt: string, attempts: number, error: string): Promise<void>;
   /** After a crash: items left in "sending" may or may not have arrived; never re-sent. */
   markStaleSendingUncertain(): Promise<number>;
+  /** An admin decided to send an uncertain message again: uncertain → pending, due now. */
+  resendUncertain(id: number, now: string): Promise<boolean>;
   counts(): Promise<Record<OutboxStatus, number>>;
   list(filter?: { status?: OutboxStatus; conversationKey?: string; limit?: number }): Promise<OutboxItem[]>;
 }
@@ -399,6 +405,10 @@ export interface DeliveryRepository {
   /** Back to pending for a later attempt. */
   reschedule(id: number, nextAttemptAt: string, attempts: number, reason: string): Promise<void>;
   markStaleSendingUncertain(): Promise<number>;
+  /** Deliveries of every broadcast left uncertain by a crash, oldest first. */
+  uncertain(limit?: number): Promise<Delivery[]>;
+  /** An admin decided to send an uncertain delivery again: uncertain → pending, due now. */
+  resendUncertain(id: number, now: string): Promise<boolean>;
   cancelPending(broadcastId: number): Promise<number>;
   counts(broadcastId: number): Promise<{ byStatus: Record<DeliveryStatus, number>; byChannel: Record<string, Record<string, number>>; reasons: Record<string, number> }>;
   list(broadcastId: number, filter?: { status?: DeliveryStatus; limit?: number; offset?: number }): Promise<Delivery[]>;

@@ -251,5 +251,36 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.subscriptions.activeGroups(a.id)).toEqual([]);
       expect((await store.subscriptions.list({ contactId: a.id, includeLeft: true })).every((s) => s.leftAt === 'T3')).toBe(true);
     });
+
+    it('keeps the web chat\'s answer with its message, and finds an entry by channel and id', async () => {
+      const { entry } = await store.inbox.record(textEvent('w1'), 'k', '2026-11-26T02:00:00.000Z');
+      expect((await store.inbox.find('messenger', 'w1'))?.id).toBe(entry.id);
+      expect(await store.inbox.find('messenger', 'nope')).toBeNull();
+      const replies = [{ type: 'text' as const, text: 'Xin chào', quickReplies: [{ title: 'Học phí', payload: 'intent:fees' }] }];
+      await store.inbox.markDone(entry.id, 'processed', '2026-11-26T02:00:01.000Z', undefined, replies);
+      expect((await store.inbox.get(entry.id))?.replies).toEqual(replies);
+    });
+
+    it('sends an uncertain message or delivery again only on request, and only once', async () => {
+      const [m] = await store.outbox.enqueue([{ conversationKey: 'k1', ref: ref('u1'), message: { type: 'text', text: 'a' }, purpose: 'reply' }], '2026-11-26T02:00:00.000Z');
+      expect(await store.outbox.resendUncertain(m.id, '2026-11-26T02:00:00.000Z')).toBe(false); // pending, not uncertain
+      await store.outbox.claimNext('k1', '2026-11-26T02:00:00.000Z');
+      expect(await store.outbox.markStaleSendingUncertain()).toBe(1);
+      expect(await store.outbox.resendUncertain(m.id, '2026-11-26T03:00:00.000Z')).toBe(true);
+      expect(await store.outbox.resendUncertain(m.id, '2026-11-26T03:00:00.000Z')).toBe(false);
+      expect((await store.outbox.get(m.id))?.status).toBe('pending');
+      expect(await store.outbox.claimNext('k1', '2026-11-26T03:00:00.000Z')).toBe(m.id);
+
+      const at = '2026-11-26T02:00:00.000Z';
+      const b = await store.broadcasts.create({ title: 't', text: { vi: 'x' }, audience: { groups: ['school'] }, media: null, sendAt: null, cron: null, status: 'sending', createdBy: 'u', submittedBy: null, decidedBy: null, rejectReason: null, nextRunAt: null, createdAt: at });
+      await store.deliveries.expand(b.id, at, [], [{ recipient: 'r1', contactId: null, ref: ref('u9'), locale: 'vi', groups: ['school'], name: null }], at);
+      const [d] = await store.deliveries.claim('h', new Date(at), 10, 60_000);
+      await store.deliveries.markSending(d.id, 'h');
+      await store.deliveries.markStaleSendingUncertain();
+      expect((await store.deliveries.uncertain()).map((x) => x.id)).toEqual([d.id]);
+      expect(await store.deliveries.resendUncertain(d.id, at)).toBe(true);
+      expect(await store.deliveries.uncertain()).toEqual([]);
+      expect((await store.deliveries.claim('h2', new Date(at), 10, 60_000)).map((x) => x.id)).toEqual([d.id]);
+    });
   });
 }

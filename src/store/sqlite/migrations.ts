@@ -222,4 +222,7 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE absences ADD COLUMN withdrawn_at TEXT;
   CREATE INDEX absences_contact ON absences (contact_id, to_date);
   `,
+  /* secops-1: the web chat's answer kept with its message, so that a retry gets it again */ `
+  ALTER TABLE inbox ADD COLUMN replies TEXT;
+  `,
 ];
