@@ -1,6 +1,7 @@
 // Every environment variable Loa reads, in one schema. Validated at start-up so a wrong value
 // stops the process with a message naming the variable, instead of failing later mid-chat.
 import { z } from '@botpress/sdk';
+import { parseSecretsKey } from './store/sealed-documents.ts';
 
 const optionalSecret = z.string().min(1).optional();
 const url = (fallback: string) => z.string().url().default(fallback);
@@ -49,6 +50,8 @@ export const configSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
   BACKUP_CRON: z.string().default('30 2 * * *'),
+  /** 32 bytes (base64 or hex) that encrypt channel secrets at rest (AES-256-GCM). */
+  SECRETS_KEY: z.string().refine((v) => parseSecretsKey(v) !== null, 'SECRETS_KEY must be 32 bytes, base64 or 64 hex digits (openssl rand -base64 32)').optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -78,6 +81,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       const missing = names.filter((n) => config[n] === undefined);
       throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')}: required to turn on ${channel} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set)`);
     }
+  }
+  // Those channels keep tokens or a session in the store: encrypted, so the key must be there.
+  const secretChannels = [config.ZALO_OA_ACCESS_TOKEN && 'Zalo OA', config.ZALO_PERSONAL_ENABLED && 'the personal Zalo account'].filter(Boolean);
+  if (secretChannels.length && !config.SECRETS_KEY) {
+    throw new ConfigError(`Invalid configuration:\n  SECRETS_KEY: required with ${secretChannels.join(' and ')}, whose secrets are stored encrypted (generate one with: openssl rand -base64 32)`);
   }
   if (config.STORE === 'mongo' && !config.MONGO_URL) {
     throw new ConfigError('Invalid configuration:\n  MONGO_URL: required when STORE=mongo');

@@ -22,7 +22,7 @@ const GROUP_COMMIT_MS = 4;
 export function openSqliteStore(file: string): Store {
   let db: Database.Database;
   try {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') keepPrivate(file);
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -36,6 +36,19 @@ export function openSqliteStore(file: string): Store {
     throw new StoreOpenError(`Cannot open the SQLite store at ${path.resolve(file)}: ${(err as Error).message}`);
   }
   return sqliteStore(db);
+}
+
+/**
+ * The data folder is the owner's alone (0700) and so are its files (0600): parents' messages and
+ * children's health notes are in it. SQLite creates the -wal and -shm files with the database
+ * file's mode, so the file is made 0600 before SQLite opens it.
+ */
+function keepPrivate(file: string): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if ((fs.statSync(dir).mode & 0o1000) === 0) fs.chmodSync(dir, 0o700); // never a shared sticky folder such as /tmp
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
 }
 
 /** A store with damaged pages is not served: reads would fail later, mid-conversation. */
