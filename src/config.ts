@@ -50,6 +50,19 @@ export const configSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
   BACKUP_CRON: z.string().default('30 2 * * *'),
+  /** Days each kind of personal data is kept (0: until erased); applied nightly by a job. */
+  RETENTION_TRANSCRIPT_DAYS: z.coerce.number().int().min(0).default(365),
+  RETENTION_RAW_PAYLOAD_DAYS: z.coerce.number().int().min(0).default(7),
+  RETENTION_INBOX_DAYS: z.coerce.number().int().min(0).default(30),
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(0).default(30),
+  RETENTION_SESSION_DAYS: z.coerce.number().int().min(0).default(90),
+  RETENTION_ABSENCE_DAYS: z.coerce.number().int().min(0).default(365),
+  RETENTION_COMMENT_DAYS: z.coerce.number().int().min(0).default(730),
+  RETENTION_CRON: z.string().default('0 3 * * *'),
+  /** A new parent's first answer links the privacy notice at PUBLIC_URL/privacy. */
+  PRIVACY_NOTICE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Where parents reach Loa's pages (https://loa.example.edu.vn); links are relative without it. */
+  PUBLIC_URL: z.string().url().transform((v) => v.replace(/\/$/, '')).optional(),
   /** 32 bytes (base64 or hex) that encrypt channel secrets at rest (AES-256-GCM). */
   SECRETS_KEY: z.string().refine((v) => parseSecretsKey(v) !== null, 'SECRETS_KEY must be 32 bytes, base64 or 64 hex digits (openssl rand -base64 32)').optional(),
 });

@@ -26,7 +26,8 @@ export function tempDir(prefix = 'loa-test-'): string {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, SECRETS_KEY, LOG_LEVEL: 'silent', ...overrides });
+  // The privacy notice a new parent's first answer links is tested on its own (tests/secops).
+  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, SECRETS_KEY, PRIVACY_NOTICE: 'false', LOG_LEVEL: 'silent', ...overrides });
 }
 
 export interface TestLoa extends Loa {

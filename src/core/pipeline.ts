@@ -40,7 +40,11 @@ export class Pipeline {
   private refilling: Promise<number> | null = null;
 
   constructor(
-    private readonly deps: { store: Store; bot: Bot; delivery: ReplyDelivery; logger: Logger; clock: () => Date; maxConcurrent?: number; maxInMemory?: number },
+    private readonly deps: {
+      store: Store; bot: Bot; delivery: ReplyDelivery; logger: Logger; clock: () => Date; maxConcurrent?: number; maxInMemory?: number;
+      /** After each turn, before its replies go out (a confirmed erasure, the privacy notice). */
+      afterTurn?: (event: IncomingEvent, result: TurnResult) => Promise<void>;
+    },
   ) {
     this.queue = new KeyedQueue({ maxConcurrent: deps.maxConcurrent });
     this.maxInMemory = deps.maxInMemory ?? 5000;
@@ -162,6 +166,7 @@ export class Pipeline {
     const { store, bot, delivery, logger, clock } = this.deps;
     try {
       const result = await bot.runTurn(event);
+      await this.deps.afterTurn?.(event, result);
       // The web chat answers in the HTTP response: its replies are kept for a retry of the same message.
       await store.inbox.markDone(inboxId, 'processed', clock().toISOString(), undefined, event.ref.channel === 'webchat' ? result.replies : undefined);
       if (event.ref.channel !== 'webchat' && result.replies.length) await delivery.deliver(event.ref, result.replies);

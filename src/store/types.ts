@@ -34,6 +34,8 @@ export interface Contact {
   locale: Locale | null;
   firstSeenAt: string;
   lastInboundAt: string | null;
+  /** Set when the contact's personal data was erased (what is left is a tombstone). */
+  erasedAt?: string | null;
 }
 
 export interface ContactRepository {
@@ -416,8 +418,35 @@ export interface DeliveryRepository {
   unfinished(broadcastId: number, runAt?: string): Promise<number>;
 }
 
+/** How many rows an erasure or a retention run deleted or anonymised, by kind of data. */
+export type DataCounts = Record<string, number>;
+
+/** Days each kind of data is kept (0: kept until erased). */
+export interface RetentionPolicy {
+  transcriptDays: number;
+  rawPayloadDays: number;
+  inboxDays: number;
+  outboxDays: number;
+  sessionDays: number;
+  absenceDays: number;
+  commentDays: number;
+}
+
+export interface PrivacyRepository {
+  /**
+   * Erases a contact's personal data: transcript, sessions and subscriptions deleted; comments,
+   * absences and deliveries anonymised (their counts stay for reports); inbox entries kept as
+   * tombstones without content (de-duplication holds); the contact itself kept as an empty
+   * tombstone. Null when there is no such contact.
+   */
+  eraseContact(contactId: string, at: string, placeholder: string): Promise<DataCounts | null>;
+  /** Deletes or anonymises what is older than the policy allows. */
+  applyRetention(policy: RetentionPolicy, now: Date, placeholder: string): Promise<DataCounts>;
+}
+
 export interface Store {
   backend: string;
+  privacy: PrivacyRepository;
   sessions: SessionRepository;
   contacts: ContactRepository;
   inbox: InboxRepository;

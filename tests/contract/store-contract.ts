@@ -282,5 +282,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.deliveries.uncertain()).toEqual([]);
       expect((await store.deliveries.claim('h2', new Date(at), 10, 60_000)).map((x) => x.id)).toEqual([d.id]);
     });
+
+    it('erases a contact, leaving a tombstone, and applies retention periods', async () => {
+      expect(await store.privacy.eraseContact('nobody', '2026-11-26T02:00:00.000Z', '[x]')).toBeNull();
+      const c = await store.contacts.touch(ref('u7'), '2026-11-26T02:00:00.000Z', 'Mẹ Na');
+      const { entry } = await store.inbox.record(textEvent('e1', 'u7'), 'messenger:page-1:user:u7', '2026-11-26T02:00:00.000Z');
+      await store.transcript.append({ conversationKey: 'messenger:page-1:user:u7', channel: 'messenger', contactId: c.id, at: '2026-11-26T02:00:00.000Z', text: 'con ốm', locale: 'vi', intent: null, confidence: null, handler: 'x', answered: true, latencyMs: 1, replies: ['ok'] });
+      const counts = await store.privacy.eraseContact(c.id, '2026-11-26T03:00:00.000Z', '[x]');
+      expect(counts).toMatchObject({ transcript: 1, inbox: 1, contact: 1 });
+      expect((await store.inbox.record(textEvent('e1', 'u7'), 'k', '2026-11-26T04:00:00.000Z')).inserted).toBe(false);
+      expect(JSON.stringify(await store.inbox.get(entry.id))).not.toContain('xin chào');
+      expect((await store.contacts.get(c.id))?.displayName).toBeNull();
+
+      await store.transcript.append({ conversationKey: 'k2', channel: 'messenger', contactId: null, at: '2026-01-01T00:00:00.000Z', text: 'old', locale: 'vi', intent: null, confidence: null, handler: 'x', answered: true, latencyMs: 1, replies: [] });
+      await store.transcript.append({ conversationKey: 'k2', channel: 'messenger', contactId: null, at: '2026-11-25T00:00:00.000Z', text: 'new', locale: 'vi', intent: null, confidence: null, handler: 'x', answered: true, latencyMs: 1, replies: [] });
+      const policy = { transcriptDays: 30, rawPayloadDays: 0, inboxDays: 0, outboxDays: 0, sessionDays: 0, absenceDays: 0, commentDays: 0 };
+      expect((await store.privacy.applyRetention(policy, new Date('2026-11-26T00:00:00.000Z'), '[x]')).transcript).toBe(1);
+      expect((await store.transcript.list({ conversationKey: 'k2' })).map((t) => t.text)).toEqual(['new']);
+    });
   });
 }

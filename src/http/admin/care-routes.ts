@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import type { Store } from '../../store/types.ts';
 import type { Outbox } from '../../core/outbox.ts';
+import type { Features } from '../../loa.ts';
 import { requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { HttpError } from '../errors.ts';
@@ -12,6 +13,7 @@ export interface CareRoutesDeps {
   outbox: Outbox;
   audit: Audit;
   clock: () => Date;
+  features: Pick<Features, 'privacy'>;
 }
 
 const idOf = (v: unknown) => {
@@ -51,6 +53,16 @@ export function careRoutes(deps: CareRoutesDeps): Router {
     if (!(await store.deliveries.resendUncertain(id, clock().toISOString()))) throw new HttpError(409, 'conflict', `delivery ${id} is not uncertain`);
     await audit(req, 'delivery.resend', `delivery:${id}`);
     res.json({ id, status: 'pending' });
+  });
+
+  // A parent's erasure, done by an admin (asked by phone, in writing): transcript, sessions and
+  // subscriptions deleted, comments and absences anonymised, the contact left as a tombstone.
+  router.delete('/contacts/:id', requireRole('admin'), async (req, res) => {
+    const id = String(req.params.id);
+    const counts = await deps.features.privacy.erase(id);
+    if (!counts) throw new HttpError(404, 'not_found', `no contact ${id}`);
+    await audit(req, 'contact.erase', `contact:${id}`, counts);
+    res.json({ erased: id, counts });
   });
 
   return router;

@@ -15,6 +15,7 @@ function toContact(r: Row): Contact {
     locale: r.locale,
     firstSeenAt: r.first_seen_at,
     lastInboundAt: r.last_inbound_at,
+    ...(r.erased_at ? { erasedAt: r.erased_at } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Store } from '../types.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
 import { storeHealth } from './store-health.ts';
 import { integrityProblems } from './backup.ts';
+import { privacyRepository } from './privacy-repositories.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { SqliteContext } from './sql.ts';
 import { absencesRepository, commentsRepository, staffLinksRepository } from './comment-repositories.ts';
@@ -167,6 +168,7 @@ function sqliteStore(db: Database.Database): Store {
   const c: SqliteContext = { db, stmt, w, beginGroup };
   return {
     backend: 'sqlite',
+    privacy: privacyRepository(c),
     sessions: sessionsRepository(c),
     contacts: contactsRepository(c),
     inbox: inboxRepository(c),
