@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    globalSetup: ['./tests/build-setup.ts'],
     reporters: ['default', './tests/summary-reporter.ts'],
   },
 });

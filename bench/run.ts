@@ -21,8 +21,9 @@ if (args[0] === '--one') {
       process.exit(2);
     }
     console.log(`\n== ${name}`);
-    // With the node flags `npm start` uses (the nursery size matters for memory): a school's figures.
-    const r = spawnSync(process.execPath, [...startCommand().nodeArgs, fileURLToPath(import.meta.url), '--one', name], { stdio: 'inherit' });
+    // With the node flags `npm start` uses (the nursery size matters for memory), and tsx for the
+    // bench's own TypeScript: a school's figures.
+    const r = spawnSync(process.execPath, [...startCommand().nodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url), '--one', name], { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
 }

@@ -13,6 +13,7 @@ import type { Outbox } from './core/outbox.ts';
 import type { AlertService } from './features/alerts/alert-service.ts';
 import type { Features } from './loa.ts';
 import { chatRoutes } from './http/chat-routes.ts';
+import { privacyRoutes } from './http/privacy-routes.ts';
 import { adminRoutes } from './http/admin/admin-routes.ts';
 import { errorHandler, notFoundHandler, shuttingDown } from './http/errors.ts';
 import { BODY_LIMIT_BYTES } from './http/limits.ts';
@@ -72,6 +73,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(chatRoutes(deps));
   app.use(metricsRoutes(deps));
+  app.use(privacyRoutes(deps));
   app.use('/api/admin', adminRoutes(deps));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
 

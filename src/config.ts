@@ -2,6 +2,7 @@
 // stops the process with a message naming the variable, instead of failing later mid-chat.
 import { z } from '@botpress/sdk';
 import { FRAME_ANCESTOR } from './http/security-headers.ts';
+import { parseSecretsKey } from './store/sealed-documents.ts';
 
 const optionalSecret = z.string().min(1).optional();
 const url = (fallback: string) => z.string().url().default(fallback);
@@ -57,6 +58,28 @@ export const configSchema = z.object({
   /** Who may show Loa's pages in a frame (CSP frame-ancestors): 'none', 'self' or origins, space-separated. */
   FRAME_ANCESTORS: z.string().trim().default("'none'").refine((v) => v.split(/\s+/).every((a) => FRAME_ANCESTOR.test(a)), "FRAME_ANCESTORS must be 'none', 'self' or origins like https://truong.example.vn, space-separated"),
   APPROVAL_SELF: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
+  /** Free space (MB) under DATA_DIR below which an alert is raised; 0 turns the watch off. */
+  DISK_FREE_ALERT_MB: z.coerce.number().min(0).default(500),
+  DISK_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Nightly online backups of the SQLite store: where, how many kept, when (school time). */
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
+  BACKUP_CRON: z.string().default('30 2 * * *'),
+  /** Days each kind of personal data is kept (0: until erased); applied nightly by a job. */
+  RETENTION_TRANSCRIPT_DAYS: z.coerce.number().int().min(0).default(365),
+  RETENTION_RAW_PAYLOAD_DAYS: z.coerce.number().int().min(0).default(7),
+  RETENTION_INBOX_DAYS: z.coerce.number().int().min(0).default(30),
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(0).default(30),
+  RETENTION_SESSION_DAYS: z.coerce.number().int().min(0).default(90),
+  RETENTION_ABSENCE_DAYS: z.coerce.number().int().min(0).default(365),
+  RETENTION_COMMENT_DAYS: z.coerce.number().int().min(0).default(730),
+  RETENTION_CRON: z.string().default('0 3 * * *'),
+  /** A new parent's first answer links the privacy notice at PUBLIC_URL/privacy. */
+  PRIVACY_NOTICE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Where parents reach Loa's pages (https://loa.example.edu.vn); links are relative without it. */
+  PUBLIC_URL: z.string().url().transform((v) => v.replace(/\/$/, '')).optional(),
+  /** 32 bytes (base64 or hex) that encrypt channel secrets at rest (AES-256-GCM). */
+  SECRETS_KEY: z.string().refine((v) => parseSecretsKey(v) !== null, 'SECRETS_KEY must be 32 bytes, base64 or 64 hex digits (openssl rand -base64 32)').optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -86,6 +109,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       const missing = names.filter((n) => config[n] === undefined);
       throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')}: required to turn on ${channel} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set)`);
     }
+  }
+  // Those channels keep tokens or a session in the store: encrypted, so the key must be there.
+  const secretChannels = [config.ZALO_OA_ACCESS_TOKEN && 'Zalo OA', config.ZALO_PERSONAL_ENABLED && 'the personal Zalo account'].filter(Boolean);
+  if (secretChannels.length && !config.SECRETS_KEY) {
+    throw new ConfigError(`Invalid configuration:\n  SECRETS_KEY: required with ${secretChannels.join(' and ')}, whose secrets are stored encrypted (generate one with: openssl rand -base64 32)`);
   }
   if (config.STORE === 'mongo' && !config.MONGO_URL) {
     throw new ConfigError('Invalid configuration:\n  MONGO_URL: required when STORE=mongo');

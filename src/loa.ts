@@ -37,6 +37,8 @@ import { RateLimits } from './core/rate-limits.ts';
 import { instrument } from './metrics/instrument.ts';
 import { webhookLane } from './http/webhook-lane.ts';
 import { createLogger } from './logger.ts';
+import { operations } from './features/operations/operations.ts';
+import { PrivacyService } from './features/privacy/privacy-service.ts';
 
 export interface Loa {
   config: Config;
@@ -68,6 +70,7 @@ export interface Features {
   groups: GroupDirectory;
   broadcasts: BroadcastService;
   dispatcher: Dispatcher;
+  privacy: PrivacyService;
 }
 
 export interface LoaOptions {
@@ -95,12 +98,13 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const reports = new ReportService({ store, school, timeZone: config.TZ, clock });
     const [feedback, absence, subscribe, unsubscribe] = [feedbackForm(comments), absenceForm(staff), subscribeForm(), unsubscribeForm()];
     const handlers = { ...schoolInfoHandlers(), feedback: feedback.start, absence: absence.start, subscribe: subscribe.start, unsubscribe: unsubscribe.start };
-    const interceptors = [safetyInterceptor(comments), linkCodeInterceptor(staff), ticketStatusInterceptor(comments), absenceWithdrawInterceptor(staff), staffCommandInterceptor(comments)];
+    const privacy = new PrivacyService({ store, config, i18n, logger, clock, school });
+    const interceptors = [safetyInterceptor(comments), privacy.interceptor(), linkCodeInterceptor(staff), ticketStatusInterceptor(comments), absenceWithdrawInterceptor(staff), staffCommandInterceptor(comments)];
     // "Cho tôi gặp người thật": an alert the principal and admins see on chat and in the admin API.
     const notifyStaff = (text: string) => alerts.raise('human_agent', text);
-    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock, notifyStaff }, handlers, [feedback, absence, subscribe, unsubscribe], followHandlers(), interceptors, DATA_ONLY_HANDLERS,
+    const bot = new Bot({ config, store, school, nlu, i18n, logger, clock, notifyStaff }, handlers, [feedback, absence, subscribe, unsubscribe, privacy.form()], followHandlers(), interceptors, DATA_ONLY_HANDLERS,
       [(contactId) => comments.deliverPendingReplies(contactId)]);
-    const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
+    const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS, afterTurn: (e, r) => privacy.afterTurn(e, r) });
     const limits = new RateLimits({
       chatPerIp: config.CHAT_RATE_PER_IP, chatPerConversation: config.CHAT_RATE_PER_CONVERSATION, newContactsPerIpPerHour: config.NEW_CONTACTS_PER_IP_PER_HOUR,
       webhookPerIp: config.WEBHOOK_RATE_PER_IP, webhookPerConversation: config.WEBHOOK_RATE_PER_CONVERSATION,
@@ -124,9 +128,10 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
         ...options.dispatcher?.rates,
       },
     });
-    const features: Features = { staff, comments, reports, groups, broadcasts, dispatcher };
+    const features: Features = { staff, comments, reports, groups, broadcasts, dispatcher, privacy };
     const scheduler = new Scheduler({ store, logger, clock, timeZone: config.TZ });
-    const jobs: Job[] = [...channels.jobs, ...featureJobs(features, alerts)];
+    const ops = operations({ config, store, pipeline, alerts, logger, clock });
+    const jobs: Job[] = [...channels.jobs, ...featureJobs(features, alerts), ...ops.jobs, privacy.retentionJob()];
     let shuttingDown = false;
     const routes = buildApp({
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
@@ -144,10 +149,12 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
         await channels.start();
         await dispatcher.start();
         scheduler.start(jobs);
+        ops.start();
         await pipeline.recover();
       },
       async close() {
         shuttingDown = true;
+        ops.stop();
         await scheduler.stop();
         alerts.stop();
         await dispatcher.stop();

@@ -8,6 +8,8 @@ import { createLoa, type Loa, type LoaOptions } from '../src/loa.ts';
 import { silentLogger } from '../src/logger.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** Encrypts channel secrets at rest in tests (any 32 bytes). */
+export const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** 09:00 on Thursday 26 November 2026 in Hanoi. */
 export const THURSDAY_9AM = new Date('2026-11-26T02:00:00Z');
@@ -32,7 +34,8 @@ export const NO_RATE_LIMITS = {
 };
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, LOG_LEVEL: 'silent', ...NO_RATE_LIMITS, ...overrides });
+  // The privacy notice a new parent's first answer links is tested on its own (tests/secops).
+  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, SECRETS_KEY, PRIVACY_NOTICE: 'false', LOG_LEVEL: 'silent', ...NO_RATE_LIMITS, ...overrides });
 }
 
 export interface TestLoa extends Loa {

@@ -9,6 +9,7 @@ import type { OutboxItem, Store } from '../store/types.ts';
 import type { OutboundChannel, SendPurpose, SendResult } from '../channels/channel.ts';
 import type { ReplyDelivery } from './pipeline.ts';
 import { backoffMs } from './backoff.ts';
+import { InFlightLimit } from './in-flight.ts';
 
 export interface OutboxOptions {
   maxAttempts?: number;
@@ -16,6 +17,8 @@ export interface OutboxOptions {
   maxDelayMs?: number;
   pollMs?: number;
   random?: () => number;
+  /** Platform calls on the wire at once, per channel (below the HTTP thread's 64 sockets). */
+  maxInFlightPerChannel?: number;
 }
 
 export class Outbox implements ReplyDelivery {
@@ -26,12 +29,13 @@ export class Outbox implements ReplyDelivery {
   private readonly background = new Set<Promise<unknown>>();
   private timer: NodeJS.Timeout | null = null;
   private readonly opts: Required<OutboxOptions>;
+  private readonly inFlight = new Map<ChannelName, InFlightLimit>();
 
   constructor(
     private readonly deps: { store: Store; logger: Logger; clock: () => Date },
     options: OutboxOptions = {},
   ) {
-    this.opts = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, pollMs: 1000, random: Math.random, ...options };
+    this.opts = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, pollMs: 1000, random: Math.random, maxInFlightPerChannel: 32, ...options };
   }
 
   register(channel: OutboundChannel): void {
@@ -124,30 +128,50 @@ export class Outbox implements ReplyDelivery {
 
   private async flushConversation(key: string): Promise<void> {
     const { store, clock } = this.deps;
+    const limit = this.limitFor(key.slice(0, key.indexOf(':')) as ChannelName);
     for (;;) {
-      const id = await store.outbox.claimNext(key, clock().toISOString());
-      if (id === null) return;
-      const item = this.stored.get(key)?.find((i) => i.id === id) ?? (await store.outbox.get(id));
-      if (!item) return;
-      await store.flush(); // "sending" is on disk before the platform is called: never sent twice
-      const result = await this.attempt(item);
-      const now = clock();
-      if (result.status === 'sent') {
-        await store.outbox.markSent(item.id, now.toISOString(), result.platformMessageId);
-      } else if (result.status === 'failed') {
-        await store.outbox.markFailed(item.id, now.toISOString(), result.reason);
-        this.deps.logger.warn({ channel: item.ref.channel, reason: result.reason, id: item.id }, 'message not delivered');
-      } else {
-        const attempts = item.attempts + 1;
-        if (attempts >= this.opts.maxAttempts && !result.notBefore) {
-          await store.outbox.markFailed(item.id, now.toISOString(), `gave up after ${attempts} attempts: ${result.reason}`);
-          continue;
-        }
-        const at = result.notBefore ?? new Date(now.getTime() + Math.max(result.afterMs ?? 0, backoffMs(attempts - 1, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random)));
-        await store.outbox.reschedule(item.id, at.toISOString(), result.notBefore ? item.attempts : attempts, result.reason);
-        return; // keep the conversation's order: later messages wait for this one
+      // A slot first, then "sending": a message is marked sending only when its call goes out.
+      const release = await limit.acquire();
+      try {
+        if (!(await this.sendOne(key))) return;
+      } finally {
+        release();
       }
     }
+  }
+
+  private limitFor(channel: ChannelName): InFlightLimit {
+    let limit = this.inFlight.get(channel);
+    if (!limit) this.inFlight.set(channel, (limit = new InFlightLimit(this.opts.maxInFlightPerChannel)));
+    return limit;
+  }
+
+  /** Claims and sends the conversation's next message; false when the conversation must wait. */
+  private async sendOne(key: string): Promise<boolean> {
+    const { store, clock } = this.deps;
+    const id = await store.outbox.claimNext(key, clock().toISOString());
+    if (id === null) return false;
+    const item = this.stored.get(key)?.find((i) => i.id === id) ?? (await store.outbox.get(id));
+    if (!item) return false;
+    await store.flush(); // "sending" is on disk before the platform is called: never sent twice
+    const result = await this.attempt(item);
+    const now = clock();
+    if (result.status === 'sent') {
+      await store.outbox.markSent(item.id, now.toISOString(), result.platformMessageId);
+    } else if (result.status === 'failed') {
+      await store.outbox.markFailed(item.id, now.toISOString(), result.reason);
+      this.deps.logger.warn({ channel: item.ref.channel, reason: result.reason, id: item.id }, 'message not delivered');
+    } else {
+      const attempts = item.attempts + 1;
+      if (attempts >= this.opts.maxAttempts && !result.notBefore) {
+        await store.outbox.markFailed(item.id, now.toISOString(), `gave up after ${attempts} attempts: ${result.reason}`);
+        return true;
+      }
+      const at = result.notBefore ?? new Date(now.getTime() + Math.max(result.afterMs ?? 0, backoffMs(attempts - 1, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random)));
+      await store.outbox.reschedule(item.id, at.toISOString(), result.notBefore ? item.attempts : attempts, result.reason);
+      return false; // keep the conversation's order: later messages wait for this one
+    }
+    return true;
   }
 
   private async attempt(item: OutboxItem): Promise<SendResult> {

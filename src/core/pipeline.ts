@@ -4,9 +4,10 @@
 // wait in memory: in a flood the rest wait in the inbox, where they already are, and are read
 // back, oldest first, as the queue empties.
 import type { Logger } from 'pino';
-import type { Store } from '../store/types.ts';
+import type { InboxEntry, Store } from '../store/types.ts';
 import { conversationKey, type ConversationRef, type IncomingEvent, type OutgoingMessage } from './messages.ts';
 import { KeyedQueue } from './keyed-queue.ts';
+import { withCappedRaw } from './raw-payload.ts';
 import type { Bot, TurnResult } from './bot.ts';
 
 /** Where replies go once a turn is done: the channel adapters' outbound halves. */
@@ -22,14 +23,16 @@ export interface Received {
   inserted: boolean;
   /** Settles when the turn is done (for synchronous channels such as the web chat). */
   turn: Promise<TurnResult | null>;
+  /** For a duplicate: the entry recorded first. */
+  entry?: InboxEntry;
 }
 
 export class Pipeline {
   private readonly queue: KeyedQueue;
   private accepting = true;
   private readonly maxInMemory: number;
-  /** Inbox ids whose turns are queued or running in memory. */
-  private readonly inMemory = new Set<number>();
+  /** Inbox ids whose turns are queued or running in memory, with their turns. */
+  private readonly inMemory = new Map<number, Promise<TurnResult | null>>();
   /** Recorded events wait in the inbox only: new ones join them there, to keep each conversation's order. */
   private backlog = false;
   /** A receive() left an event in the inbox while a refill was reading it. */
@@ -37,7 +40,11 @@ export class Pipeline {
   private refilling: Promise<number> | null = null;
 
   constructor(
-    private readonly deps: { store: Store; bot: Bot; delivery: ReplyDelivery; logger: Logger; clock: () => Date; maxConcurrent?: number; maxInMemory?: number },
+    private readonly deps: {
+      store: Store; bot: Bot; delivery: ReplyDelivery; logger: Logger; clock: () => Date; maxConcurrent?: number; maxInMemory?: number;
+      /** After each turn, before its replies go out (a confirmed erasure, the privacy notice). */
+      afterTurn?: (event: IncomingEvent, result: TurnResult) => Promise<void>;
+    },
   ) {
     this.queue = new KeyedQueue({ maxConcurrent: deps.maxConcurrent });
     this.maxInMemory = deps.maxInMemory ?? 5000;
@@ -53,11 +60,12 @@ export class Pipeline {
    * in the inbox instead (and `turn` settles at once); the web chat, which waits for its answer,
    * is always queued.
    */
-  async receive(event: IncomingEvent): Promise<Received> {
+  async receive(incoming: IncomingEvent): Promise<Received> {
     if (!this.accepting) throw new PipelineClosedError();
+    const event = withCappedRaw(incoming);
     const key = conversationKey(event.ref);
     const { inserted, entry } = await this.deps.store.inbox.record(event, key, this.deps.clock().toISOString());
-    if (!inserted) return { inserted: false, turn: Promise.resolve(null) };
+    if (!inserted) return { inserted: false, entry, turn: Promise.resolve(null) };
     if (event.ref.channel !== 'webchat' && (this.backlog || this.inMemory.size >= this.maxInMemory)) {
       if (!this.backlog) this.deps.logger.warn({ turnsInMemory: this.inMemory.size }, 'flood: new messages wait in the inbox until the queue empties');
       this.backlog = true;
@@ -97,9 +105,26 @@ export class Pipeline {
     await this.deps.delivery.settle?.();
   }
 
+  /**
+   * The answer to a message already recorded (a web-chat retry with the same messageId): the
+   * replies stored with it once processed; its turn, awaited, while it runs; and when a crash left
+   * it recorded but unanswered, its turn now. Null when its turn failed.
+   */
+  async answerAgain(entry: InboxEntry): Promise<OutgoingMessage[] | null> {
+    const running = this.inMemory.get(entry.id);
+    if (running) return (await running.catch(() => null))?.replies ?? null;
+    const current = (await this.deps.store.inbox.get(entry.id)) ?? entry;
+    if (current.status === 'processed') return current.replies ?? [];
+    if (current.status === 'failed') return null;
+    const again = this.inMemory.get(entry.id) ?? this.enqueue(current.id, current.conversationKey, current.event);
+    return (await again.catch(() => null))?.replies ?? null;
+  }
+
   private enqueue(inboxId: number, key: string, event: IncomingEvent): Promise<TurnResult | null> {
-    this.inMemory.add(inboxId);
+    const queued = this.inMemory.get(inboxId);
+    if (queued) return queued; // a retry and a refill may ask for the same event
     const turn = this.queue.run(key, () => this.process(inboxId, event));
+    this.inMemory.set(inboxId, turn);
     // Failures are logged and recorded in process(); callers may ignore the turn.
     void turn.catch(() => undefined).finally(() => {
       this.inMemory.delete(inboxId);
@@ -141,7 +166,9 @@ export class Pipeline {
     const { store, bot, delivery, logger, clock } = this.deps;
     try {
       const result = await bot.runTurn(event);
-      await store.inbox.markDone(inboxId, 'processed', clock().toISOString());
+      await this.deps.afterTurn?.(event, result);
+      // The web chat answers in the HTTP response: its replies are kept for a retry of the same message.
+      await store.inbox.markDone(inboxId, 'processed', clock().toISOString(), undefined, event.ref.channel === 'webchat' ? result.replies : undefined);
       if (event.ref.channel !== 'webchat' && result.replies.length) await delivery.deliver(event.ref, result.replies);
       return result;
     } catch (err) {

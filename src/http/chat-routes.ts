@@ -46,7 +46,9 @@ export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; c
     const guard = { bot: deps.bot, store: deps.store, linkGuard: deps.features.staff.linkGuard, limits: deps.limits };
     await guardLinkCodes(guard, req, ref, body.text);
     await guardRate(guard, req, ref, body.text);
-    const base = { ref, messageId: body.messageId ?? randomUUID(), timestamp: deps.clock().toISOString(), displayName: body.name, raw: req.body };
+    // A client's message id is its own: "1" from one visitor is not "1" from another. raw: null:
+    // everything validated is in the event itself; the request body (unknown fields included) is never stored.
+    const base = { ref, messageId: body.messageId ? `${body.user}\u0000${body.messageId}` : randomUUID(), timestamp: deps.clock().toISOString(), displayName: body.name, raw: null };
     let event: IncomingEvent;
     if (body.payload !== undefined) {
       // A button that no longer applies is answered by the bot, in the parent's language.
@@ -57,7 +59,10 @@ export function chatRoutes(deps: { pipeline: Pipeline; bot: Bot; store: Store; c
     const received = await deps.pipeline.receive(event);
     await deps.pipeline.commit();
     if (!received.inserted) {
-      res.json({ replies: [], duplicate: true });
+      // A retry: the answer given (or, after a crash, the one not given yet), never an empty one.
+      const replies = received.entry ? await deps.pipeline.answerAgain(received.entry) : null;
+      await deps.store.flush();
+      res.json({ replies: (replies ?? []).map(present), duplicate: true });
       return;
     }
     const result = await received.turn;

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from '@botpress/sdk';
 import { formatIssues } from '../core/validation.ts';
+import { isStorageFailure } from '../store/store-errors.ts';
 
 export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
@@ -39,6 +40,8 @@ export function toHttpError(err: unknown, logger: Logger, path: string): HttpErr
   if (e?.type === 'entity.too.large') return new HttpError(413, 'body_too_large', `the request body is larger than the ${e.limit} bytes allowed`);
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new HttpError(415, 'unsupported_encoding', e.message ?? 'unsupported encoding');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
+  // A full disk or an I/O error: nothing was kept, so the client (or platform) retries later.
+  if (isStorageFailure(err)) return new HttpError(503, 'store_unavailable', 'Loa cannot save messages right now; try again shortly');
   logger.error({ err, path }, 'unhandled error');
   return new HttpError(500, 'internal', 'something went wrong on our side; nothing was changed');
 }

@@ -1,8 +1,16 @@
 // Trains the intent model off the main thread, so chats are answered while it learns.
-// Plain JavaScript that loads the TypeScript sources through tsx, which Loa already runs on.
+// Plain JavaScript: beside the compiled code (dist/, `npm start`) it loads nlu-service.js; beside
+// the TypeScript sources (tests, scripts) it loads them through tsx.
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
 
-register();
-const { trainModel } = await import('./nlu-service.ts');
-parentPort.postMessage(trainModel(workerData.intents).toData());
+const compiled = new URL('./nlu-service.js', import.meta.url);
+let service;
+if (fs.existsSync(compiled)) {
+  service = await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  service = await import('./nlu-service.ts');
+}
+parentPort.postMessage(service.trainModel(workerData.intents).toData());

@@ -34,6 +34,8 @@ export interface Contact {
   locale: Locale | null;
   firstSeenAt: string;
   lastInboundAt: string | null;
+  /** Set when the contact's personal data was erased (what is left is a tombstone). */
+  erasedAt?: string | null;
 }
 
 export interface ContactRepository {
@@ -57,12 +59,16 @@ export interface InboxEntry {
   receivedAt: string;
   processedAt: string | null;
   error: string | null;
+  /** The web chat's answer, kept so that a retry of the same message gets it again. */
+  replies?: OutgoingMessage[] | null;
 }
 
 export interface InboxRepository {
   /** Idempotent on (channel, messageId): a second call returns { inserted: false }. */
   record(event: IncomingEvent, conversationKey: string, at: string): Promise<{ inserted: boolean; entry: InboxEntry }>;
-  markDone(id: number, status: 'processed' | 'failed', at: string, error?: string): Promise<void>;
+  markDone(id: number, status: 'processed' | 'failed', at: string, error?: string, replies?: OutgoingMessage[]): Promise<void>;
+  /** The entry of a (channel, message id), if recorded. */
+  find(channel: ChannelName, messageId: string): Promise<InboxEntry | null>;
   /** Recorded but not processed yet, oldest first: what a restart must finish. */
   listPending(limit?: number): Promise<InboxEntry[]>;
   get(id: number): Promise<InboxEntry | null>;
@@ -181,6 +187,8 @@ export interface OutboxRepository {
   reschedule(id: number, nextAttemptAt: string, attempts: number, error: string): Promise<void>;
   /** After a crash: items left in "sending" may or may not have arrived; never re-sent. */
   markStaleSendingUncertain(): Promise<number>;
+  /** An admin decided to send an uncertain message again: uncertain → pending, due now. */
+  resendUncertain(id: number, now: string): Promise<boolean>;
   counts(): Promise<Record<OutboxStatus, number>>;
   list(filter?: { status?: OutboxStatus; conversationKey?: string; limit?: number }): Promise<OutboxItem[]>;
 }
@@ -402,6 +410,10 @@ export interface DeliveryRepository {
   /** Back to pending for a later attempt. */
   reschedule(id: number, nextAttemptAt: string, attempts: number, reason: string): Promise<void>;
   markStaleSendingUncertain(): Promise<number>;
+  /** Deliveries of every broadcast left uncertain by a crash, oldest first. */
+  uncertain(limit?: number): Promise<Delivery[]>;
+  /** An admin decided to send an uncertain delivery again: uncertain → pending, due now. */
+  resendUncertain(id: number, now: string): Promise<boolean>;
   cancelPending(broadcastId: number): Promise<number>;
   counts(broadcastId: number): Promise<{ byStatus: Record<DeliveryStatus, number>; byChannel: Record<string, Record<string, number>>; reasons: Record<string, number> }>;
   list(broadcastId: number, filter?: { status?: DeliveryStatus; limit?: number; offset?: number }): Promise<Delivery[]>;
@@ -409,8 +421,35 @@ export interface DeliveryRepository {
   unfinished(broadcastId: number, runAt?: string): Promise<number>;
 }
 
+/** How many rows an erasure or a retention run deleted or anonymised, by kind of data. */
+export type DataCounts = Record<string, number>;
+
+/** Days each kind of data is kept (0: kept until erased). */
+export interface RetentionPolicy {
+  transcriptDays: number;
+  rawPayloadDays: number;
+  inboxDays: number;
+  outboxDays: number;
+  sessionDays: number;
+  absenceDays: number;
+  commentDays: number;
+}
+
+export interface PrivacyRepository {
+  /**
+   * Erases a contact's personal data: transcript, sessions and subscriptions deleted; comments,
+   * absences and deliveries anonymised (their counts stay for reports); inbox entries kept as
+   * tombstones without content (de-duplication holds); the contact itself kept as an empty
+   * tombstone. Null when there is no such contact.
+   */
+  eraseContact(contactId: string, at: string, placeholder: string): Promise<DataCounts | null>;
+  /** Deletes or anonymises what is older than the policy allows. */
+  applyRetention(policy: RetentionPolicy, now: Date, placeholder: string): Promise<DataCounts>;
+}
+
 export interface Store {
   backend: string;
+  privacy: PrivacyRepository;
   sessions: SessionRepository;
   contacts: ContactRepository;
   inbox: InboxRepository;
@@ -434,5 +473,9 @@ export interface Store {
    * something to the outside (acknowledging a webhook, marking a message "sending") flush first.
    */
   flush(): Promise<void>;
+  /** Told when writes start failing (full disk, I/O errors) and when they work again. */
+  onHealthChange?(listener: (change: StoreHealthChange) => void): void;
   close(): Promise<void>;
 }
+
+export type StoreHealthChange = { writable: false; error: string } | { writable: true; downForMs: number };

@@ -47,7 +47,8 @@ describe('Messenger channel', () => {
     expect(res.text).toBe('EVENT_RECEIVED');
     await eventually(() => replies().length === 1);
     const [call] = graph.to(SEND_PATH);
-    expect(call.query.get('access_token')).toBe(fx.PAGE_TOKEN);
+    expect(call.headers.authorization).toBe(`Bearer ${fx.PAGE_TOKEN}`);
+    expect(call.query.has('access_token')).toBe(false); // never in the URL
     expect(call.body).toMatchObject({ recipient: { id: '7001' }, messaging_type: 'RESPONSE' });
     expect(call.body.message.text).toContain('Học phí: miễn');
     for (const q of call.body.message.quick_replies) {

@@ -264,5 +264,54 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.subscriptions.activeGroups(a.id)).toEqual([]);
       expect((await store.subscriptions.list({ contactId: a.id, includeLeft: true })).every((s) => s.leftAt === 'T3')).toBe(true);
     });
+
+    it('keeps the web chat\'s answer with its message, and finds an entry by channel and id', async () => {
+      const { entry } = await store.inbox.record(textEvent('w1'), 'k', '2026-11-26T02:00:00.000Z');
+      expect((await store.inbox.find('messenger', 'w1'))?.id).toBe(entry.id);
+      expect(await store.inbox.find('messenger', 'nope')).toBeNull();
+      const replies = [{ type: 'text' as const, text: 'Xin chào', quickReplies: [{ title: 'Học phí', payload: 'intent:fees' }] }];
+      await store.inbox.markDone(entry.id, 'processed', '2026-11-26T02:00:01.000Z', undefined, replies);
+      expect((await store.inbox.get(entry.id))?.replies).toEqual(replies);
+    });
+
+    it('sends an uncertain message or delivery again only on request, and only once', async () => {
+      const [m] = await store.outbox.enqueue([{ conversationKey: 'k1', ref: ref('u1'), message: { type: 'text', text: 'a' }, purpose: 'reply' }], '2026-11-26T02:00:00.000Z');
+      expect(await store.outbox.resendUncertain(m.id, '2026-11-26T02:00:00.000Z')).toBe(false); // pending, not uncertain
+      await store.outbox.claimNext('k1', '2026-11-26T02:00:00.000Z');
+      expect(await store.outbox.markStaleSendingUncertain()).toBe(1);
+      expect(await store.outbox.resendUncertain(m.id, '2026-11-26T03:00:00.000Z')).toBe(true);
+      expect(await store.outbox.resendUncertain(m.id, '2026-11-26T03:00:00.000Z')).toBe(false);
+      expect((await store.outbox.get(m.id))?.status).toBe('pending');
+      expect(await store.outbox.claimNext('k1', '2026-11-26T03:00:00.000Z')).toBe(m.id);
+
+      const at = '2026-11-26T02:00:00.000Z';
+      const b = await store.broadcasts.create({ title: 't', text: { vi: 'x' }, audience: { groups: ['school'] }, media: null, sendAt: null, cron: null, status: 'sending', createdBy: 'u', submittedBy: null, decidedBy: null, rejectReason: null, nextRunAt: null, createdAt: at });
+      await store.deliveries.expand(b.id, at, [], [{ recipient: 'r1', contactId: null, ref: ref('u9'), locale: 'vi', groups: ['school'], name: null }], at);
+      const [d] = await store.deliveries.claim('h', new Date(at), 10, 60_000);
+      await store.deliveries.markSending(d.id, 'h');
+      await store.deliveries.markStaleSendingUncertain();
+      expect((await store.deliveries.uncertain()).map((x) => x.id)).toEqual([d.id]);
+      expect(await store.deliveries.resendUncertain(d.id, at)).toBe(true);
+      expect(await store.deliveries.uncertain()).toEqual([]);
+      expect((await store.deliveries.claim('h2', new Date(at), 10, 60_000)).map((x) => x.id)).toEqual([d.id]);
+    });
+
+    it('erases a contact, leaving a tombstone, and applies retention periods', async () => {
+      expect(await store.privacy.eraseContact('nobody', '2026-11-26T02:00:00.000Z', '[x]')).toBeNull();
+      const c = await store.contacts.touch(ref('u7'), '2026-11-26T02:00:00.000Z', 'Mẹ Na');
+      const { entry } = await store.inbox.record(textEvent('e1', 'u7'), 'messenger:page-1:user:u7', '2026-11-26T02:00:00.000Z');
+      await store.transcript.append({ conversationKey: 'messenger:page-1:user:u7', channel: 'messenger', contactId: c.id, at: '2026-11-26T02:00:00.000Z', text: 'con ốm', locale: 'vi', intent: null, confidence: null, handler: 'x', answered: true, asked: false, latencyMs: 1, replies: ['ok'] });
+      const counts = await store.privacy.eraseContact(c.id, '2026-11-26T03:00:00.000Z', '[x]');
+      expect(counts).toMatchObject({ transcript: 1, inbox: 1, contact: 1 });
+      expect((await store.inbox.record(textEvent('e1', 'u7'), 'k', '2026-11-26T04:00:00.000Z')).inserted).toBe(false);
+      expect(JSON.stringify(await store.inbox.get(entry.id))).not.toContain('xin chào');
+      expect((await store.contacts.get(c.id))?.displayName).toBeNull();
+
+      await store.transcript.append({ conversationKey: 'k2', channel: 'messenger', contactId: null, at: '2026-01-01T00:00:00.000Z', text: 'old', locale: 'vi', intent: null, confidence: null, handler: 'x', answered: true, asked: false, latencyMs: 1, replies: [] });
+      await store.transcript.append({ conversationKey: 'k2', channel: 'messenger', contactId: null, at: '2026-11-25T00:00:00.000Z', text: 'new', locale: 'vi', intent: null, confidence: null, handler: 'x', answered: true, asked: false, latencyMs: 1, replies: [] });
+      const policy = { transcriptDays: 30, rawPayloadDays: 0, inboxDays: 0, outboxDays: 0, sessionDays: 0, absenceDays: 0, commentDays: 0 };
+      expect((await store.privacy.applyRetention(policy, new Date('2026-11-26T00:00:00.000Z'), '[x]')).transcript).toBe(1);
+      expect((await store.transcript.list({ conversationKey: 'k2' })).map((t) => t.text)).toEqual(['new']);
+    });
   });
 }

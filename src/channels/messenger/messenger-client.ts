@@ -68,10 +68,11 @@ export class MessengerClient implements OutboundChannel {
       else return failed('outside_window');
     }
     const body = { recipient: { id: ref.userId }, ...messagingType, message: this.toMessengerMessage(message) };
-    const url = `${this.config.graphUrl.replace(/\/$/, '')}/${this.config.apiVersion}/me/messages?access_token=${encodeURIComponent(this.config.pageAccessToken)}`;
+    // The token goes in a header, not the URL: URLs end up in proxies' and servers' logs.
+    const url = `${this.config.graphUrl.replace(/\/$/, '')}/${this.config.apiVersion}/me/messages`;
     let res: HttpResponse;
     try {
-      res = await requestJson(url, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), timeoutMs: this.config.timeoutMs });
+      res = await requestJson(url, { headers: { 'content-type': 'application/json', authorization: `Bearer ${this.config.pageAccessToken}` }, body: JSON.stringify(body), timeoutMs: this.config.timeoutMs });
     } catch (err) {
       return retryLater(`network: ${(err as Error).message}`);
     }

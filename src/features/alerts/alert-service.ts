@@ -5,6 +5,9 @@
 import type { Logger } from 'pino';
 import type { Store } from '../../store/types.ts';
 
+/** Alerts about Loa itself, whose text may be logged; others may quote a parent and are logged by id. */
+const ABOUT_LOA = new Set(['disk_low', 'store_write_failed', 'backup_failed', 'messenger_token', 'zalo_oa_quota', 'zalo_oa_token', 'zalo_personal']);
+
 export type StaffNotifier = (message: string) => Promise<void>;
 
 export interface AlertThrottle {
@@ -43,8 +46,14 @@ export class AlertService {
   }
 
   async raise(kind: string, message: string, details: unknown = null): Promise<void> {
-    this.deps.logger.error({ kind }, message);
-    await this.deps.store.alerts.append({ at: this.deps.clock().toISOString(), kind, message, details });
+    // The log names the alert, not its text: an urgent comment's words are a parent's, and stay
+    // in the store (GET /api/admin/alerts), where access is controlled.
+    let id: number | null = null;
+    try {
+      id = (await this.deps.store.alerts.append({ at: this.deps.clock().toISOString(), kind, message, details })).id;
+    } finally {
+      this.deps.logger.error({ kind, alert: id }, ABOUT_LOA.has(kind) ? message : 'alert raised');
+    }
     for (const l of this.listeners) l(kind);
     if (!this.notifier) return;
     const now = Date.now();

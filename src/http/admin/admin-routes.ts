@@ -19,6 +19,7 @@ import { commentRoutes } from './comment-routes.ts';
 import { broadcastRoutes } from './broadcast-routes.ts';
 import { contactRoutes } from './contact-routes.ts';
 import { ClassScope } from './class-scope.ts';
+import { careRoutes } from './care-routes.ts';
 import type { Outbox } from '../../core/outbox.ts';
 import type { Features } from '../../loa.ts';
 import type { ChannelSet } from '../../channels/setup.ts';
@@ -178,5 +179,6 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(commentRoutes({ store, school, ...deps.features, audit, timeZone: deps.timeZone, clock }));
   router.use(contactRoutes({ store, outbox: deps.outbox, audit, clock }));
   router.use(broadcastRoutes({ store, broadcasts: deps.features.broadcasts, groups: deps.features.groups, audit, clock }));
+  router.use(careRoutes({ ...deps, audit }));
   return router;
 }

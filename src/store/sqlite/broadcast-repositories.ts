@@ -141,6 +141,12 @@ export function deliveriesRepository(c: SqliteContext): DeliveryRepository {
     async reschedule(id, nextAttemptAt, attempts, reason) {
       w("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, attempts = ?, reason = ?, lease_until = 0, claimed_by = NULL WHERE id = ?").run(nextAttemptAt, attempts, reason, id);
     },
+    async uncertain(limit = 1000) {
+      return (stmt("SELECT * FROM deliveries WHERE status = 'uncertain' ORDER BY id LIMIT ?").all(limit) as Row[]).map(toDelivery);
+    },
+    async resendUncertain(id, now) {
+      return w("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = 0, claimed_by = NULL, reason = 'resent by an admin after a crash' WHERE id = ? AND status = 'uncertain'").run(now, id).changes === 1;
+    },
     async markStaleSendingUncertain() {
       return w("UPDATE deliveries SET status = 'uncertain', reason = 'the process stopped while sending' WHERE status = 'sending'").run().changes;
     },

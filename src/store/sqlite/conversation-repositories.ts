@@ -15,6 +15,7 @@ function toContact(r: Row): Contact {
     locale: r.locale,
     firstSeenAt: r.first_seen_at,
     lastInboundAt: r.last_inbound_at,
+    ...(r.erased_at ? { erasedAt: r.erased_at } : {}),
   };
 }
 
@@ -22,7 +23,7 @@ function toInbox(r: Row): InboxEntry {
   return {
     id: r.id, channel: r.channel, messageId: r.message_id, conversationKey: r.conversation_key,
     event: parse<IncomingEvent>(r.event), status: r.status, receivedAt: r.received_at,
-    processedAt: r.processed_at, error: r.error,
+    processedAt: r.processed_at, error: r.error, replies: parse(r.replies ?? null),
   };
 }
 
@@ -87,7 +88,7 @@ export function inboxRepository(c: SqliteContext): InboxRepository {
   const { stmt, w, beginGroup } = c;
   const insert = stmt(`INSERT INTO inbox (channel, message_id, conversation_key, event, received_at)
     VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, message_id) DO NOTHING
-    RETURNING id, channel, message_id, conversation_key, status, received_at, processed_at, error`);
+    RETURNING id, channel, message_id, conversation_key, status, received_at, processed_at, error, replies`);
   const byKey = stmt('SELECT * FROM inbox WHERE channel = ? AND message_id = ?');
   return {
     async record(event, conversationKey, at) {
@@ -97,8 +98,12 @@ export function inboxRepository(c: SqliteContext): InboxRepository {
       if (inserted) return { inserted: true, entry: { ...toInbox(inserted), event } };
       return { inserted: false, entry: toInbox(byKey.get(event.ref.channel, event.messageId) as Row) };
     },
-    async markDone(id, status, at, error) {
-      w('UPDATE inbox SET status = ?, processed_at = ?, error = ? WHERE id = ?').run(status, at, error ?? null, id);
+    async markDone(id, status, at, error, replies) {
+      w('UPDATE inbox SET status = ?, processed_at = ?, error = ?, replies = ? WHERE id = ?').run(status, at, error ?? null, replies ? json(replies) : null, id);
+    },
+    async find(channel, messageId) {
+      const r = byKey.get(channel, messageId) as Row | undefined;
+      return r ? toInbox(r) : null;
     },
     async listPending(limit = 10_000) {
       return (stmt("SELECT * FROM inbox WHERE status = 'pending' ORDER BY id LIMIT ?").all(limit) as Row[]).map(toInbox);

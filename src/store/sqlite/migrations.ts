@@ -228,4 +228,15 @@ export const MIGRATIONS: string[] = [
     WHERE handler IN ('fallback', 'clarify') OR handler LIKE 'answer:%' OR handler LIKE '%:question'
        OR (intent IS NOT NULL AND intent NOT IN ('greeting', 'thanks') AND handler NOT LIKE '%:%');
   `,
+  /* 8: the web chat's answer kept with its message, so that a retry gets it again */ `
+  ALTER TABLE inbox ADD COLUMN replies TEXT;
+  `,
+  /* 9: an erased contact stays as a tombstone (de-duplication holds), without personal data */ `
+  ALTER TABLE contacts ADD COLUMN erased_at TEXT;
+  CREATE INDEX transcript_contact ON transcript (contact_id);
+  CREATE INDEX inbox_conversation ON inbox (conversation_key);
+  CREATE INDEX inbox_received ON inbox (received_at);
+  CREATE INDEX outbox_created ON outbox (created_at);
+  CREATE INDEX sessions_updated ON sessions (updated_at);
+  `,
 ];

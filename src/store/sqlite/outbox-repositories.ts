@@ -57,6 +57,9 @@ export function outboxRepository(c: SqliteContext): OutboxRepository {
     async markStaleSendingUncertain() {
       return w("UPDATE outbox SET status = 'uncertain', last_error = 'the process stopped while sending' WHERE status = 'sending'").run().changes;
     },
+    async resendUncertain(id, now) {
+      return w("UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = 'resent by an admin after a crash' WHERE id = ? AND status = 'uncertain'").run(now, id).changes === 1;
+    },
     async counts() {
       const counts = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as Record<OutboxStatus, number>;
       for (const r of stmt('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as Row[]) counts[r.status as OutboxStatus] = r.n;
