@@ -59,6 +59,8 @@ export interface Normalised {
   /** Canonical tokens: folded, squeezed, abbreviations expanded, money/date placeholders. */
   tokens: string[];
   text: string;
+  /** For each token, the word as written when it carried diacritics ("vâng"), else "". */
+  marked: string[];
 }
 
 export interface NormaliseOptions {
@@ -78,27 +80,41 @@ const EMOJI_WORDS: [RegExp, string][] = [
   [/[\u{1F44E}]/gu, ' khong '],
 ];
 
+const UNITS = new Set(['k', 'tr', 'trieu', 'nghin', 'ngan', 'dong', 'd', 'vnd']);
+
 export function normalise(input: string, options: NormaliseOptions = {}): Normalised {
   const vocab = options.vocabulary;
   let text = input.normalize('NFC').toLowerCase();
   if (/[\u{2600}-\u{27BF}\u{1F000}-\u{1FAFF}]/u.test(text)) for (const [re, word] of EMOJI_WORDS) text = text.replace(re, word);
   const folded = foldDiacritics(text);
+  // Folding NFC text keeps every offset, so each folded word can be matched with how it was written.
+  const aligned = folded.length === text.length;
   // Keep digits, letters and the separators inside dates and amounts; everything else splits.
-  const raw = folded
-    .replace(/(\d)\s+(k|tr|trieu|nghin|ngan|dong|d|vnd)\b/g, '$1$2')
-    .split(/[^a-z0-9_/.,-]+/)
-    .map((t) => t.replace(/^[.,/-]+|[.,/-]+$/g, ''))
-    .filter(Boolean);
+  const raw: string[] = [];
+  const written: string[] = [];
+  for (const m of folded.matchAll(/[a-z0-9_/.,-]+/g)) {
+    const lead = /^[.,/-]*/.exec(m[0])![0].length;
+    const word = m[0].slice(lead).replace(/[.,/-]+$/, '');
+    if (!word) continue;
+    const start = m.index + lead;
+    const prev = raw[raw.length - 1];
+    if (UNITS.has(word) && prev !== undefined && /^\d+([.,]\d+)*$/.test(prev)) { raw[raw.length - 1] = prev + word; continue; } // "500 k"
+    raw.push(word);
+    const original = aligned ? text.slice(start, start + word.length) : word;
+    written.push(original !== word ? original : '');
+  }
 
   const out: string[] = [];
+  const marked: string[] = [];
+  const push = (tokens: string[], mark = '') => { for (const t of tokens) { out.push(t); marked.push(mark); } };
   for (let i = 0; i < raw.length; i++) {
     let token = raw[i];
-    if (MONEY.test(token)) { out.push('_money_'); continue; }
-    if (DATE.test(token)) { out.push('_date_'); continue; }
-    if (/^\d+([.,]\d+)+$/.test(token)) { out.push('_money_'); continue; } // 1.500.000
+    if (MONEY.test(token)) { push(['_money_']); continue; }
+    if (DATE.test(token)) { push(['_date_']); continue; }
+    if (/^\d+([.,]\d+)+$/.test(token)) { push(['_money_']); continue; } // 1.500.000
     const weekday = WEEKDAY_SHORT.exec(token);
-    if (weekday) { out.push('thu', weekday[1]); continue; }
-    if (/[.,/-]/.test(token)) { out.push(...token.split(/[.,/-]+/).filter(Boolean)); continue; }
+    if (weekday) { push(['thu', weekday[1]]); continue; }
+    if (/[.,/-]/.test(token)) { push(token.split(/[.,/-]+/).filter(Boolean)); continue; }
 
     token = token.replace(/([a-z])\1{2,}/g, '$1'); // khongggg -> khong
     if (vocab && !vocab.has(token)) {
@@ -109,12 +125,10 @@ export function normalise(input: string, options: NormaliseOptions = {}): Normal
     }
     const expand = ABBREVIATIONS[token];
     if (expand) {
-      const prev = out[out.length - 1];
-      const next = raw[i + 1];
-      out.push(...expand(prev, next).split(' '));
+      push(expand(out[out.length - 1], raw[i + 1]).split(' '));
       continue;
     }
-    out.push(token);
+    push([token], token === raw[i] ? written[i] : '');
   }
-  return { tokens: out, text: out.join(' ') };
+  return { tokens: out, text: out.join(' '), marked };
 }

@@ -5,4 +5,4 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { trainModel } = await import('./nlu-service.ts');
-parentPort.postMessage(trainModel(workerData.intents).toData());
+parentPort.postMessage(trainModel(workerData.intents, workerData.pool).toData());

@@ -1,0 +1,108 @@
+// What Loa's NLU learns from: the intent classifier (one class per intent, "none" included) and,
+// beside it, an out-of-scope model of its own (in scope vs the out-of-scope pool), so that a
+// message about the weather that mentions "mai" or "giờ" is not forced into the nearest intent.
+import { DEFAULT_FEATURES, IntentModel, type FeatureOptions, type ModelData, type TrainingExample } from './classifier.ts';
+import type { Intent } from './intent-schema.ts';
+import { hasVietnameseMarks, normalise } from './normalise.ts';
+import { augmentVietnamese } from './augment.ts';
+
+export const NONE_INTENT = 'none';
+const IN = 'in';
+const OUT = 'out';
+
+/**
+ * How out-of-scope is told apart: "separate" trains a model of its own on the pool (the intent
+ * classifier keeps none.yaml as a class); "class" adds the pool to the "none" class of the one
+ * classifier; "both" does the two; "intents-only" uses none.yaml alone (Loa before issue 13).
+ */
+export type OutOfScopeMode = 'separate' | 'class' | 'both' | 'intents-only';
+
+export interface ModelOptions {
+  features: FeatureOptions;
+  outOfScope: OutOfScopeMode;
+}
+
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = { features: DEFAULT_FEATURES, outOfScope: 'separate' };
+
+export interface NluModelData {
+  intent: ModelData;
+  oos: ModelData | null;
+}
+
+export class NluModel {
+  /** Every word seen in training: lets the normaliser repair typos into known words. */
+  readonly vocabulary: ReadonlySet<string>;
+
+  constructor(readonly intent: IntentModel, readonly oos: IntentModel | null) {
+    this.vocabulary = oos ? new Set([...intent.vocabulary, ...oos.vocabulary]) : intent.vocabulary;
+  }
+
+  /** Plain data (maps, sets, typed arrays) that can cross to and from a worker thread. */
+  toData(): NluModelData {
+    return { intent: this.intent.toData(), oos: this.oos?.toData() ?? null };
+  }
+
+  static fromData(d: NluModelData): NluModel {
+    return new NluModel(IntentModel.fromData(d.intent), d.oos ? IntentModel.fromData(d.oos) : null);
+  }
+
+  /** The out-of-scope model's probability that the message is not about the school (0 without one). */
+  outOfScope(tokens: string[], marked?: string[]): number {
+    if (!this.oos) return 0;
+    const p = this.oos.predict(tokens, marked);
+    return p.ranking.find((r) => r.intent === OUT)?.confidence ?? 0;
+  }
+}
+
+function example(intent: string, text: string): TrainingExample | null {
+  const n = normalise(text);
+  return n.tokens.length ? { intent, tokens: n.tokens, marked: n.marked } : null;
+}
+
+/** Each utterance as written and the way parents type it (see augment.ts), without duplicates. */
+export function trainingExamples(intents: Intent[]): TrainingExample[] {
+  const examples: TrainingExample[] = [];
+  for (const intent of intents) {
+    const seen = new Set<string>();
+    const add = (text: string) => {
+      const e = example(intent.id, text);
+      const key = e && e.tokens.join(' ') + '|' + e.marked!.join(' ');
+      if (!e || seen.has(key!)) return;
+      seen.add(key!);
+      examples.push(e);
+    };
+    for (const u of intent.utterances.vi) augmentVietnamese(u).forEach(add);
+    for (const u of intent.utterances.en) add(u);
+  }
+  return examples;
+}
+
+/** The pool's sentences as "none" examples; Vietnamese ones also the way people type them. */
+export function poolExamples(pool: string[]): TrainingExample[] {
+  const seen = new Set<string>();
+  const examples: TrainingExample[] = [];
+  for (const line of pool) {
+    for (const text of hasVietnameseMarks(line) ? augmentVietnamese(line) : [line]) {
+      const e = example(NONE_INTENT, text);
+      const key = e && e.tokens.join(' ') + '|' + e.marked!.join(' ');
+      if (!e || seen.has(key!)) continue;
+      seen.add(key!);
+      examples.push(e);
+    }
+  }
+  return examples;
+}
+
+export function buildModel(intents: Intent[], pool: string[], options: ModelOptions = DEFAULT_MODEL_OPTIONS): NluModel {
+  const inScope = trainingExamples(intents);
+  const outside = options.outOfScope === 'intents-only' ? [] : poolExamples(pool);
+  const intentData = options.outOfScope === 'class' || options.outOfScope === 'both' ? [...inScope, ...outside] : inScope;
+  const intent = IntentModel.train(intentData, {}, options.features);
+  if (options.outOfScope !== 'separate' && options.outOfScope !== 'both') return new NluModel(intent, null);
+  if (outside.length === 0) return new NluModel(intent, null);
+  const binary = [
+    ...inScope.map((e) => ({ ...e, intent: e.intent === NONE_INTENT ? OUT : IN })),
+    ...outside.map((e) => ({ ...e, intent: OUT })),
+  ];
+  return new NluModel(intent, IntentModel.train(binary, {}, options.features));
+}
