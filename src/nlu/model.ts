@@ -1,7 +1,7 @@
 // What Loa's NLU learns from: the intent classifier (one class per intent, "none" included) and,
 // beside it, an out-of-scope model of its own (in scope vs the out-of-scope pool), so that a
 // message about the weather that mentions "mai" or "giờ" is not forced into the nearest intent.
-import { DEFAULT_FEATURES, IntentModel, type FeatureOptions, type ModelData, type TrainingExample } from './classifier.ts';
+import { DEFAULT_FEATURES, IntentModel, type FeatureOptions, type ModelData, type TrainingExample, type TrainOptions } from './classifier.ts';
 import type { Intent } from './intent-schema.ts';
 import { hasVietnameseMarks, normalise } from './normalise.ts';
 import { augmentVietnamese } from './augment.ts';
@@ -20,9 +20,27 @@ export type OutOfScopeMode = 'separate' | 'class' | 'both' | 'intents-only';
 export interface ModelOptions {
   features: FeatureOptions;
   outOfScope: OutOfScopeMode;
+  /** Epochs, learning rate, L2 of the logistic regressions. */
+  train?: TrainOptions;
+  /** Extra copies of each longer example with one word left out, so no single word decides. */
+  wordDropout?: number;
 }
 
 export const DEFAULT_MODEL_OPTIONS: ModelOptions = { features: DEFAULT_FEATURES, outOfScope: 'separate' };
+
+/** Copies of an example with one word (and its marked form) left out, chosen by a fixed rule. */
+function dropouts(examples: TrainingExample[], copies: number): TrainingExample[] {
+  if (!copies) return examples;
+  const out = [...examples];
+  examples.forEach((e, n) => {
+    if (e.tokens.length < 4) return;
+    for (let c = 0; c < copies; c++) {
+      const drop = (n * 7 + c * 13) % e.tokens.length;
+      out.push({ intent: e.intent, tokens: e.tokens.filter((_, i) => i !== drop), marked: e.marked?.filter((_, i) => i !== drop) });
+    }
+  });
+  return out;
+}
 
 export interface NluModelData {
   intent: ModelData;
@@ -94,15 +112,15 @@ export function poolExamples(pool: string[]): TrainingExample[] {
 }
 
 export function buildModel(intents: Intent[], pool: string[], options: ModelOptions = DEFAULT_MODEL_OPTIONS): NluModel {
-  const inScope = trainingExamples(intents);
-  const outside = options.outOfScope === 'intents-only' ? [] : poolExamples(pool);
+  const inScope = dropouts(trainingExamples(intents), options.wordDropout ?? 0);
+  const outside = options.outOfScope === 'intents-only' ? [] : dropouts(poolExamples(pool), options.wordDropout ?? 0);
   const intentData = options.outOfScope === 'class' || options.outOfScope === 'both' ? [...inScope, ...outside] : inScope;
-  const intent = IntentModel.train(intentData, {}, options.features);
+  const intent = IntentModel.train(intentData, options.train, options.features);
   if (options.outOfScope !== 'separate' && options.outOfScope !== 'both') return new NluModel(intent, null);
   if (outside.length === 0) return new NluModel(intent, null);
   const binary = [
     ...inScope.map((e) => ({ ...e, intent: e.intent === NONE_INTENT ? OUT : IN })),
     ...outside.map((e) => ({ ...e, intent: OUT })),
   ];
-  return new NluModel(intent, IntentModel.train(binary, {}, options.features));
+  return new NluModel(intent, IntentModel.train(binary, options.train, options.features));
 }

@@ -93,8 +93,11 @@ export interface ClassifyOutcome {
   outOfScope: number;
 }
 
-/** Greetings and thanks often open or close a real question ("chào cô, học phí bao nhiêu"). */
-const SOCIAL = new Set(['greeting', 'thanks']);
+/**
+ * Greetings, thanks and "cho em hỏi" / "giúp em" openers often come with a real question ("chào cô,
+ * học phí bao nhiêu", "cho em hỏi lễ tổng kết mấy giờ"): the question is what needs the answer.
+ */
+const SOCIAL = new Set(['greeting', 'thanks', 'help']);
 
 export function classify(model: NluModel, text: string, thresholds: Thresholds = THRESHOLDS): ClassifyOutcome & { normalised: string } {
   const { tokens, marked, text: normalised } = normalise(text, { vocabulary: model.vocabulary });
