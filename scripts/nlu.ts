@@ -102,11 +102,12 @@ async function experiments(): Promise<void> {
     { name: '  no word bigrams', options: { ...base, features: f({ bigrams: false }) } },
     { name: '  no character n-grams', options: { ...base, features: f({ charNgrams: [] }) } },
     { name: '  character 2- to 5-grams', options: { ...base, features: f({ charNgrams: [2, 3, 4, 5] }) } },
-    { name: '  word dropout (1 copy)', options: { ...base, wordDropout: 1 } },
+    { name: '  no polite openers in training', options: { ...base, openers: false } },
+    { name: '  no word dropout', options: { ...base, wordDropout: 0 } },
     { name: '  word dropout (2 copies)', options: { ...base, wordDropout: 2 } },
-    { name: '  L2 1e-4', options: { ...base, train: { l2: 1e-4 } } },
-    { name: '  L2 1e-6', options: { ...base, train: { l2: 1e-6 } } },
-    { name: '  10 epochs', options: { ...base, train: { epochs: 10 } } },
+    { name: '  L2 1e-4', options: { ...base, train: { ...base.train, l2: 1e-4 } } },
+    { name: '  L2 1e-6', options: { ...base, train: { ...base.train, l2: 1e-6 } } },
+    { name: '  25 epochs, every gradient', options: { ...base, train: { epochs: 25, minGradient: 1e-6 } } },
   ];
   console.log(`dev: ${DEV} (${dev.length} messages); pool: ${pool.length} sentences; thresholds tuned on dev for each run`);
   for (const run of runs) {

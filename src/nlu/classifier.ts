@@ -38,6 +38,8 @@ export interface TrainOptions {
   learningRate?: number;
   l2?: number;
   seed?: number;
+  /** Classes whose gradient is smaller than this are skipped for an example (speed). */
+  minGradient?: number;
 }
 
 /**
@@ -148,7 +150,7 @@ export class IntentModel {
   }
 
   static train(examples: TrainingExample[], options: TrainOptions = {}, features: FeatureOptions = DEFAULT_FEATURES): IntentModel {
-    const { epochs = 25, learningRate = 1, l2 = 1e-5, seed = 42 } = options;
+    const { epochs = 25, learningRate = 1, l2 = 1e-5, seed = 42, minGradient = 1e-6 } = options;
     const lexicon = features.segmentation ? learnLexicon(examples) : new Set<string>();
     const featuresOf = (e: TrainingExample) => extractFeatures(e.tokens, features, e.marked, lexicon);
     if (examples.length === 0) throw new Error('cannot train on no examples');
@@ -195,7 +197,7 @@ export class IntentModel {
         softmaxInPlace(probs);
         for (let c = 0; c < k; c++) {
           const g = probs[c] - (c === labels[s] ? 1 : 0);
-          if (Math.abs(g) < 1e-6) continue;
+          if (Math.abs(g) < minGradient) continue;
           const row = c * dim;
           for (let m = 0; m < x.idx.length; m++) {
             const w = row + x.idx[m];

@@ -24,9 +24,20 @@ export interface ModelOptions {
   train?: TrainOptions;
   /** Extra copies of each longer example with one word left out, so no single word decides. */
   wordDropout?: number;
+  /** Each question also with a polite opener ("cô ơi", "cho em hỏi"), so openers decide nothing. */
+  openers?: boolean;
 }
 
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = { features: DEFAULT_FEATURES, outOfScope: 'separate' };
+/** What `npm run nlu -- experiments` found best on dev (see README, "NLU figures"). */
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
+  features: DEFAULT_FEATURES, outOfScope: 'separate', openers: true, wordDropout: 1, train: { epochs: 12, minGradient: 1e-3 },
+};
+
+const OPENERS_VI = ['cô ơi', 'cho em hỏi', 'chị ơi cho em hỏi', 'dạ cô ơi', 'em chào cô, cho em hỏi', 'ad ơi', 'cho mình hỏi', 'co oi cho e hoi'];
+const OPENERS_EN = ['hi,', 'excuse me,', 'hello, quick question:', 'sorry to bother you,'];
+/** Intents that are openers themselves, or that have none. */
+const NO_OPENER = new Set([NONE_INTENT, 'greeting', 'thanks', 'help']);
+const pick = <T>(list: T[], text: string) => list[[...text].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % list.length];
 
 /** Copies of an example with one word (and its marked form) left out, chosen by a fixed rule. */
 function dropouts(examples: TrainingExample[], copies: number): TrainingExample[] {
@@ -78,7 +89,7 @@ function example(intent: string, text: string): TrainingExample | null {
 }
 
 /** Each utterance as written and the way parents type it (see augment.ts), without duplicates. */
-export function trainingExamples(intents: Intent[]): TrainingExample[] {
+export function trainingExamples(intents: Intent[], openers = false): TrainingExample[] {
   const examples: TrainingExample[] = [];
   for (const intent of intents) {
     const seen = new Set<string>();
@@ -89,8 +100,15 @@ export function trainingExamples(intents: Intent[]): TrainingExample[] {
       seen.add(key!);
       examples.push(e);
     };
-    for (const u of intent.utterances.vi) augmentVietnamese(u).forEach(add);
-    for (const u of intent.utterances.en) add(u);
+    const withOpener = openers && !NO_OPENER.has(intent.id);
+    for (const u of intent.utterances.vi) {
+      augmentVietnamese(u).forEach(add);
+      if (withOpener) add(`${pick(OPENERS_VI, u)} ${u}`);
+    }
+    for (const u of intent.utterances.en) {
+      add(u);
+      if (withOpener) add(`${pick(OPENERS_EN, u)} ${u}`);
+    }
   }
   return examples;
 }
@@ -112,7 +130,7 @@ export function poolExamples(pool: string[]): TrainingExample[] {
 }
 
 export function buildModel(intents: Intent[], pool: string[], options: ModelOptions = DEFAULT_MODEL_OPTIONS): NluModel {
-  const inScope = dropouts(trainingExamples(intents), options.wordDropout ?? 0);
+  const inScope = dropouts(trainingExamples(intents, options.openers), options.wordDropout ?? 0);
   const outside = options.outOfScope === 'intents-only' ? [] : dropouts(poolExamples(pool), options.wordDropout ?? 0);
   const intentData = options.outOfScope === 'class' || options.outOfScope === 'both' ? [...inScope, ...outside] : inScope;
   const intent = IntentModel.train(intentData, options.train, options.features);

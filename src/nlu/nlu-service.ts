@@ -60,8 +60,16 @@ export { trainingExamples } from './model.ts';
 
 /** The intent classifier and the out-of-scope model, trained on the intents and the pool. */
 export function trainModel(intents: Intent[], pool: string[] = readPool(), options: ModelOptions = DEFAULT_MODEL_OPTIONS): NluModel {
-  return buildModel(intents, pool, options);
+  // A model is immutable and training is deterministic: the same data gives the same model, so the
+  // last one is reused (a process that starts Loa many times, like the tests, trains once).
+  const key = JSON.stringify([intents, pool, options]);
+  if (lastTrained?.key === key) return lastTrained.model;
+  const model = buildModel(intents, pool, options);
+  lastTrained = { key, model };
+  return model;
 }
+
+let lastTrained: { key: string; model: NluModel } | null = null;
 
 /** Trains in a worker thread; falls back to this thread if a worker cannot start. */
 export function trainInBackground(intents: Intent[], pool: string[] = readPool()): Promise<NluModel> {
