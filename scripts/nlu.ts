@@ -1,38 +1,127 @@
 // npm run nlu -- classify            one message per line on stdin → one JSON object per line
 // npm run nlu -- eval <file.tsv>     lines "intent<TAB>text": accuracy, per-intent scores, confusions
 // npm run nlu -- cv [--folds 5]      k-fold cross-validation on the intent files
-// Options: --intents <dir> (default ./intents)
+// npm run nlu -- tune [--write]      calibrates the thresholds on the dev set (→ nlu-data/thresholds.json)
+// npm run nlu -- report              the figures on dev and the frozen test set, and with diacritics stripped
+// npm run nlu -- experiments [--cv]  each modelling choice, thresholds tuned on dev for each
+// npm run nlu -- compare             Loa against NLP.js (node-nlp) trained on the same intent files
+// Options: --intents <dir> (default ./intents), --dev <file> (default tests/nlu/dev.tsv)
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { readIntentDir, trainModel, classify } from '../src/nlu/nlu-service.ts';
+import { readIntentDir, trainModel, classify, THRESHOLDS } from '../src/nlu/nlu-service.ts';
 import { detectLanguage } from '../src/nlu/language.ts';
-import { crossValidate, evaluate, formatReport, parseTsv } from '../src/nlu/evaluation.ts';
+import { crossValidate, evaluate, formatReport, parseTsv, type LabelledText } from '../src/nlu/evaluation.ts';
+import { figuresAt, score, tune, type Figures } from '../src/nlu/calibration.ts';
+import { readPool, THRESHOLDS_FILE, type Thresholds } from '../src/nlu/out-of-scope.ts';
+import { DEFAULT_MODEL_OPTIONS, type ModelOptions } from '../src/nlu/model.ts';
+import { DEFAULT_FEATURES } from '../src/nlu/classifier.ts';
+import { foldDiacritics } from '../src/nlu/normalise.ts';
 import { fail, parseArgs } from './cli-util.ts';
 
-const USAGE = 'usage: npm run nlu -- classify | eval <file.tsv> | cv [--folds 5]   [--intents <dir>]';
+const USAGE = 'usage: npm run nlu -- classify | eval <file.tsv> | cv [--folds 5] | tune [--write] | report | experiments [--cv] | compare   [--intents <dir>] [--dev <file>]';
 const { positional, flags } = parseArgs(process.argv.slice(2));
 const [command, file] = positional;
 const intents = readIntentDir(flags.intents ?? 'intents');
+const DEV = flags.dev ?? 'tests/nlu/dev.tsv';
+/** The frozen test set: evaluated to report, never to tune. */
+const TEST = 'tests/nlu/test.tsv';
+
+const read = (f: string) => parseTsv(fs.readFileSync(f, 'utf8'));
+const stripped = (data: LabelledText[]) => data.map((d) => ({ ...d, text: foldDiacritics(d.text) }));
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
+const line = (name: string, f: Figures) =>
+  `${name.padEnd(34)} acc ${pct(f.accuracy)}  oos recall ${pct(f.outOfScopeRecall)}  false rejects ${pct(f.falseRejectRate)}  (n=${f.total})`;
 
 if (command === 'classify') {
   const model = trainModel(intents);
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of rl) {
-    if (!line.trim()) continue;
-    const c = classify(model, line);
-    const language = detectLanguage(line).locale ?? 'vi';
-    process.stdout.write(JSON.stringify({ text: line, intent: c.intent, confidence: Number(c.confidence.toFixed(3)), language }) + '\n');
+  for await (const text of rl) {
+    if (!text.trim()) continue;
+    const c = classify(model, text);
+    const language = detectLanguage(text).locale ?? 'vi';
+    process.stdout.write(JSON.stringify({
+      text, intent: c.intent, candidate: c.candidate, confidence: Number(c.confidence.toFixed(3)),
+      outOfScope: Number(c.outOfScope.toFixed(3)), rejected: c.rejected, language,
+    }) + '\n');
   }
 } else if (command === 'eval') {
   if (!file) fail(USAGE);
-  const data = parseTsv(fs.readFileSync(file, 'utf8'));
-  console.log(formatReport(evaluate(trainModel(intents), data)));
+  console.log(formatReport(evaluate(trainModel(intents), read(file))));
 } else if (command === 'cv') {
   const k = Number(flags.folds ?? 5);
   const { folds, accuracy } = crossValidate(intents, k);
-  console.log(`${k}-fold cross-validation on ${intents.length} intents`);
+  console.log(`${k}-fold cross-validation on ${intents.length} intents (in-scope utterances, thresholds as calibrated)`);
   folds.forEach((a, i) => console.log(`  fold ${i + 1}: ${(a * 100).toFixed(1)}%`));
   console.log(`accuracy: ${(accuracy * 100).toFixed(1)}%`);
+} else if (command === 'tune') {
+  const model = trainModel(intents);
+  const dev = read(DEV);
+  const { thresholds, figures } = tune(score(model, dev));
+  console.log(`calibrated on ${DEV}: ${JSON.stringify(thresholds)}`);
+  console.log(line('dev (calibrated)', figures));
+  console.log(line('dev, diacritics stripped', figuresAt(score(model, stripped(dev)), thresholds)));
+  if (flags.write) {
+    fs.writeFileSync(THRESHOLDS_FILE, JSON.stringify({ ...thresholds, calibratedOn: DEV, by: 'npm run nlu -- tune --write' }, null, 2) + '\n');
+    console.log(`written to ${THRESHOLDS_FILE}`);
+  }
+} else if (command === 'report') {
+  const model = trainModel(intents);
+  console.log(`thresholds: ${JSON.stringify(THRESHOLDS)}`);
+  for (const [name, f] of [['dev', DEV], ['test (frozen, report only)', TEST]] as const) {
+    const data = read(f);
+    console.log(line(name, figuresAt(score(model, data), THRESHOLDS)));
+    console.log(line(`${name}, diacritics stripped`, figuresAt(score(model, stripped(data)), THRESHOLDS)));
+  }
+} else if (command === 'experiments') {
+  await experiments();
+} else if (command === 'compare') {
+  const { compareWithNlpJs } = await import('./nlpjs-baseline.ts');
+  await compareWithNlpJs(intents, { dev: read(DEV), 'test (frozen)': read(TEST) }, trainModel(intents));
 } else {
   fail(USAGE);
+}
+
+/**
+ * Each modelling choice, one at a time from Loa's model: trained on the intent files (and the
+ * pool), thresholds tuned on dev for each, figures on dev and dev with diacritics stripped.
+ */
+async function experiments(): Promise<void> {
+  const pool = readPool();
+  const dev = read(DEV);
+  const base = DEFAULT_MODEL_OPTIONS;
+  const f = (o: Partial<typeof DEFAULT_FEATURES>): ModelOptions['features'] => ({ ...base.features, ...o });
+  const runs: { name: string; options: ModelOptions; tuneWith?: { margins?: boolean; outOfScope?: boolean } }[] = [
+    { name: 'before: none.yaml only, no marks', options: { outOfScope: 'intents-only', features: f({ marked: false }) } },
+    { name: 'pool as the "none" class', options: { ...base, outOfScope: 'class' } },
+    { name: 'pool: out-of-scope model (chosen)', options: base },
+    { name: 'pool: both', options: { ...base, outOfScope: 'both' } },
+    { name: '  no second stage (oos model off)', options: base, tuneWith: { outOfScope: false } },
+    { name: '  no margin threshold', options: base, tuneWith: { margins: false } },
+    { name: '  no diacritic features', options: { ...base, features: f({ marked: false }) } },
+    { name: '  word segmentation', options: { ...base, features: f({ segmentation: true }) } },
+    { name: '  no word bigrams', options: { ...base, features: f({ bigrams: false }) } },
+    { name: '  no character n-grams', options: { ...base, features: f({ charNgrams: [] }) } },
+    { name: '  character 2- to 5-grams', options: { ...base, features: f({ charNgrams: [2, 3, 4, 5] }) } },
+    { name: '  no polite openers in training', options: { ...base, openers: false } },
+    { name: '  no word dropout', options: { ...base, wordDropout: 0 } },
+    { name: '  word dropout (2 copies)', options: { ...base, wordDropout: 2 } },
+    { name: '  L2 1e-4', options: { ...base, train: { ...base.train, l2: 1e-4 } } },
+    { name: '  L2 1e-6', options: { ...base, train: { ...base.train, l2: 1e-6 } } },
+    { name: '  25 epochs, every gradient', options: { ...base, train: { epochs: 25, minGradient: 1e-6 } } },
+  ];
+  console.log(`dev: ${DEV} (${dev.length} messages); pool: ${pool.length} sentences; thresholds tuned on dev for each run`);
+  for (const run of runs) {
+    const started = performance.now();
+    const model = trainModel(intents, pool, run.options);
+    const trainMs = performance.now() - started;
+    const { thresholds, figures } = tune(score(model, dev), run.tuneWith);
+    const strippedFigures = figuresAt(score(model, stripped(dev)), thresholds);
+    let cv = '';
+    if (flags.cv) cv = `  cv ${pct(crossValidate(intents, 5, pool, run.options, thresholds).accuracy)}`;
+    console.log(`${line(run.name, figures)}  stripped acc ${pct(strippedFigures.accuracy)}${cv}  train ${(trainMs / 1000).toFixed(1)}s  ${fmt(thresholds)}`);
+  }
+}
+
+function fmt(t: Thresholds): string {
+  return `[oos ${t.outOfScope} conf ${t.minConfidence} margin ${t.minMargin}]`;
 }

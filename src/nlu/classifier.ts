@@ -1,12 +1,29 @@
 // Intent classifier: multinomial logistic regression over TF-IDF features (syllable uni- and
-// bigrams plus character 3- and 4-grams for typos), trained on normalised (diacritic-free) text.
+// bigrams plus character 3- and 4-grams for typos), trained on normalised (diacritic-free) text,
+// plus the words as written when they carry diacritics ("vâng" is not "vắng"). Which features are
+// used is an option, so that `npm run nlu -- experiments` can measure each choice.
 // Deterministic: fixed seed, fixed order, no network. A trained model is immutable, so a new one
 // can be swapped in atomically while messages keep using the old one.
 
 export interface TrainingExample {
   intent: string;
   tokens: string[];
+  /** The words as written, where they carry diacritics (see Normalised.marked). */
+  marked?: string[];
 }
+
+export interface FeatureOptions {
+  /** Syllable bigrams ("hoc_phi"). */
+  bigrams: boolean;
+  /** Character n-gram sizes inside words, for typos; [] for none. */
+  charNgrams: number[];
+  /** Words with their diacritics as extra features when the message has them. */
+  marked: boolean;
+  /** Multi-syllable words joined into one token (see segment()), replacing their syllables. */
+  segmentation: boolean;
+}
+
+export const DEFAULT_FEATURES: FeatureOptions = { bigrams: true, charNgrams: [3, 4], marked: true, segmentation: false };
 
 export interface Prediction {
   intent: string;
@@ -21,21 +38,67 @@ export interface TrainOptions {
   learningRate?: number;
   l2?: number;
   seed?: number;
+  /** Classes whose gradient is smaller than this are skipped for an example (speed). */
+  minGradient?: number;
 }
 
-export function extractFeatures(tokens: string[]): string[] {
+/**
+ * Greedy longest match of known multi-syllable words: "hoc phi thang nay" → "hoc_phi thang_nay".
+ * The lexicon is learnt from the training data (see learnLexicon).
+ */
+export function segment(tokens: string[], lexicon: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    let taken = 1;
+    for (let n = 3; n >= 2; n--) {
+      if (i + n <= tokens.length && lexicon.has(tokens.slice(i, i + n).join('_'))) { taken = n; break; }
+    }
+    out.push(tokens.slice(i, i + taken).join('_'));
+    i += taken;
+  }
+  return out;
+}
+
+/** Syllable pairs that occur together far more often than apart: the training data's compound words. */
+export function learnLexicon(examples: { tokens: string[] }[], minCount = 4, minPmi = 3): Set<string> {
+  const uni = new Map<string, number>();
+  const bi = new Map<string, number>();
+  let total = 0;
+  for (const e of examples) {
+    e.tokens.forEach((t, i) => {
+      uni.set(t, (uni.get(t) ?? 0) + 1);
+      total++;
+      if (i + 1 < e.tokens.length && !t.startsWith('_') && !e.tokens[i + 1].startsWith('_')) {
+        const k = t + '_' + e.tokens[i + 1];
+        bi.set(k, (bi.get(k) ?? 0) + 1);
+      }
+    });
+  }
+  const lexicon = new Set<string>();
+  for (const [k, c] of bi) {
+    if (c < minCount) continue;
+    const [a, b] = k.split('_');
+    const pmi = Math.log2((c * total) / ((uni.get(a) ?? 1) * (uni.get(b) ?? 1)));
+    if (pmi >= minPmi) lexicon.add(k);
+  }
+  return lexicon;
+}
+
+export function extractFeatures(tokens: string[], options: FeatureOptions = DEFAULT_FEATURES, marked?: string[], lexicon?: ReadonlySet<string>): string[] {
   const feats: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
+  const words = options.segmentation && lexicon ? segment(tokens, lexicon) : tokens;
+  for (let i = 0; i < words.length; i++) {
+    const t = words[i];
     feats.push('w:' + t);
-    if (i + 1 < tokens.length) feats.push('b:' + t + '_' + tokens[i + 1]);
+    if (options.bigrams && i + 1 < words.length) feats.push('b:' + t + '_' + words[i + 1]);
     if (t.length >= 3 && !t.startsWith('_')) {
       const padded = `#${t}#`;
-      for (let n = 3; n <= 4; n++) {
+      for (const n of options.charNgrams) {
         for (let j = 0; j + n <= padded.length; j++) feats.push('c:' + padded.slice(j, j + n));
       }
     }
   }
+  if (options.marked && marked) for (const m of marked) if (m) feats.push('m:' + m);
   return feats;
 }
 
@@ -54,6 +117,8 @@ function rng(seed: number) {
 type SparseVector = { idx: Int32Array; val: Float64Array };
 
 export interface ModelData {
+  features: FeatureOptions;
+  lexicon: Set<string>;
   intents: string[];
   featureIndex: Map<string, number>;
   idf: Float64Array;
@@ -64,6 +129,8 @@ export interface ModelData {
 
 export class IntentModel {
   private constructor(
+    readonly features: FeatureOptions,
+    private readonly lexicon: ReadonlySet<string>,
     readonly intents: string[],
     private readonly featureIndex: Map<string, number>,
     private readonly idf: Float64Array,
@@ -75,15 +142,17 @@ export class IntentModel {
 
   /** Plain data (maps, sets, typed arrays) that can cross to and from a worker thread. */
   toData(): ModelData {
-    return { intents: this.intents, featureIndex: this.featureIndex, idf: this.idf, weights: this.weights, bias: this.bias, vocabulary: new Set(this.vocabulary) };
+    return { features: this.features, lexicon: new Set(this.lexicon), intents: this.intents, featureIndex: this.featureIndex, idf: this.idf, weights: this.weights, bias: this.bias, vocabulary: new Set(this.vocabulary) };
   }
 
   static fromData(d: ModelData): IntentModel {
-    return new IntentModel(d.intents, d.featureIndex, d.idf, d.weights, d.bias, d.vocabulary);
+    return new IntentModel(d.features, d.lexicon, d.intents, d.featureIndex, d.idf, d.weights, d.bias, d.vocabulary);
   }
 
-  static train(examples: TrainingExample[], options: TrainOptions = {}): IntentModel {
-    const { epochs = 25, learningRate = 1, l2 = 1e-5, seed = 42 } = options;
+  static train(examples: TrainingExample[], options: TrainOptions = {}, features: FeatureOptions = DEFAULT_FEATURES): IntentModel {
+    const { epochs = 25, learningRate = 1, l2 = 1e-5, seed = 42, minGradient = 1e-6 } = options;
+    const lexicon = features.segmentation ? learnLexicon(examples) : new Set<string>();
+    const featuresOf = (e: TrainingExample) => extractFeatures(e.tokens, features, e.marked, lexicon);
     if (examples.length === 0) throw new Error('cannot train on no examples');
     const intents = [...new Set(examples.map((e) => e.intent))].sort();
     const intentIndex = new Map(intents.map((n, i) => [n, i]));
@@ -93,13 +162,14 @@ export class IntentModel {
     const vocabulary = new Set<string>();
     const featureLists = examples.map((e) => {
       for (const t of e.tokens) vocabulary.add(t);
-      const feats = new Set(extractFeatures(e.tokens));
+      const all = featuresOf(e);
+      const feats = new Set(all);
       for (const f of feats) {
         let i = featureIndex.get(f);
         if (i === undefined) { i = featureIndex.size; featureIndex.set(f, i); docFreq.push(0); }
         docFreq[i]++;
       }
-      return extractFeatures(e.tokens);
+      return all;
     });
     const n = examples.length;
     const idf = Float64Array.from(docFreq, (df) => Math.log((1 + n) / (1 + df)) + 1);
@@ -107,7 +177,7 @@ export class IntentModel {
     const k = intents.length;
     const weights = new Float64Array(k * dim);
     const bias = new Float64Array(k);
-    const model = new IntentModel(intents, featureIndex, idf, weights, bias, vocabulary);
+    const model = new IntentModel(features, lexicon, intents, featureIndex, idf, weights, bias, vocabulary);
 
     const vectors = featureLists.map((f) => model.vectorise(f));
     const labels = examples.map((e) => intentIndex.get(e.intent)!);
@@ -127,7 +197,7 @@ export class IntentModel {
         softmaxInPlace(probs);
         for (let c = 0; c < k; c++) {
           const g = probs[c] - (c === labels[s] ? 1 : 0);
-          if (Math.abs(g) < 1e-6) continue;
+          if (Math.abs(g) < minGradient) continue;
           const row = c * dim;
           for (let m = 0; m < x.idx.length; m++) {
             const w = row + x.idx[m];
@@ -170,8 +240,8 @@ export class IntentModel {
     }
   }
 
-  predict(tokens: string[]): Prediction {
-    const x = this.vectorise(extractFeatures(tokens));
+  predict(tokens: string[], marked?: string[]): Prediction {
+    const x = this.vectorise(extractFeatures(tokens, this.features, marked, this.lexicon));
     const probs = new Float64Array(this.intents.length);
     this.scores(x, probs);
     softmaxInPlace(probs);

@@ -1,8 +1,10 @@
 // Scoring the classifier: accuracy, per-intent precision / recall / F1, out-of-scope recall,
 // false rejects and the confusions; and k-fold cross-validation over the intent files.
 import type { Intent } from './intent-schema.ts';
-import { classify, NONE_INTENT, trainModel } from './nlu-service.ts';
-import type { IntentModel } from './classifier.ts';
+import { classify, NONE_INTENT, THRESHOLDS, trainModel } from './nlu-service.ts';
+import { readPool, type Thresholds } from './out-of-scope.ts';
+import { DEFAULT_MODEL_OPTIONS, type ModelOptions } from './model.ts';
+import type { NluModel } from './model.ts';
 
 export interface LabelledText {
   intent: string;
@@ -26,8 +28,8 @@ export function parseTsv(content: string): LabelledText[] {
   });
 }
 
-export function evaluate(model: IntentModel, data: LabelledText[]): EvalReport {
-  const predicted = data.map((d) => classify(model, d.text).intent);
+export function evaluate(model: NluModel, data: LabelledText[], thresholds: Thresholds = THRESHOLDS): EvalReport {
+  const predicted = data.map((d) => classify(model, d.text, thresholds).intent);
   const labels = [...new Set([...data.map((d) => d.intent), ...predicted])].sort();
   const perIntent = labels.map((intent) => {
     let tp = 0, fp = 0, fn = 0;
@@ -62,7 +64,7 @@ export function evaluate(model: IntentModel, data: LabelledText[]): EvalReport {
 }
 
 /** k-fold cross-validation: each fold's original utterances are held out from training. */
-export function crossValidate(intents: Intent[], k = 5): { folds: number[]; accuracy: number } {
+export function crossValidate(intents: Intent[], k = 5, pool = readPool(), options: ModelOptions = DEFAULT_MODEL_OPTIONS, thresholds: Thresholds = THRESHOLDS): { folds: number[]; accuracy: number } {
   const folds: number[] = [];
   let correct = 0;
   let total = 0;
@@ -75,7 +77,7 @@ export function crossValidate(intents: Intent[], k = 5): { folds: number[]; accu
       train.push({ ...intent, utterances: { vi: intent.utterances.vi.filter(keep), en: intent.utterances.en.filter(keep) } });
       for (const text of [...intent.utterances.vi.filter(held), ...intent.utterances.en.filter(held)]) test.push({ intent: intent.id, text });
     }
-    const report = evaluate(trainModel(train), test);
+    const report = evaluate(trainModel(train, pool, options), test, thresholds);
     folds.push(report.accuracy);
     correct += report.accuracy * report.total;
     total += report.total;

@@ -22,36 +22,43 @@ gi sao nao khi may gio don luc den ve an trua sang chieu toi ngu thuc don mon do
 nghi le tet phu huynh hop le hoi tham quan dang ky nhap ho so tuoi giay to khai sinh om sot thuoc tiem
 y te lien he dien thoai dia chi o dau gap nguoi phan anh gop kien khieu nai cam on xin chao tam biet
 bi bo di lam voi va hay hoac nhung cac mot hai ba bon tu sau bay tam chin muoi het nop phai mien giam
-ho tro ngheo can dan toc khuyet tat chinh sach`.split(/\s+/));
+ho tro ngheo can dan toc khuyet tat chinh sach c e ak nhe nha nhen oi ui ne vs dc ko j r z cj mk trg ck stk
+ko khong vang da u uh thoi nhi ha hen kia`.split(/\s+/));
 
 export interface LanguageGuess {
   locale: Locale | null;
   /** Positive: Vietnamese; negative: English. */
   score: number;
+  /** How many words only English has. */
+  english: number;
 }
 
 /** Returns null when the text does not say clearly (short, numbers, emoji): the caller decides. */
 export function detectLanguage(text: string): LanguageGuess {
-  if (hasVietnameseMarks(text)) return { locale: 'vi', score: 10 };
+  if (hasVietnameseMarks(text)) return { locale: 'vi', score: 10, english: 0 };
   const tokens = foldDiacritics(text.toLowerCase()).split(/[^a-z']+/).filter(Boolean);
   let score = 0;
+  let english = 0;
   for (const raw of tokens) {
     const t = raw.replace(/'.*$/, '');
     const en = EN.has(t) || raw.includes("'");
     const vi = VI.has(t);
-    if (en && !vi) score -= 1;
+    if (en && !vi) { score -= 1; english++; }
     else if (vi && !en) score += 1;
   }
-  if (score >= 1) return { locale: 'vi', score };
-  if (score <= -1 && (score <= -2 || tokens.length <= 2)) return { locale: 'en', score };
-  return { locale: null, score };
+  if (score >= 1) return { locale: 'vi', score, english };
+  if (score <= -1 && (score <= -2 || tokens.length <= 2)) return { locale: 'en', score, english };
+  return { locale: null, score, english };
 }
 
 /** The language for this turn: what the message says, else what the person used before, else Vietnamese. */
 export function chooseLocale(text: string, remembered: Locale | null): Locale {
   const guess = detectLanguage(text);
-  // One word ("stop", "ok", "menu") is too little to switch someone's language.
-  if (remembered && guess.locale && guess.locale !== remembered && Math.abs(guess.score) < 2) return remembered;
+  // One word ("stop", "ok", "menu") is too little to switch someone's language to English; but a
+  // short message with Vietnamese cues and no English word at all ("chao c", "dc r") is Vietnamese:
+  // parents write Vietnamese by default, and an English writer does not type "c" for "chị".
+  const vietnameseOnly = guess.locale === 'vi' && guess.english === 0;
+  if (remembered && guess.locale && guess.locale !== remembered && Math.abs(guess.score) < 2 && !vietnameseOnly) return remembered;
   return guess.locale ?? remembered ?? 'vi';
 }
 

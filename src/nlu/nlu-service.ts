@@ -7,20 +7,20 @@ import YAML from 'yaml';
 import type { DocumentRepository, Locale } from '../store/types.ts';
 import { formatIssues } from '../core/validation.ts';
 import { Worker } from 'node:worker_threads';
-import { IntentModel, type ModelData, type TrainingExample } from './classifier.ts';
 import { intentSchema, type Intent } from './intent-schema.ts';
 import { normalise } from './normalise.ts';
-import { augmentVietnamese } from './augment.ts';
+import { buildModel, DEFAULT_MODEL_OPTIONS, NluModel, NONE_INTENT, type ModelOptions, type NluModelData } from './model.ts';
+import { readPool, readThresholds, type Thresholds } from './out-of-scope.ts';
 import { chooseLocale, detectLanguage } from './language.ts';
 import { extractEntities, type Entities } from './entities.ts';
 
 const COLLECTION = 'intents';
-export const NONE_INTENT = 'none';
+export { NONE_INTENT, NluModel };
 
 export class IntentError extends Error {}
 
-/** When to say "I don't know" rather than guess: tuned with `npm run nlu -- cv`. */
-export const REJECTION = { minConfidence: 0.35, minMargin: 0.08 };
+/** When to say "out of scope" or "not sure" rather than answer: calibrated by `npm run nlu -- tune --write`. */
+export const THRESHOLDS: Thresholds = readThresholds();
 
 export interface NluResult {
   text: string;
@@ -35,6 +35,8 @@ export interface NluResult {
   runnerUp: { intent: string; confidence: number } | null;
   /** True when the best guess was below the threshold or too close to the runner-up. */
   rejected: boolean;
+  /** The out-of-scope model's probability that the message is not about the school. */
+  outOfScope: number;
   entities: Entities;
 }
 
@@ -54,42 +56,36 @@ export function readIntentDir(dir: string): Intent[] {
   });
 }
 
-export function trainingExamples(intents: Intent[]): TrainingExample[] {
-  const examples: TrainingExample[] = [];
-  for (const intent of intents) {
-    const seen = new Set<string>();
-    const add = (text: string) => {
-      const tokens = normalise(text).tokens;
-      const key = tokens.join(' ');
-      if (!key || seen.has(key)) return;
-      seen.add(key);
-      examples.push({ intent: intent.id, tokens });
-    };
-    for (const u of intent.utterances.vi) augmentVietnamese(u).forEach(add);
-    for (const u of intent.utterances.en) add(u);
-  }
-  return examples;
+export { trainingExamples } from './model.ts';
+
+/** The intent classifier and the out-of-scope model, trained on the intents and the pool. */
+export function trainModel(intents: Intent[], pool: string[] = readPool(), options: ModelOptions = DEFAULT_MODEL_OPTIONS): NluModel {
+  // A model is immutable and training is deterministic: the same data gives the same model, so the
+  // last one is reused (a process that starts Loa many times, like the tests, trains once).
+  const key = JSON.stringify([intents, pool, options]);
+  if (lastTrained?.key === key) return lastTrained.model;
+  const model = buildModel(intents, pool, options);
+  lastTrained = { key, model };
+  return model;
 }
 
-export function trainModel(intents: Intent[]): IntentModel {
-  return IntentModel.train(trainingExamples(intents));
-}
+let lastTrained: { key: string; model: NluModel } | null = null;
 
 /** Trains in a worker thread; falls back to this thread if a worker cannot start. */
-export function trainInBackground(intents: Intent[]): Promise<IntentModel> {
+export function trainInBackground(intents: Intent[], pool: string[] = readPool()): Promise<NluModel> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(new URL('./train-worker.mjs', import.meta.url), { workerData: { intents } });
+      worker = new Worker(new URL('./train-worker.mjs', import.meta.url), { workerData: { intents, pool } });
     } catch {
-      setImmediate(() => resolve(trainModel(intents)));
+      setImmediate(() => resolve(trainModel(intents, pool)));
       return;
     }
-    worker.once('message', (data: ModelData) => {
-      resolve(IntentModel.fromData(data));
+    worker.once('message', (data: NluModelData) => {
+      resolve(NluModel.fromData(data));
       void worker.terminate();
     });
-    worker.once('error', () => resolve(trainModel(intents)));
+    worker.once('error', () => resolve(trainModel(intents, pool)));
   });
 }
 
@@ -99,30 +95,41 @@ export interface ClassifyOutcome {
   candidate: string;
   confidence: number;
   runnerUp: { intent: string; confidence: number } | null;
+  /** Unsure: the best guess was too weak or too close to the runner-up (not: out of scope). */
   rejected: boolean;
+  /** The out-of-scope model's probability (0 without one). */
+  outOfScope: number;
 }
 
-/** Greetings and thanks often open or close a real question ("chào cô, học phí bao nhiêu"). */
-const SOCIAL = new Set(['greeting', 'thanks']);
+/**
+ * Greetings, thanks and "cho em hỏi" / "giúp em" openers often come with a real question ("chào cô,
+ * học phí bao nhiêu", "cho em hỏi lễ tổng kết mấy giờ"): the question is what needs the answer.
+ */
+const SOCIAL = new Set(['greeting', 'thanks', 'help']);
 
-export function classify(model: IntentModel, text: string): ClassifyOutcome & { normalised: string } {
-  const { tokens, text: normalised } = normalise(text, { vocabulary: model.vocabulary });
-  let p = model.predict(tokens);
+export function classify(model: NluModel, text: string, thresholds: Thresholds = THRESHOLDS): ClassifyOutcome & { normalised: string } {
+  const { tokens, marked, text: normalised } = normalise(text, { vocabulary: model.vocabulary });
+  let p = model.intent.predict(tokens, marked);
   if (SOCIAL.has(p.intent) && p.runnerUp && !SOCIAL.has(p.runnerUp.intent) && p.runnerUp.intent !== NONE_INTENT && p.runnerUp.confidence >= 0.2) {
     // The question is what needs an answer; the greeting is courtesy.
     const [first, second, ...rest] = p.ranking;
     p = { intent: second.intent, confidence: second.confidence + first.confidence, runnerUp: rest[0] ?? null, ranking: [second, ...rest] };
   }
-  const margin = p.confidence - (p.runnerUp?.confidence ?? 0);
-  const rejected = p.intent !== NONE_INTENT && (p.confidence < REJECTION.minConfidence || margin < REJECTION.minMargin);
-  return {
-    intent: rejected ? NONE_INTENT : p.intent,
-    candidate: p.intent,
-    confidence: p.confidence,
-    runnerUp: p.runnerUp,
-    rejected,
-    normalised,
-  };
+  const outOfScope = tokens.length ? model.outOfScope(tokens, marked) : 1;
+  return { ...decide(p.intent, p.confidence, p.runnerUp, outOfScope, thresholds), normalised };
+}
+
+/**
+ * Out of scope (the out-of-scope model is sure enough) is answered "none" and is not "rejected";
+ * a weak or close guess is rejected (the bot may ask which of two was meant).
+ */
+export function decide(intent: string, confidence: number, runnerUp: ClassifyOutcome['runnerUp'], outOfScope: number, t: Thresholds): ClassifyOutcome {
+  if (intent === NONE_INTENT || outOfScope >= t.outOfScope) {
+    return { intent: NONE_INTENT, candidate: intent, confidence, runnerUp, rejected: false, outOfScope };
+  }
+  const margin = confidence - (runnerUp?.confidence ?? 0);
+  const rejected = confidence < t.minConfidence || margin < t.minMargin;
+  return { intent: rejected ? NONE_INTENT : intent, candidate: intent, confidence, runnerUp, rejected, outOfScope };
 }
 
 export interface NluContext {
@@ -132,7 +139,7 @@ export interface NluContext {
 }
 
 export class NluService {
-  private model: IntentModel;
+  private model: NluModel;
   private intents: Map<string, Intent>;
   private training: Promise<void> = Promise.resolve();
   private version = 0;
@@ -217,6 +224,7 @@ export class NluService {
       confidence: Math.round(c.confidence * 1000) / 1000,
       runnerUp: c.runnerUp ? { intent: c.runnerUp.intent, confidence: Math.round(c.runnerUp.confidence * 1000) / 1000 } : null,
       rejected: c.rejected,
+      outOfScope: Math.round(c.outOfScope * 1000) / 1000,
       entities: extractEntities(text, ctx.today, ctx.classes),
     };
   }

@@ -13,6 +13,8 @@ export const hasVietnameseMarks = (text: string) => VI_MARKED.test(text.normaliz
 // Words that hint the money sense of "bn" (bao nhiêu) rather than "bạn".
 const MONEY_CONTEXT = new Set(['tien', 'phi', 'hoc', 'hp', 'gia', 'dong', 'nop', 'thu', 'an', 'thang', 'het', 'mat', 'tuoi', 'ngay', 'lop', 'chau', 'be', 'con', 'gio', 'h']);
 const ENROL_CONTEXT = new Set(['hoc', 'nhap', 'lop', 'ho', 'so', 'truong', 'cho', 'con', 'chau', 'be', 'tuyen', 'sinh', 'nhan']);
+// "ck" is "chồng" (husband) next to family words, else "chuyển khoản" (bank transfer).
+const FAMILY_CONTEXT = new Set(['vo', 'vk', 'chong', 'cua', 'em', 'e', 'toi', 'minh', 'mk', 'chi', 'c', 'co', 'anh', 'a', 'voi', 'bo', 'me', 'sap', 'nguoi']);
 
 type Expander = (prev: string | undefined, next: string | undefined) => string;
 const always = (s: string): Expander => () => s;
@@ -27,7 +29,16 @@ const ABBREVIATIONS: Record<string, Expander> = {
   hp: always('hoc phi'), ib: always('nhan tin'), inbox: always('nhan tin'), sdt: always('so dien thoai'), sđt: always('so dien thoai'),
   dt: always('dien thoai'), dthoai: always('dien thoai'), bn: (p, n) => (MONEY_CONTEXT.has(p ?? '') || MONEY_CONTEXT.has(n ?? '') || n === undefined ? 'bao nhieu' : 'ban'),
   bnh: always('bao nhieu'), baonhieu: always('bao nhieu'), bh: always('bao gio'), bgio: always('bao gio'), bjo: always('bao gio'),
-  vs: always('voi'), ns: always('noi'), r: always('roi'), ck: always('chong'), vk: always('vo'), mk: always('minh'), mik: always('minh'),
+  vs: always('voi'), ns: always('noi'), r: always('roi'),
+  ck: (p, n) => (FAMILY_CONTEXT.has(n ?? '') || FAMILY_CONTEXT.has(p ?? '') ? 'chong' : 'chuyen khoan'),
+  stk: always('so tai khoan'), tk: always('tai khoan'), trg: always('truong'), truog: always('truong'),
+  ms: always('moi'), cx: always('cung'), cg: always('cung'), ak: always('a'), ah: always('a'), uk: always('u'), uh: always('u'), um: always('u'),
+  nhg: always('nhung'), dag: always('dang'), thui: always('thoi'), hic: always('hix'), kq: always('ket qua'), bv: always('benh vien'),
+  dj: always('di'), vd: always('vi du'), ntin: always('nhan tin'), nhiu: always('nhieu'), nhju: always('nhieu'), lun: always('luon'),
+  chs: always('chua'), hs: always('hoc sinh'), tb: always('thong bao'),
+  thanhks: always('thanks'), thankiu: always('thanks'), thanksss: always('thanks'), camon: always('cam on'), kamon: always('cam on'),
+  okela: always('ok'), okla: always('ok'), oki: always('ok'), okii: always('ok'), okey: always('ok'), okay: always('ok'),
+  cmt: always('binh luan'), sn: always('sinh nhat'), dhoc: always('di hoc'), ctrinh: always('chuong trinh'), vk: always('vo'), mk: always('minh'), mik: always('minh'),
   z: always('vay'), v: always('vay'), trc: always('truoc'), nt: always('nhan tin'), hnay: always('hom nay'), hqua: always('hom qua'),
   hum: always('hom'), tg: always('thoi gian'), ktra: always('kiem tra'), gv: always('giao vien'), bgh: always('ban giam hieu'),
   ph: always('phu huynh'), cn: always('chu nhat'), lm: always('lam'),
@@ -48,6 +59,8 @@ export interface Normalised {
   /** Canonical tokens: folded, squeezed, abbreviations expanded, money/date placeholders. */
   tokens: string[];
   text: string;
+  /** For each token, the word as written when it carried diacritics ("vâng"), else "". */
+  marked: string[];
 }
 
 export interface NormaliseOptions {
@@ -59,25 +72,49 @@ const MONEY = /^\d+([.,]\d+)*(k|tr|trieu|ng|nghin|ngan|d|dong|vnd|cu|c)$/;
 const DATE = /^\d{1,2}[/-]\d{1,2}([/-]\d{2,4})?$/;
 const WEEKDAY_SHORT = /^t([2-7])$/;
 
+// Emoji that carry a reply ("👍" after an answer is "ok"); other emoji are decoration and vanish.
+const EMOJI_WORDS: [RegExp, string][] = [
+  [/[\u{1F44D}\u{1F44C}\u{1F197}\u{2705}\u{2714}\u{1F44F}\u{1F91D}]/gu, ' ok '],
+  [/\u{1F64F}/gu, ' cam on '],
+  [/[\u{2764}\u{2665}\u{1F970}\u{1F60D}\u{1F618}\u{1F495}\u{1F496}\u{1F497}\u{1F49E}\u{1F49B}\u{1F499}\u{1F49A}\u{1F49C}]/gu, ' _heart_ '],
+  [/[\u{1F44E}]/gu, ' khong '],
+];
+
+const UNITS = new Set(['k', 'tr', 'trieu', 'nghin', 'ngan', 'dong', 'd', 'vnd']);
+
 export function normalise(input: string, options: NormaliseOptions = {}): Normalised {
   const vocab = options.vocabulary;
-  const folded = foldDiacritics(input.normalize('NFC').toLowerCase());
+  let text = input.normalize('NFC').toLowerCase();
+  if (/[\u{2600}-\u{27BF}\u{1F000}-\u{1FAFF}]/u.test(text)) for (const [re, word] of EMOJI_WORDS) text = text.replace(re, word);
+  const folded = foldDiacritics(text);
+  // Folding NFC text keeps every offset, so each folded word can be matched with how it was written.
+  const aligned = folded.length === text.length;
   // Keep digits, letters and the separators inside dates and amounts; everything else splits.
-  const raw = folded
-    .replace(/(\d)\s+(k|tr|trieu|nghin|ngan|dong|d|vnd)\b/g, '$1$2')
-    .split(/[^a-z0-9/.,-]+/)
-    .map((t) => t.replace(/^[.,/-]+|[.,/-]+$/g, ''))
-    .filter(Boolean);
+  const raw: string[] = [];
+  const written: string[] = [];
+  for (const m of folded.matchAll(/[a-z0-9_/.,-]+/g)) {
+    const lead = /^[.,/-]*/.exec(m[0])![0].length;
+    const word = m[0].slice(lead).replace(/[.,/-]+$/, '');
+    if (!word) continue;
+    const start = m.index + lead;
+    const prev = raw[raw.length - 1];
+    if (UNITS.has(word) && prev !== undefined && /^\d+([.,]\d+)*$/.test(prev)) { raw[raw.length - 1] = prev + word; continue; } // "500 k"
+    raw.push(word);
+    const original = aligned ? text.slice(start, start + word.length) : word;
+    written.push(original !== word ? original : '');
+  }
 
   const out: string[] = [];
+  const marked: string[] = [];
+  const push = (tokens: string[], mark = '') => { for (const t of tokens) { out.push(t); marked.push(mark); } };
   for (let i = 0; i < raw.length; i++) {
     let token = raw[i];
-    if (MONEY.test(token)) { out.push('_money_'); continue; }
-    if (DATE.test(token)) { out.push('_date_'); continue; }
-    if (/^\d+([.,]\d+)+$/.test(token)) { out.push('_money_'); continue; } // 1.500.000
+    if (MONEY.test(token)) { push(['_money_']); continue; }
+    if (DATE.test(token)) { push(['_date_']); continue; }
+    if (/^\d+([.,]\d+)+$/.test(token)) { push(['_money_']); continue; } // 1.500.000
     const weekday = WEEKDAY_SHORT.exec(token);
-    if (weekday) { out.push('thu', weekday[1]); continue; }
-    if (/[.,/-]/.test(token)) { out.push(...token.split(/[.,/-]+/).filter(Boolean)); continue; }
+    if (weekday) { push(['thu', weekday[1]]); continue; }
+    if (/[.,/-]/.test(token)) { push(token.split(/[.,/-]+/).filter(Boolean)); continue; }
 
     token = token.replace(/([a-z])\1{2,}/g, '$1'); // khongggg -> khong
     if (vocab && !vocab.has(token)) {
@@ -88,12 +125,10 @@ export function normalise(input: string, options: NormaliseOptions = {}): Normal
     }
     const expand = ABBREVIATIONS[token];
     if (expand) {
-      const prev = out[out.length - 1];
-      const next = raw[i + 1];
-      out.push(...expand(prev, next).split(' '));
+      push(expand(out[out.length - 1], raw[i + 1]).split(' '));
       continue;
     }
-    out.push(token);
+    push([token], token === raw[i] ? written[i] : '');
   }
-  return { tokens: out, text: out.join(' ') };
+  return { tokens: out, text: out.join(' '), marked };
 }

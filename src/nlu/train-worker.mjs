@@ -13,4 +13,4 @@ if (fs.existsSync(compiled)) {
   register();
   service = await import('./nlu-service.ts');
 }
-parentPort.postMessage(service.trainModel(workerData.intents).toData());
+parentPort.postMessage(service.trainModel(workerData.intents, workerData.pool).toData());

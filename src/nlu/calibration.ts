@@ -1,0 +1,76 @@
+// Thresholds are calibrated on the dev set, never set by hand: every message is scored once, then
+// a grid of (out-of-scope, confidence, margin) thresholds is searched for the best accuracy with
+// in-scope false rejects at or under the target.
+import { classify, decide } from './nlu-service.ts';
+import { NONE_INTENT, type NluModel } from './model.ts';
+import type { Thresholds } from './out-of-scope.ts';
+import type { LabelledText } from './evaluation.ts';
+
+interface Scored {
+  expected: string;
+  intent: string;
+  confidence: number;
+  runnerUp: { intent: string; confidence: number } | null;
+  outOfScope: number;
+}
+
+export interface Figures {
+  total: number;
+  accuracy: number;
+  outOfScopeRecall: number;
+  falseRejectRate: number;
+}
+
+const NEUTRAL: Thresholds = { outOfScope: 1.01, minConfidence: 0, minMargin: 0 };
+
+export function score(model: NluModel, data: LabelledText[]): Scored[] {
+  return data.map((d) => {
+    const c = classify(model, d.text, NEUTRAL);
+    return { expected: d.intent, intent: c.candidate, confidence: c.confidence, runnerUp: c.runnerUp, outOfScope: c.outOfScope };
+  });
+}
+
+export function figuresAt(scored: Scored[], t: Thresholds): Figures {
+  let correct = 0, oos = 0, oosHit = 0, inScope = 0, rejected = 0;
+  for (const s of scored) {
+    const got = decide(s.intent, s.confidence, s.runnerUp, s.outOfScope, t).intent;
+    if (got === s.expected) correct++;
+    if (s.expected === NONE_INTENT) { oos++; if (got === NONE_INTENT) oosHit++; }
+    else { inScope++; if (got === NONE_INTENT) rejected++; }
+  }
+  return { total: scored.length, accuracy: correct / scored.length, outOfScopeRecall: oos ? oosHit / oos : 1, falseRejectRate: inScope ? rejected / inScope : 0 };
+}
+
+const range = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 1000) / 1000);
+
+export interface TuneOptions {
+  /** The most in-scope false rejects allowed (the target is 3 %). */
+  maxFalseRejects?: number;
+  /** Search the margin too (false: it stays 0). */
+  margins?: boolean;
+  /** Search the out-of-scope threshold (false: the out-of-scope model is not used). */
+  outOfScope?: boolean;
+}
+
+/** The best thresholds on the scored messages; ties go to fewer false rejects, then to the middle of the grid. */
+export function tune(scored: Scored[], options: TuneOptions = {}): { thresholds: Thresholds; figures: Figures } {
+  const { maxFalseRejects = 0.03, margins = true, outOfScope = true } = options;
+  let best: { thresholds: Thresholds; figures: Figures; key: number[] } | null = null;
+  for (const o of outOfScope ? range(0.3, 0.95, 0.025) : [1.01]) {
+    for (const c of range(0, 0.6, 0.025)) {
+      for (const m of margins ? range(0, 0.3, 0.02) : [0]) {
+        const thresholds = { outOfScope: o, minConfidence: c, minMargin: m };
+        const f = figuresAt(scored, thresholds);
+        const within = f.falseRejectRate <= maxFalseRejects ? 1 : 0;
+        const key = [within, f.accuracy, -f.falseRejectRate, f.outOfScopeRecall, -Math.abs(o - 0.6) - Math.abs(c - 0.3) - Math.abs(m - 0.1)];
+        if (!best || compare(key, best.key) > 0) best = { thresholds, figures: f, key };
+      }
+    }
+  }
+  return { thresholds: best!.thresholds, figures: best!.figures };
+}
+
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 1e-12) return a[i] - b[i];
+  return 0;
+}

@@ -1,0 +1,44 @@
+// The out-of-scope pool: ordinary sentences that have nothing to do with the school (chit-chat,
+// general knowledge, other services, arithmetic, time, sport, news, shopping, adults' health…),
+// kept in nlu-data/out-of-scope/*.txt. It trains the out-of-scope model; the thresholds that
+// decide between "out of scope", "unsure" and an answer are calibrated on the dev set by
+// `npm run nlu -- tune --write` and kept in nlu-data/thresholds.json.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const NLU_DATA_DIR = fileURLToPath(new URL('../../nlu-data/', import.meta.url));
+export const POOL_DIR = path.join(NLU_DATA_DIR, 'out-of-scope');
+export const THRESHOLDS_FILE = path.join(NLU_DATA_DIR, 'thresholds.json');
+
+/** One sentence a line; blank lines and "#" comments are skipped. A missing folder is an empty pool. */
+export function readPool(dir = POOL_DIR): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().flatMap((f) =>
+    fs.readFileSync(path.join(dir, f), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+}
+
+export interface Thresholds {
+  /** Out-of-scope probability at or above which a message is answered "none". */
+  outOfScope: number;
+  /** Below this intent confidence, the guess is rejected (unsure). */
+  minConfidence: number;
+  /** Below this lead over the runner-up, the guess is rejected (unsure between two). */
+  minMargin: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { outOfScope: 0.5, minConfidence: 0.35, minMargin: 0.08 };
+
+export function readThresholds(file = THRESHOLDS_FILE): Thresholds {
+  try {
+    const t = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Thresholds>;
+    const num = (v: unknown, d: number) => (typeof v === 'number' && v >= 0 && v <= 1 ? v : d);
+    return {
+      outOfScope: num(t.outOfScope, DEFAULT_THRESHOLDS.outOfScope),
+      minConfidence: num(t.minConfidence, DEFAULT_THRESHOLDS.minConfidence),
+      minMargin: num(t.minMargin, DEFAULT_THRESHOLDS.minMargin),
+    };
+  } catch {
+    return DEFAULT_THRESHOLDS;
+  }
+}
