@@ -13,6 +13,7 @@ import type { Outbox } from './core/outbox.ts';
 import type { AlertService } from './features/alerts/alert-service.ts';
 import type { Features } from './loa.ts';
 import { chatRoutes } from './http/chat-routes.ts';
+import { webchatRoutes, type WebchatRouteDeps } from './http/webchat-routes.ts';
 import { adminRoutes } from './http/admin/admin-routes.ts';
 import { errorHandler, notFoundHandler, shuttingDown } from './http/errors.ts';
 import { BODY_LIMIT_BYTES } from './http/limits.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   timeZone: string;
   answerExists: (key: string) => boolean;
   isShuttingDown?: () => boolean;
+  /** The web chat's identity, history, live stream and widget (src/http/webchat-routes.ts). */
+  webchat: Omit<WebchatRouteDeps, 'store' | 'school' | 'clock'>;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http', 'public');
@@ -60,6 +63,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
+  app.use(webchatRoutes({ ...deps.webchat, store: deps.store, school: deps.school, clock: deps.clock }));
   app.use(chatRoutes(deps));
   app.use('/api/admin', adminRoutes(deps));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));

@@ -42,6 +42,18 @@ export const configSchema = z.object({
   /** Broadcast messages per second per page / OA; 0 lifts the limit. */
   BROADCAST_RATE_MESSENGER: z.coerce.number().min(0).max(1000).default(40),
   BROADCAST_RATE_ZALO_OA: z.coerce.number().min(0).max(1000).default(20),
+
+  /** Server-to-server callers of POST /api/chat that choose the `user` themselves present this key. */
+  CHAT_API_KEY: z.string().min(16, 'CHAT_API_KEY must be at least 16 characters').optional(),
+  /** Signs web chat visitor identities; without it a key is generated and kept in DATA_DIR. */
+  WEBCHAT_SECRET: z.string().min(32, 'WEBCHAT_SECRET must be at least 32 characters').optional(),
+  /** Sites (origins, comma-separated) that may embed the chat widget. */
+  WEBCHAT_ALLOWED_ORIGINS: z.string().default(''),
+  /** How long a message waits for a web visitor who has closed the page. */
+  WEBCHAT_DELIVERY_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+  /** Web chat messages per minute per visitor and per IP address. */
+  WEBCHAT_VISITOR_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  WEBCHAT_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -35,6 +35,8 @@ import { Scheduler } from './jobs/scheduler.ts';
 import { buildApp } from './app.ts';
 import { webhookLane } from './http/webhook-lane.ts';
 import { createLogger } from './logger.ts';
+import { WebchatChannel } from './channels/webchat/webchat-channel.ts';
+import { VisitorIdentity } from './channels/webchat/visitor-identity.ts';
 
 export interface Loa {
   config: Config;
@@ -45,6 +47,8 @@ export interface Loa {
   pipeline: Pipeline;
   outbox: Outbox;
   channels: ChannelSet;
+  /** The web chat's outbound half: open pages, waiting messages. */
+  webchat: WebchatChannel;
   alerts: AlertService;
   features: Features;
   scheduler: Scheduler;
@@ -100,6 +104,9 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       [(contactId) => comments.deliverPendingReplies(contactId)]);
     const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
     const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal });
+    const webchat = new WebchatChannel({ store, clock, logger, ttlHours: config.WEBCHAT_DELIVERY_TTL_HOURS });
+    channels.outbound.push(webchat);
+    channels.jobs.push(...webchat.jobs);
     for (const channel of channels.outbound) outbox.register(channel);
     const groups = new GroupDirectory({ store, school });
     const broadcasts = new BroadcastService({
@@ -125,10 +132,15 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
       isShuttingDown: () => shuttingDown,
+      webchat: {
+        webchat, identity: VisitorIdentity.open(path.resolve(config.DATA_DIR), config.WEBCHAT_SECRET), i18n, chatApiKey: config.CHAT_API_KEY,
+        allowedOrigins: config.WEBCHAT_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+        visitorPerMinute: config.WEBCHAT_VISITOR_PER_MINUTE, ipPerMinute: config.WEBCHAT_IP_PER_MINUTE,
+      },
     });
     const app = webhookLane(channels.webhooks, routes, { logger, isShuttingDown: () => shuttingDown });
     return {
-      config, store, school, nlu, bot, pipeline, outbox, channels, alerts, features, scheduler, jobs, app, logger,
+      config, store, school, nlu, bot, pipeline, outbox, channels, webchat, alerts, features, scheduler, jobs, app, logger,
       async start() {
         await outbox.start();
         await channels.start();

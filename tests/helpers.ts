@@ -8,6 +8,8 @@ import { createLoa, type Loa, type LoaOptions } from '../src/loa.ts';
 import { silentLogger } from '../src/logger.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** Server-to-server chat callers (the tests among them) choose the `user` with this key. */
+export const CHAT_API_KEY = 'test-chat-api-key-0123456789';
 
 /** 09:00 on Thursday 26 November 2026 in Hanoi. */
 export const THURSDAY_9AM = new Date('2026-11-26T02:00:00Z');
@@ -24,7 +26,7 @@ export function tempDir(prefix = 'loa-test-'): string {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, CHAT_API_KEY, LOG_LEVEL: 'silent', ...overrides });
 }
 
 export interface TestLoa extends Loa {
@@ -44,10 +46,10 @@ export async function startLoa(options: { config?: Config; now?: Date } & LoaOpt
       now = new Date(date);
     },
     chat(user: string, text: string, extra: Record<string, unknown> = {}) {
-      return agent.post('/api/chat').send({ user, text, ...extra });
+      return agent.post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user, text, ...extra });
     },
     async say(user: string, text: string) {
-      const res = await agent.post('/api/chat').send({ user, text });
+      const res = await agent.post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user, text });
       if (res.status !== 200) throw new Error(`chat answered ${res.status}: ${JSON.stringify(res.body)}`);
       return (res.body.replies as { text: string }[]).map((r) => r.text).join('\n');
     },

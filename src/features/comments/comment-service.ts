@@ -169,7 +169,7 @@ export class CommentService {
     if (c.status === 'closed') throw new CommentError(409, `${c.code} is closed; reopen is not possible, write to the parent directly`);
     const at = this.deps.clock();
     let delivery: 'queued' | 'pending_outside_window' | 'no_channel' = 'no_channel';
-    if (c.ref && c.ref.channel !== 'webchat') {
+    if (c.ref) {
       const contact = await this.deps.store.contacts.findByRef(c.ref);
       if (windowOpen(c.ref.channel, contact?.lastInboundAt ?? null, at)) {
         await this.deps.outbox.sendProactive(c.ref, [{ type: 'text', text: `Phản hồi của nhà trường về ${c.code}: ${text}` }]);
