@@ -154,13 +154,13 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
     if (!userId) throw new HttpError(400, 'bad_request', 'send ?user= with the chat API key');
     const lastSeen = Number(req.get('last-event-id') ?? req.query.after ?? 0);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('retry: 2000\n\n');
     const page = {
       push: (m: WebchatMessage) => !res.writableEnded && !res.destroyed && (res.write(`id: ${m.id}\nevent: message\ndata: ${JSON.stringify(shown(m))}\n\n`), true),
     };
     // Without Last-Event-ID the page has its history already: only what still waits is sent.
     const close = await deps.webchat.open(webRef(userId), Number.isFinite(lastSeen) && lastSeen > 0 ? lastSeen : Number.MAX_SAFE_INTEGER, page);
     await deps.store.flush();
+    res.write('retry: 2000\n\n'); // the page is listening from here on
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     const end = () => {

@@ -67,7 +67,8 @@ export class WebchatChannel implements OutboundChannel {
 
   /** The conversation's recent messages for a page that opens; what was waiting counts as received. */
   async history(ref: ConversationRef, limit = HISTORY_LIMIT): Promise<WebchatMessage[]> {
-    const messages = await this.deps.store.webchatMessages.recent(conversationKey(ref), limit);
+    // What expired was never received: it is not shown later as if it had been.
+    const messages = (await this.deps.store.webchatMessages.recent(conversationKey(ref), limit)).filter((m) => m.status !== 'expired');
     await this.received(messages.filter((m) => m.status === 'waiting'));
     return messages.map((m) => (m.status === 'waiting' ? { ...m, status: 'delivered' as const } : m));
   }
