@@ -3,6 +3,8 @@
 // visitor or an address may write, the page's history and its live stream (server-sent events).
 // POST /api/chat itself stays in chat-routes.ts; this runs just before it.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { i18n } from 'i18next';
 import type { WebchatChannel } from '../channels/webchat/webchat-channel.ts';
@@ -36,6 +38,7 @@ type Caller = { kind: 'server'; userId: string | null } | { kind: 'visitor'; vis
 
 const webRef = (userId: string): ConversationRef => ({ channel: 'webchat', accountId: WEBCHAT_ACCOUNT, userId, threadId: userId, threadType: 'user' });
 const HEARTBEAT_MS = 25_000;
+const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 
 export function webchatRoutes(deps: WebchatRouteDeps): Router {
   const router = Router();
@@ -61,11 +64,12 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
     return { kind: 'visitor', visitor, issued: true };
   };
 
-  const limit = (req: Request, caller: Caller | null) => {
+  const limit = (req: Request, res: Response, caller: Caller | null) => {
     if (caller?.kind === 'server') return;
     for (const bucket of [perIp.get(`ip:${req.ip}`), caller ? perVisitor.get(caller.visitor.userId) : null]) {
       const t = bucket?.take();
       if (t && !t.ok) {
+        res.set('retry-after', String(Math.ceil(t.waitMs / 1000)));
         throw new HttpError(429, 'rate_limited', 'Bố mẹ gửi nhanh quá, xin đợi một chút rồi gửi tiếp ạ. / Too many messages: please wait a moment.', { retryAfterSeconds: Math.ceil(t.waitMs / 1000) });
       }
     }
@@ -74,7 +78,7 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
   // Sites that embed the widget; other sites' browsers get no CORS headers, and their requests are refused.
   router.use('/api/chat', (req, res, next) => {
     const origin = req.get('origin');
-    if (!origin || origin === `${req.protocol}://${req.get('host')}`) return next();
+    if (!origin || sameHost(origin, req.get('host'))) return next();
     if (!allowed.has(origin)) return next(new HttpError(403, 'origin_not_allowed', `${origin} may not use this chat; add it to WEBCHAT_ALLOWED_ORIGINS`));
     res.set({
       'access-control-allow-origin': origin,
@@ -93,7 +97,7 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
 
   router.post('/api/chat', asyncHandler(async (req, res, next) => {
     const caller = callerOf(req, res, true)!;
-    limit(req, caller);
+    limit(req, res, caller);
     const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : null;
     if (!body) return next(); // chat-routes answers the bad body
     const userId = caller.kind === 'server' ? caller.userId : caller.visitor.userId;
@@ -137,19 +141,22 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
   // The page's recent messages; what waited for it counts as received now.
   router.get('/api/chat/history', asyncHandler(async (req, res) => {
     const caller = callerOf(req, res, true)!;
-    limit(req, caller);
+    limit(req, res, caller);
     const userId = caller.kind === 'server' ? caller.userId : caller.visitor.userId;
     if (!userId) throw new HttpError(400, 'bad_request', 'send ?user= with the chat API key');
     const messages = await deps.webchat.history(webRef(userId));
     await deps.store.flush();
-    res.set('cache-control', 'no-store').json({ ...(caller.kind === 'visitor' ? { visitor: caller.visitor.token } : {}), messages: messages.map(shown) });
+    res.set('cache-control', 'no-store').json({
+      ...(caller.kind === 'visitor' ? { visitor: caller.visitor.token } : {}),
+      messages: messages.map((m) => ({ ...shown(m), ...(m.unread ? { unread: true } : {}) })),
+    });
   }));
 
   // Live messages from the school: server-sent events, resumed from Last-Event-ID.
   router.get('/api/chat/events', asyncHandler(async (req, res) => {
     const caller = callerOf(req, res, false);
     if (!caller) throw new HttpError(401, 'no_visitor', 'open the chat first (GET /api/chat/history gives this browser its identity)');
-    limit(req, caller);
+    limit(req, res, caller);
     const userId = caller.kind === 'server' ? caller.userId : caller.visitor.userId;
     if (!userId) throw new HttpError(400, 'bad_request', 'send ?user= with the chat API key');
     const lastSeen = Number(req.get('last-event-id') ?? req.query.after ?? 0);
@@ -171,6 +178,14 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
     res.on('close', end);
   }));
 
+  // The widget's script and style, loaded by other sites' pages (their origin is checked on the API).
+  for (const file of ['widget.js', 'widget.css']) {
+    router.get(`/${file}`, (_req, res, next) => {
+      res.set({ 'cross-origin-resource-policy': 'cross-origin', 'cache-control': 'public, max-age=300' });
+      res.sendFile(path.join(PUBLIC_DIR, file), (err) => err && next(err));
+    });
+  }
+
   // What the widget shows: the school's name, colours and the other ways to reach it.
   router.get('/api/chat/widget', (_req, res) => {
     const p = deps.school.get('profile');
@@ -182,6 +197,15 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
     });
   });
   return router;
+}
+
+/** The page is Loa's own (the full-page chat): same host, whatever a proxy did to the scheme. */
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /** The inbox de-duplicates on (channel, message id): the conversation goes into the id. */

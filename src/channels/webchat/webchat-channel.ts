@@ -65,12 +65,15 @@ export class WebchatChannel implements OutboundChannel {
     return close;
   }
 
-  /** The conversation's recent messages for a page that opens; what was waiting counts as received. */
-  async history(ref: ConversationRef, limit = HISTORY_LIMIT): Promise<WebchatMessage[]> {
+  /**
+   * The conversation's recent messages for a page that opens; what was waiting counts as received
+   * now (and is marked unread for the page).
+   */
+  async history(ref: ConversationRef, limit = HISTORY_LIMIT): Promise<(WebchatMessage & { unread: boolean })[]> {
     // What expired was never received: it is not shown later as if it had been.
     const messages = (await this.deps.store.webchatMessages.recent(conversationKey(ref), limit)).filter((m) => m.status !== 'expired');
     await this.received(messages.filter((m) => m.status === 'waiting'));
-    return messages.map((m) => (m.status === 'waiting' ? { ...m, status: 'delivered' as const } : m));
+    return messages.map((m) => (m.status === 'waiting' ? { ...m, status: 'delivered' as const, unread: true } : { ...m, unread: false }));
   }
 
   /** One exchange of the page's own request: what the visitor sent and the bot's answer, both seen. */
