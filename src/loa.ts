@@ -37,6 +37,7 @@ import { webhookLane } from './http/webhook-lane.ts';
 import { createLogger } from './logger.ts';
 import { WebchatChannel } from './channels/webchat/webchat-channel.ts';
 import { VisitorIdentity } from './channels/webchat/visitor-identity.ts';
+import { noteWebchatReceipts } from './features/comments/webchat-receipts.ts';
 
 export interface Loa {
   config: Config;
@@ -104,7 +105,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       [(contactId) => comments.deliverPendingReplies(contactId)]);
     const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS });
     const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal });
-    const webchat = new WebchatChannel({ store, clock, logger, ttlHours: config.WEBCHAT_DELIVERY_TTL_HOURS });
+    const webchat = new WebchatChannel({ store, clock, logger, ttlHours: config.WEBCHAT_DELIVERY_TTL_HOURS, onReceipt: (m, outcome, at) => noteWebchatReceipts(store, m, outcome, at) });
     channels.outbound.push(webchat);
     channels.jobs.push(...webchat.jobs);
     for (const channel of channels.outbound) outbox.register(channel);

@@ -230,7 +230,8 @@ export interface CommentEvent {
   commentId: number;
   at: string;
   actor: string;
-  kind: 'created' | 'status' | 'note' | 'reply' | 'assign' | 'category' | 'alert' | 'reminder' | 'detail';
+  /** delivery: a web chat parent's page received a reply, or it expired unseen. */
+  kind: 'created' | 'status' | 'note' | 'reply' | 'assign' | 'category' | 'alert' | 'reminder' | 'detail' | 'delivery';
   details: Record<string, unknown>;
 }
 

@@ -197,7 +197,7 @@ describe('web chat: messages that arrive later', () => {
     const page = await openStream(base, parent.token);
     const [comment] = await loa.store.comments.list();
     const reply = await loa.admin().post(`/api/admin/comments/${comment.id}/reply`).send({ text: 'Nhà bếp đã rút kinh nghiệm ạ.' });
-    expect(reply.body).toMatchObject({ delivery: 'queued' });
+    expect(reply.body).toMatchObject({ delivery: 'delivered' }); // the page was open
     const contact = (await loa.store.contacts.list({ channel: 'webchat' }))[0];
     const direct = await loa.admin().post(`/api/admin/contacts/${contact.id}/messages`).send({ text: 'Chiều nay cô sẽ gọi cho bố mẹ.' });
     expect(direct.status).toBe(200);
@@ -207,6 +207,34 @@ describe('web chat: messages that arrive later', () => {
       ['staff', 'Chiều nay cô sẽ gọi cho bố mẹ.'],
     ]);
     page.close();
+  });
+
+  it('says in the comment\'s history whether the web parent received the school\'s reply, later or never', async () => {
+    await loa.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await start({ WEBCHAT_DELIVERY_TTL_HOURS: '1' });
+    const parents = [await visitor(), await visitor()];
+    for (const parent of parents) {
+      await parent.say('tôi muốn góp ý');
+      await parent.say('Sân chơi có nhiều lá khô, các con dễ trượt ngã');
+      await parent.tap('feedback:cat:facilities');
+      await parent.tap('feedback:anon:no');
+      await parent.tap('feedback:class:la-a1');
+      await parent.tap('feedback:confirm:yes');
+    }
+    const [first, second] = await loa.store.comments.list({});
+    const ids = [first, second].sort((a, b) => a.id - b.id).map((c) => c.id);
+    for (const id of ids) {
+      const r = await loa.admin().post(`/api/admin/comments/${id}/reply`).send({ text: 'Trường đã cho quét sân.' });
+      expect(r.body).toEqual({ delivery: 'waiting_for_visitor' }); // no page open: not "sent"
+    }
+    await parents[0].history(); // the first parent comes back
+    loa.clockAt('2026-11-26T03:30:00Z');
+    await loa.webchat.expireDue(); // the second never does
+    const deliveries = async (id: number) => (await loa.store.comments.events(id)).filter((e) => e.kind === 'delivery').map((e) => e.details.delivery);
+    expect(await deliveries(ids[0])).toEqual(['delivered']);
+    expect(await deliveries(ids[1])).toEqual(['expired']);
   });
 
   it('keeps each visitor to their own stream: another browser sees nothing, also when naming the first', async () => {

@@ -24,7 +24,13 @@ export class WebchatChannel implements OutboundChannel {
   readonly name = 'webchat' as const;
   private readonly pages = new Map<string, Set<OpenPage>>();
 
-  constructor(private readonly deps: { store: Store; clock: () => Date; logger: Logger; ttlHours: number }) {}
+  constructor(
+    private readonly deps: {
+      store: Store; clock: () => Date; logger: Logger; ttlHours: number;
+      /** Messages a page received after waiting, or that expired (the comments note their replies'). */
+      onReceipt?: (messages: WebchatMessage[], outcome: 'delivered' | 'expired', at: string) => Promise<void>;
+    },
+  ) {}
 
   /** Pages open now (for tests and the bench). */
   get openPages(): number {
@@ -92,6 +98,7 @@ export class WebchatChannel implements OutboundChannel {
       const expired = await store.webchatMessages.expire(clock().toISOString(), 1000);
       const deliveries = [...new Set(expired.map((m) => m.deliveryId).filter((id): id is number => id !== null))];
       if (deliveries.length) await store.deliveries.markExpired(deliveries, `the visitor did not open the web chat within ${this.deps.ttlHours} hours`);
+      if (expired.length) await this.deps.onReceipt?.(expired, 'expired', clock().toISOString());
       total += expired.length;
       if (expired.length < 1000) break;
     }
@@ -123,5 +130,6 @@ export class WebchatChannel implements OutboundChannel {
     const changed = await this.deps.store.webchatMessages.markDelivered(messages.map((m) => m.id), at);
     const deliveries = changed.map((m) => m.deliveryId).filter((id): id is number => id !== null);
     if (deliveries.length) await this.deps.store.deliveries.markDelivered(deliveries, at);
+    if (changed.length > deliveries.length) await this.deps.onReceipt?.(changed, 'delivered', at);
   }
 }
