@@ -153,6 +153,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
         shuttingDown = true;
         await scheduler.stop();
         await dispatcher.stop();
+        webchat.closeAll();
         await channels.stop();
         await pipeline.close();
         await outbox.stop();

@@ -9,7 +9,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import type { i18n } from 'i18next';
 import type { WebchatChannel } from '../channels/webchat/webchat-channel.ts';
 import { readCookie, VISITOR_COOKIE, VISITOR_COOKIE_MAX_AGE_S, VISITOR_HEADER, type Visitor, type VisitorIdentity } from '../channels/webchat/visitor-identity.ts';
-import { liveButtons, isStartOver } from '../channels/webchat/webchat-buttons.ts';
+import { acceptsPayload, isStartOver, liveButtons } from '../channels/webchat/webchat-buttons.ts';
 import { KeyedBuckets } from '../core/rate-limiter.ts';
 import type { ConversationRef, OutgoingMessage } from '../core/messages.ts';
 import { conversationKey } from '../core/messages.ts';
@@ -38,14 +38,25 @@ type Caller = { kind: 'server'; userId: string | null } | { kind: 'visitor'; vis
 
 const webRef = (userId: string): ConversationRef => ({ channel: 'webchat', accountId: WEBCHAT_ACCOUNT, userId, threadId: userId, threadType: 'user' });
 const HEARTBEAT_MS = 25_000;
+const BUCKETS_MS = 10 * 60_000;
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 
 export function webchatRoutes(deps: WebchatRouteDeps): Router {
   const router = Router();
   const allowed = new Set(deps.allowedOrigins);
   const apiKey = deps.chatApiKey ? Buffer.from(deps.chatApiKey) : null;
-  const perVisitor = new KeyedBuckets(deps.visitorPerMinute, deps.visitorPerMinute);
-  const perIp = new KeyedBuckets(deps.ipPerMinute, deps.ipPerMinute);
+  let perVisitor = new KeyedBuckets(deps.visitorPerMinute, deps.visitorPerMinute);
+  let perIp = new KeyedBuckets(deps.ipPerMinute, deps.ipPerMinute);
+  // Every new browser is a new key: the buckets start afresh every 10 minutes so they cannot pile up.
+  let bucketsSince = Date.now();
+  const buckets = () => {
+    if (Date.now() - bucketsSince > BUCKETS_MS) {
+      perVisitor = new KeyedBuckets(deps.visitorPerMinute, deps.visitorPerMinute);
+      perIp = new KeyedBuckets(deps.ipPerMinute, deps.ipPerMinute);
+      bucketsSince = Date.now();
+    }
+    return { perVisitor, perIp };
+  };
 
   /** The caller of a chat endpoint; a visitor without a valid id gets a new one (cookie and header). */
   const callerOf = (req: Request, res: Response, issue: boolean): Caller | null => {
@@ -66,7 +77,8 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
 
   const limit = (req: Request, res: Response, caller: Caller | null) => {
     if (caller?.kind === 'server') return;
-    for (const bucket of [perIp.get(`ip:${req.ip}`), caller ? perVisitor.get(caller.visitor.userId) : null]) {
+    const { perIp: ips, perVisitor: visitors } = buckets();
+    for (const bucket of [ips.get(`ip:${req.ip}`), caller ? visitors.get(caller.visitor.userId) : null]) {
       const t = bucket?.take();
       if (t && !t.ok) {
         res.set('retry-after', String(Math.ceil(t.waitMs / 1000)));
@@ -123,8 +135,8 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
     // A button of an earlier message: answered politely, the live buttons shown again.
     if (typeof body.payload === 'string') {
       const recent = await deps.store.webchatMessages.recent(conversationKey(webRef(visitor.userId)), 30);
-      const live = liveButtons(recent);
-      if (!live.some((b) => b.payload === body.payload)) {
+      if (!acceptsPayload(recent, body.payload)) {
+        const live = liveButtons(recent);
         const session = await deps.store.sessions.get(conversationKey(webRef(visitor.userId)));
         const t = translatorFor(deps.i18n, session?.locale ?? 'vi');
         const help = { title: t('quick.help'), payload: 'intent:help' };
@@ -163,6 +175,7 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     const page = {
       push: (m: WebchatMessage) => !res.writableEnded && !res.destroyed && (res.write(`id: ${m.id}\nevent: message\ndata: ${JSON.stringify(shown(m))}\n\n`), true),
+      end: () => res.end(),
     };
     // Without Last-Event-ID the page has its history already: only what still waits is sent.
     const close = await deps.webchat.open(webRef(userId), Number.isFinite(lastSeen) && lastSeen > 0 ? lastSeen : Number.MAX_SAFE_INTEGER, page);

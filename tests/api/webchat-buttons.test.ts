@@ -47,6 +47,17 @@ describe('web chat quick replies', () => {
     expect(history.filter((m) => m.from === 'visitor').map((m) => m.text)).toEqual(['xin chào', 'Học phí, tiền ăn', 'feedback:confirm:yes']);
   });
 
+  it('answers a retried tap once, as the inbox does, instead of calling it stale', async () => {
+    const browser = request.agent(loa.app);
+    await browser.post('/api/chat').send({ text: 'xin chào' });
+    const first = await browser.post('/api/chat').send({ payload: 'intent:fees', messageId: 'tap-1' });
+    expect(first.body.intent).toBe('fees');
+    const retry = await browser.post('/api/chat').send({ payload: 'intent:fees', messageId: 'tap-1' });
+    expect(retry.body.stale).toBeUndefined();
+    expect(retry.body.replies).toEqual([]);
+    expect((await loa.store.transcript.list()).filter((t) => t.intent === 'fees')).toHaveLength(1);
+  });
+
   it('leaves trusted callers (CHAT_API_KEY) to the bot\'s own rules', async () => {
     const res = await loa.chat('p1', '', { text: undefined, payload: 'intent:pickup_hours' });
     expect(res.body.replies[0].text).toContain('06:45–08:00');

@@ -12,7 +12,24 @@ export function liveButtons(recent: WebchatMessage[]): QuickReply[] {
     if (m.kind === 'visitor') lastVisitor = i;
   });
   if (lastVisitor < 0) return [];
-  return recent.slice(lastVisitor + 1).flatMap((m) => (m.message.type === 'text' ? m.message.quickReplies ?? [] : []));
+  return recent.slice(lastVisitor + 1).flatMap(buttonsOf);
+}
+
+const buttonsOf = (m: WebchatMessage): QuickReply[] => (m.message.type === 'text' ? m.message.quickReplies ?? [] : []);
+
+/**
+ * Whether a tapped payload still counts: one of the live buttons, or the very tap the visitor's
+ * last message was (a retry, answered once by the inbox, or a double tap, which the forms handle).
+ */
+export function acceptsPayload(recent: WebchatMessage[], payload: string): boolean {
+  if (liveButtons(recent).some((b) => b.payload === payload)) return true;
+  const visitors = recent.flatMap((m, i) => (m.kind === 'visitor' ? [i] : []));
+  if (!visitors.length) return false;
+  const last = visitors[visitors.length - 1];
+  const before = visitors.length > 1 ? visitors[visitors.length - 2] : -1;
+  const tapped = recent.slice(before + 1, last).flatMap(buttonsOf).find((b) => b.payload === payload);
+  const sent = recent[last].message;
+  return !!tapped && sent.type === 'text' && sent.text === tapped.title;
 }
 
 /** "Bắt đầu lại" / "start over": the visitor wants a fresh conversation and identity. */

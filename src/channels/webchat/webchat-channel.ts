@@ -14,6 +14,8 @@ import type { Job } from '../../jobs/scheduler.ts';
 export interface OpenPage {
   /** Writes one message; false when the page has gone. */
   push(message: WebchatMessage): boolean;
+  /** Ends the stream (Loa is stopping; the page reconnects to the next process). */
+  end(): void;
 }
 
 export const HISTORY_LIMIT = 50;
@@ -105,6 +107,12 @@ export class WebchatChannel implements OutboundChannel {
     await store.webchatMessages.prune(new Date(clock().getTime() - HISTORY_DAYS * 86_400_000).toISOString());
     await store.flush();
     return total;
+  }
+
+  /** Ends every open stream: on shutdown, so that the server can close. */
+  closeAll(): void {
+    for (const set of this.pages.values()) for (const page of set) page.end();
+    this.pages.clear();
   }
 
   get jobs(): Job[] {

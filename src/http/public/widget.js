@@ -253,7 +253,8 @@
 
   (document.body || document.documentElement).appendChild(host);
   // A returning visitor hears about what came while they were away, even before opening the panel.
-  if (token) {
+  if (script.getAttribute('data-open') === 'true') open();
+  else if (token) {
     started = true;
     loadHistory().then(function () { connect(); }).catch(function () { started = false; });
   }
