@@ -237,6 +237,15 @@ describe('web chat: messages that arrive later', () => {
     expect(await deliveries(ids[1])).toEqual(['expired']);
   });
 
+  it('promises a web parent who asks for a person only what the web chat keeps, and keeps it', async () => {
+    const parent = await visitor();
+    const asked = await parent.say('cho tôi gặp người thật');
+    expect(asked.replies[0].text).toMatch(/trả lời bố mẹ ngay trong khung chat này.*trong vòng 72 giờ/s);
+    const contact = (await loa.store.contacts.list({ channel: 'webchat' }))[0];
+    expect((await loa.admin().post(`/api/admin/contacts/${contact.id}/messages`).send({ text: 'Chào chị, em là cô Hòa.' })).status).toBe(200);
+    expect((await parent.history()).at(-1)).toMatchObject({ from: 'staff', text: 'Chào chị, em là cô Hòa.' });
+  });
+
   it('keeps each visitor to their own stream: another browser sees nothing, also when naming the first', async () => {
     const a = await visitor();
     const b = await visitor();
