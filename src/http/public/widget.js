@@ -48,9 +48,18 @@
   var host = el('div', { id: 'loa-chat-widget' });
   var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
   root.appendChild(el('link', { rel: 'stylesheet', href: BASE + '/widget.css' }));
+  // A speech bubble drawn in SVG (an emoji needs a font the visitor may not have).
+  var SVG = 'http://www.w3.org/2000/svg';
+  var icon = document.createElementNS(SVG, 'svg');
+  icon.setAttribute('viewBox', '0 0 24 24');
+  icon.setAttribute('aria-hidden', 'true');
+  icon.setAttribute('focusable', 'false');
+  var bubblePath = document.createElementNS(SVG, 'path');
+  bubblePath.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z');
+  bubblePath.setAttribute('fill', 'currentColor');
+  icon.appendChild(bubblePath);
   var launcher = el('button', { type: 'button', class: 'launcher', 'aria-expanded': 'false', 'aria-controls': 'loa-panel', 'aria-label': TEXT.open }, [
-    el('span', { class: 'launcher-icon', 'aria-hidden': 'true', text: '💬' }),
-    el('span', { class: 'badge', hidden: '', 'aria-hidden': 'true' }),
+    icon, el('span', { class: 'badge', hidden: '', 'aria-hidden': 'true' }),
   ]);
   var badge = launcher.querySelector('.badge');
   var titleEl = el('h2', { id: 'loa-title', text: TEXT.title });
