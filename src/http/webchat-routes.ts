@@ -13,7 +13,7 @@ import { acceptsPayload, isStartOver, liveButtons } from '../channels/webchat/we
 import { KeyedBuckets } from '../core/rate-limiter.ts';
 import type { ConversationRef, OutgoingMessage } from '../core/messages.ts';
 import { conversationKey } from '../core/messages.ts';
-import { translatorFor } from '../i18n.ts';
+import { LOCALES, translatorFor } from '../i18n.ts';
 import type { SchoolService } from '../school/school-service.ts';
 import type { Store, WebchatMessage } from '../store/types.ts';
 import { present, WEBCHAT_ACCOUNT } from './chat-routes.ts';
@@ -34,7 +34,7 @@ export interface WebchatRouteDeps {
 }
 
 /** Who writes: a trusted server with its own user ids, or a visitor the server knows. */
-type Caller = { kind: 'server'; userId: string | null } | { kind: 'visitor'; visitor: Visitor; issued: boolean };
+type Caller = { kind: 'server'; userId: string | null } | { kind: 'visitor'; visitor: Visitor };
 
 const webRef = (userId: string): ConversationRef => ({ channel: 'webchat', accountId: WEBCHAT_ACCOUNT, userId, threadId: userId, threadType: 'user' });
 const HEARTBEAT_MS = 25_000;
@@ -68,11 +68,11 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
       return { kind: 'server', userId: user };
     }
     const known = deps.identity.verify(req.get(VISITOR_HEADER)) ?? deps.identity.verify(readCookie(req.get('cookie'), VISITOR_COOKIE));
-    if (known) return { kind: 'visitor', visitor: known, issued: false };
+    if (known) return { kind: 'visitor', visitor: known };
     if (!issue) return null;
     const visitor = deps.identity.issue();
     giveIdentity(req, res, visitor);
-    return { kind: 'visitor', visitor, issued: true };
+    return { kind: 'visitor', visitor };
   };
 
   const limit = (req: Request, res: Response, caller: Caller | null) => {
@@ -82,7 +82,9 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
       const t = bucket?.take();
       if (t && !t.ok) {
         res.set('retry-after', String(Math.ceil(t.waitMs / 1000)));
-        throw new HttpError(429, 'rate_limited', 'Bố mẹ gửi nhanh quá, xin đợi một chút rồi gửi tiếp ạ. / Too many messages: please wait a moment.', { retryAfterSeconds: Math.ceil(t.waitMs / 1000) });
+        // Before the conversation is read its language is unknown: both, Vietnamese first.
+        const message = LOCALES.map((l) => translatorFor(deps.i18n, l)('webchat.rate_limited')).join(' / ');
+        throw new HttpError(429, 'rate_limited', message, { retryAfterSeconds: Math.ceil(t.waitMs / 1000) });
       }
     }
   };
