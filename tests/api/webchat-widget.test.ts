@@ -60,6 +60,9 @@ describe('web chat widget', () => {
     const page = await request(loa.app).get('/');
     expect(page.status).toBe(200);
     expect(page.text).toContain('<title>Loa');
+    // The same widget, as the whole page: no inline script or style, nothing of its own to keep in step.
+    expect(page.text).toContain('<script src="/widget.js" data-mode="page"');
+    expect(page.text).not.toMatch(/<script>|<style|style=/);
   });
 });
 

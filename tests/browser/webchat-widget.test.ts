@@ -165,4 +165,17 @@ describe.skipIf(!canRun)('web chat widget in a browser', () => {
     expect(await again.evaluate(() => (document.querySelector('#loa-chat-widget')!.shadowRoot!.activeElement as HTMLElement | null)?.className)).toBe('launcher');
     await parent.close();
   }, 60_000);
+
+  it('serves the full-page chat at / as the same widget, the whole page, accessible', async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(`${loaUrl}/`);
+    await expect.poll(() => bubbles(page).count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await page.getByRole('button', { name: /Mở khung chat/ }).count()).toBe(0); // no chat button: the page is the chat
+    await say(page, 'học phí bao nhiêu');
+    await expect.poll(() => bubbles(page).count()).toBeGreaterThanOrEqual(4);
+    expect((await context.cookies()).find((c: { name: string }) => c.name === 'loa_visitor')?.httpOnly).toBe(true);
+    await accessible(page);
+    await context.close();
+  }, 30_000);
 });

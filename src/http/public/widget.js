@@ -1,5 +1,7 @@
 // Loa's chat widget for the school's website: one tag adds a chat button and panel to any page.
 //   <script src="https://loa.example/widget.js" data-lang="vi" async></script>
+// data-open="true" opens the panel at once; data-mode="page" makes it the whole page (Loa's own
+// full-page chat at /), with no chat button.
 // The page's origin must be in WEBCHAT_ALLOWED_ORIGINS. Plain browser JavaScript (no build step);
 // everything lives in a shadow root so the school's page and the widget do not restyle each other,
 // and no inline script or style is used (strict CSP on both sides). Identity: a token the server
@@ -12,6 +14,7 @@
   var BASE = new URL(script.src, location.href).origin;
   var TOKEN_KEY = 'loa-visitor:' + BASE;
   var lang = (script.getAttribute('data-lang') || 'vi') === 'en' ? 'en' : 'vi';
+  var pageMode = script.getAttribute('data-mode') === 'page';
   var TEXT = {
     vi: {
       open: 'Mở khung chat với nhà trường', close: 'Đóng khung chat', title: 'Trợ lý Loa', subtitle: 'Trợ lý tự động của nhà trường',
@@ -45,7 +48,7 @@
   }
 
   // The widget's own box, styled from widget.css inside its shadow root.
-  var host = el('div', { id: 'loa-chat-widget' });
+  var host = el('div', { id: 'loa-chat-widget', class: pageMode ? 'page' : 'widget' });
   var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
   root.appendChild(el('link', { rel: 'stylesheet', href: BASE + '/widget.css' }));
   // A speech bubble drawn in SVG (an emoji needs a font the visitor may not have).
@@ -74,11 +77,13 @@
     el('label', { for: 'loa-input', class: 'visually-hidden', text: TEXT.input }), input,
     el('button', { type: 'submit', class: 'send', text: TEXT.send }),
   ]);
-  var panel = el('section', { id: 'loa-panel', class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'loa-title', hidden: '' }, [
-    el('header', {}, [el('div', { class: 'heading' }, [titleEl, subtitle]), restartBtn, closeBtn]),
+  var panel = el(pageMode ? 'main' : 'section', pageMode
+    ? { id: 'loa-panel', class: 'panel', 'aria-labelledby': 'loa-title' }
+    : { id: 'loa-panel', class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'loa-title', hidden: '' }, [
+    el('header', {}, [el('div', { class: 'heading' }, [titleEl, subtitle]), restartBtn, pageMode ? null : closeBtn]),
     links, log, status, form,
   ]);
-  root.appendChild(launcher);
+  if (!pageMode) root.appendChild(launcher);
   root.appendChild(panel);
 
   function headers(json) {
@@ -231,6 +236,7 @@
     input.focus();
   }
   function close() {
+    if (pageMode) return;
     panel.hidden = true;
     launcher.setAttribute('aria-expanded', 'false');
     launcher.setAttribute('aria-label', TEXT.open);
@@ -262,7 +268,8 @@
 
   (document.body || document.documentElement).appendChild(host);
   // A returning visitor hears about what came while they were away, even before opening the panel.
-  if (script.getAttribute('data-open') === 'true') open();
+  if (pageMode) { start(); input.focus(); }
+  else if (script.getAttribute('data-open') === 'true') open();
   else if (token) {
     started = true;
     loadHistory().then(function () { connect(); }).catch(function () { started = false; });
