@@ -14,10 +14,10 @@ import { line, mb } from './stats.ts';
 const PAGES = 1000;
 const SECRET = 'bench-webchat-secret-0123456789abcdef';
 
-// The browsers: one stream each, counting the messages that arrive.
+// The browsers: one stream each, counting the messages that arrive and acknowledging them as the widget does.
 const BROWSERS = `
 const http = require('node:http');
-let received = 0, open = 0;
+let received = 0, open = 0, acked = 0;
 process.on('message', (m) => {
   if (m.cmd === 'open') {
     for (const token of m.tokens) {
@@ -31,13 +31,19 @@ process.on('message', (m) => {
             const block = buffer.slice(0, cut);
             buffer = buffer.slice(cut + 2);
             if (block.startsWith('retry:')) { if (++open === m.tokens.length) process.send({ open }); }
-            else if (block.startsWith('id:')) received++;
+            else if (block.startsWith('id:')) {
+              received++;
+              const upTo = Number(/^id: (\\d+)/.exec(block)[1]);
+              const ack = http.request(m.url + '/api/chat/received', { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'x-loa-visitor': token } }, (r) => { r.resume(); r.on('end', () => acked++); });
+              ack.on('error', () => undefined);
+              ack.end(JSON.stringify({ upTo }));
+            }
           }
         });
       }).on('error', (e) => process.send({ error: e.message }));
     }
   }
-  if (m.cmd === 'count') process.send({ received });
+  if (m.cmd === 'count') process.send({ received, acked });
   if (m.cmd === 'stop') process.exit(0);
 });
 `;
@@ -73,14 +79,19 @@ export async function webchatBench(): Promise<void> {
   await loa.features.broadcasts.submit(admin, b.id);
   await loa.features.broadcasts.approve(admin, b.id);
   let received = 0;
-  while (received < PAGES && performance.now() - t < 30_000) {
+  let acked = 0;
+  let receivedMs = NaN;
+  while ((received < PAGES || acked < PAGES) && performance.now() - t < 30_000) {
     await loa.features.dispatcher.runOnce();
-    received = (await ask<{ received: number }>({ cmd: 'count' })).received;
+    ({ received, acked } = await ask<{ received: number; acked: number }>({ cmd: 'count' }));
+    if (received === PAGES && Number.isNaN(receivedMs)) receivedMs = performance.now() - t;
+    if (received === PAGES && acked < PAGES) await new Promise((r) => setTimeout(r, 5));
   }
   const ms = performance.now() - t;
+  line('announcement shown on 1,000 open pages', `${receivedMs.toFixed(0)} ms`, '< 5000 ms', receivedMs < 5000);
   clearInterval(sample);
   const counts = (await loa.store.deliveries.counts(b.id)).byStatus;
-  line('announcement to 1,000 open pages', `${ms.toFixed(0)} ms (${received} received, ${counts.delivered} delivered)`, '< 5000 ms', ms < 5000 && received === PAGES && counts.delivered === PAGES);
+  line('announcement to 1,000 open pages, acknowledged', `${ms.toFixed(0)} ms (${received} received, ${counts.delivered} delivered)`, '< 5000 ms', ms < 5000 && received === PAGES && counts.delivered === PAGES);
   line('peak memory (rss) with 1,000 open pages', `${mb(peak)} (node with the tsx loader is ~80 MB of it)`, '< 200 MB', peak < 200 * 1024 * 1024);
   browsers.send({ cmd: 'stop' });
   server.closeAllConnections();

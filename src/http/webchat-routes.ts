@@ -166,6 +166,19 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
     });
   }));
 
+  // The page has the messages up to this id (what came on its stream): they count as delivered.
+  router.post('/api/chat/received', asyncHandler(async (req, res) => {
+    const caller = callerOf(req, res, false);
+    if (!caller) throw new HttpError(401, 'no_visitor', 'open the chat first (GET /api/chat/history gives this browser its identity)');
+    const upTo = Number((req.body as { upTo?: unknown } | undefined)?.upTo);
+    if (!Number.isSafeInteger(upTo) || upTo < 1) throw new HttpError(400, 'invalid_body', 'upTo: the id of the last message the page has');
+    const userId = caller.kind === 'server' ? caller.userId : caller.visitor.userId;
+    if (!userId) throw new HttpError(400, 'bad_request', 'send "user" with the chat API key');
+    const delivered = await deps.webchat.acknowledge(webRef(userId), upTo);
+    await deps.store.flush();
+    res.json({ delivered });
+  }));
+
   // Live messages from the school: server-sent events, resumed from Last-Event-ID.
   router.get('/api/chat/events', asyncHandler(async (req, res) => {
     const caller = callerOf(req, res, false);

@@ -9,8 +9,8 @@ import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
 
 interface SseEvent { id: number; data: { id: number; from: string; text: string } }
 
-/** A page's live stream, read with fetch as the widget does. */
-async function openStream(base: string, token: string, lastEventId?: number) {
+/** A page's live stream, read with fetch as the widget does, acknowledging what it gets (unless told not to). */
+async function openStream(base: string, token: string, lastEventId?: number, acknowledge = true) {
   const abort = new AbortController();
   const res = await fetch(`${base}/api/chat/events`, {
     headers: { 'x-loa-visitor': token, ...(lastEventId !== undefined ? { 'last-event-id': String(lastEventId) } : {}) },
@@ -33,7 +33,12 @@ async function openStream(base: string, token: string, lastEventId?: number) {
           if (block.startsWith('retry:')) ready();
           const data = /^data: (.*)$/m.exec(block);
           const id = /^id: (\d+)$/m.exec(block);
-          if (data && id) events.push({ id: Number(id[1]), data: JSON.parse(data[1]) });
+          if (data && id) {
+            events.push({ id: Number(id[1]), data: JSON.parse(data[1]) });
+            if (acknowledge) {
+              await fetch(`${base}/api/chat/received`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-loa-visitor': token }, body: JSON.stringify({ upTo: Number(id[1]) }) });
+            }
+          }
           waiters.splice(0).forEach((w) => w());
         }
       }
@@ -115,8 +120,26 @@ describe('web chat: messages that arrive later', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(event.data).toMatchObject({ from: 'notice', text: expect.stringContaining('Thứ Sáu này trường nghỉ') });
     await loa.features.dispatcher.stop();
-    expect(await counts(id)).toMatchObject({ delivered: 1, waiting: 0, sent: 0, failed: 0 });
+    await expect.poll(() => counts(id)).toMatchObject({ delivered: 1, waiting: 0, sent: 0, failed: 0 });
     page.close();
+  });
+
+  it('counts nothing delivered that a page did not acknowledge (a dead connection), and sends it again on reconnect', async () => {
+    const parent = await visitor();
+    await parent.say('nhận thông báo toàn trường');
+    const deaf = await openStream(base, parent.token, undefined, false);
+    const id = await announce('Lịch họp phụ huynh');
+    await loa.features.dispatcher.drain();
+    const [event] = await deaf.until(1);
+    expect(await counts(id)).toMatchObject({ waiting: 1, delivered: 0 });
+    deaf.close();
+    const again = await openStream(base, parent.token, event.id);
+    const [resent] = await again.until(1);
+    expect(resent.id).toBe(event.id); // still waiting: sent again, and now acknowledged
+    await expect.poll(() => counts(id)).toMatchObject({ waiting: 0, delivered: 1 });
+    expect((await request(base).post('/api/chat/received').send({ upTo: event.id })).status).toBe(401);
+    expect((await request(base).post('/api/chat/received').set('x-loa-visitor', parent.token).send({ upTo: 'all' })).status).toBe(400);
+    again.close();
   });
 
   it('keeps what came while the page was closed for its next visit: in order, once, after the history', async () => {
@@ -197,7 +220,7 @@ describe('web chat: messages that arrive later', () => {
     const page = await openStream(base, parent.token);
     const [comment] = await loa.store.comments.list();
     const reply = await loa.admin().post(`/api/admin/comments/${comment.id}/reply`).send({ text: 'Nhà bếp đã rút kinh nghiệm ạ.' });
-    expect(reply.body).toMatchObject({ delivery: 'delivered' }); // the page was open
+    expect(reply.body).toMatchObject({ delivery: 'waiting_for_visitor' }); // until the open page says it has it
     const contact = (await loa.store.contacts.list({ channel: 'webchat' }))[0];
     const direct = await loa.admin().post(`/api/admin/contacts/${contact.id}/messages`).send({ text: 'Chiều nay cô sẽ gọi cho bố mẹ.' });
     expect(direct.status).toBe(200);
@@ -206,6 +229,7 @@ describe('web chat: messages that arrive later', () => {
       ['notice', 'Phản hồi của nhà trường về PA-0001: Nhà bếp đã rút kinh nghiệm ạ.'],
       ['staff', 'Chiều nay cô sẽ gọi cho bố mẹ.'],
     ]);
+    await expect.poll(async () => (await loa.store.comments.events(comment.id)).filter((e) => e.kind === 'delivery').map((e) => e.details.delivery)).toEqual(['delivered']);
     page.close();
   });
 

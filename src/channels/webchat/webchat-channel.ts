@@ -1,8 +1,10 @@
 // The web chat as an outbound channel like the others: what the school sends a web visitor (a
 // staff reply, an alert for linked staff, an announcement) is kept in the conversation's messages
 // and pushed at once to every page of that visitor that is open; a closed page gets it on its next
-// visit, in order, once. What no page fetched within the configured time expires, and an
-// announcement's delivery says so ("waiting", then "delivered" or "expired").
+// visit, in order, once. A message counts as delivered when a page says it has it (its
+// acknowledgement, or the history it fetched), not when it was written to a connection that may
+// be dead; what no page took within the configured time expires, and an announcement's delivery
+// says so ("waiting", then "delivered" or "expired").
 import type { Logger } from 'pino';
 import type { ConversationRef, OutgoingMessage } from '../../core/messages.ts';
 import { conversationKey } from '../../core/messages.ts';
@@ -49,8 +51,16 @@ export class WebchatChannel implements OutboundChannel {
     const [stored] = await this.deps.store.webchatMessages.append([
       { conversationKey: key, at: now.toISOString(), kind, message, status: 'waiting', deliveryId: context?.deliveryId ?? null, expiresAt },
     ]);
-    const received = await this.pushToPages(key, [stored]);
-    return { status: 'sent', platformMessageId: `webchat-${stored.id}`, webchat: received.length ? 'delivered' : 'waiting' };
+    for (const page of this.pages.get(key) ?? []) page.push(stored);
+    return { status: 'sent', platformMessageId: `webchat-${stored.id}`, webchat: 'waiting' };
+  }
+
+  /** A page says it has every message up to `upTo`: those that waited are delivered now. */
+  async acknowledge(ref: ConversationRef, upTo: number): Promise<number> {
+    const waiting = await this.deps.store.webchatMessages.unseen(conversationKey(ref), Number.MAX_SAFE_INTEGER, 500);
+    const taken = waiting.filter((m) => m.id <= upTo);
+    await this.received(taken);
+    return taken.length;
   }
 
   /**
@@ -67,9 +77,7 @@ export class WebchatChannel implements OutboundChannel {
       s?.delete(page);
       if (s && !s.size) this.pages.delete(key);
     };
-    const unseen = await this.deps.store.webchatMessages.unseen(key, lastSeenId, 500);
-    const written = unseen.filter((m) => page.push(m));
-    await this.received(written);
+    for (const m of await this.deps.store.webchatMessages.unseen(key, lastSeenId, 500)) page.push(m);
     return close;
   }
 
@@ -117,18 +125,6 @@ export class WebchatChannel implements OutboundChannel {
 
   get jobs(): Job[] {
     return [{ name: 'webchat-expire', cron: '*/5 * * * *', run: () => this.expireDue().then(() => undefined) }];
-  }
-
-  private async pushToPages(key: string, messages: WebchatMessage[]): Promise<WebchatMessage[]> {
-    const set = this.pages.get(key);
-    if (!set?.size) return [];
-    const written = messages.filter((m) => {
-      let any = false;
-      for (const page of set) if (page.push(m)) any = true;
-      return any;
-    });
-    await this.received(written);
-    return written;
   }
 
   /** waiting → delivered, for the messages and for the announcements they carry. */

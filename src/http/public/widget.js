@@ -33,6 +33,8 @@
   var token = null;
   try { token = localStorage.getItem(TOKEN_KEY); } catch (e) { /* storage blocked: this visit only */ }
   var lastEventId = 0;
+  var shownIds = {};
+  var ackTimer = null;
   var unread = 0;
   var stream = null;
   var started = false;
@@ -123,8 +125,13 @@
     log.scrollTop = log.scrollHeight;
   }
   function show(message) {
-    if (message.id && message.id > lastEventId) lastEventId = message.id;
+    if (message.id) {
+      if (shownIds[message.id]) return false; // a resumed stream may repeat what came just before the drop
+      shownIds[message.id] = true;
+      if (message.id > lastEventId) lastEventId = message.id;
+    }
     bubble(message, message.from === 'visitor' ? 'me' : message.from === 'bot' ? 'bot' : 'school');
+    return true;
   }
 
   function send(body, shown) {
@@ -181,8 +188,12 @@
     });
   }
   function receive(message) {
-    show(message);
-    markUnread(1);
+    if (show(message)) markUnread(1);
+    // Tell the school the page has it (a message written to a dead connection is not "delivered").
+    clearTimeout(ackTimer);
+    ackTimer = setTimeout(function () {
+      fetch(BASE + '/api/chat/received', { method: 'POST', headers: headers(true), body: JSON.stringify({ upTo: lastEventId }) }).catch(function () { /* the next visit's history delivers it */ });
+    }, 150);
   }
   function markUnread(n) {
     if (!panel.hidden || !n) return;
@@ -198,6 +209,7 @@
         if (!res.ok) throw new Error(data.error ? data.error.message : TEXT.failed);
         keepToken(res, data);
         log.textContent = '';
+        shownIds = {};
         var messages = data.messages || [];
         messages.forEach(show);
         // What came while the page was closed: counted on the button until the panel is opened.
