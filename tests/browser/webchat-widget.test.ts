@@ -76,6 +76,7 @@ describe.skipIf(!canRun)('web chat widget in a browser', () => {
     const id = (await as(tokens.staff)('/api/admin/broadcasts').send({ title: 'Thông báo', text: { vi: text }, audience: { groups: ['school'] } })).body.id;
     await as(tokens.staff)(`/api/admin/broadcasts/${id}/submit`);
     expect((await as(tokens.principal)(`/api/admin/broadcasts/${id}/approve`)).status).toBe(200);
+    return id as number;
   };
   const openWidget = async (page: Page) => {
     await page.goto(siteUrl);
@@ -118,9 +119,11 @@ describe.skipIf(!canRun)('web chat widget in a browser', () => {
 
     // An announcement approved through the API appears within a second.
     const started = Date.now();
-    await announce('Thứ Sáu trường nghỉ tổng vệ sinh.');
+    const id = await announce('Thứ Sáu trường nghỉ tổng vệ sinh.');
     await page.getByText(/Thứ Sáu trường nghỉ tổng vệ sinh/).waitFor({ timeout: 1000 });
     expect(Date.now() - started).toBeLessThan(1000);
+    // The page acknowledged it: the announcement counts it delivered.
+    await expect.poll(async () => (await request(loa.app).get(`/api/admin/broadcasts/${id}`).set('authorization', `Bearer ${tokens.principal}`)).body.deliveries.byStatus.delivered).toBe(1);
 
     // A staff message to this parent appears live.
     const contact = (await loa.store.contacts.list({ channel: 'webchat' }))[0];
