@@ -48,7 +48,8 @@ export const configSchema = z.object({
   /** Signs web chat visitor identities; without it a key is generated and kept in DATA_DIR. */
   WEBCHAT_SECRET: z.string().min(32, 'WEBCHAT_SECRET must be at least 32 characters').optional(),
   /** Sites (origins, comma-separated) that may embed the chat widget. */
-  WEBCHAT_ALLOWED_ORIGINS: z.string().default(''),
+  WEBCHAT_ALLOWED_ORIGINS: z.string().default('').refine((s) => s.split(',').map((o) => o.trim()).filter(Boolean).every(isOrigin),
+    'comma-separated origins like https://your-school.example (a scheme and a host, no path, no trailing slash)'),
   /** How long a message waits for a web visitor who has closed the page. */
   WEBCHAT_DELIVERY_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
   /** Web chat messages per minute per visitor and per IP address. */
@@ -88,6 +89,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('Invalid configuration:\n  MONGO_URL: required when STORE=mongo');
   }
   return config;
+}
+
+/** "https://school.example" and nothing more: what a browser sends as Origin. */
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
 }
 
 function isValidTimeZone(tz: string): boolean {

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
 
 const SCHOOL_SITE = 'https://mnhoasen.example.edu.vn';
 
@@ -54,6 +55,14 @@ describe('web chat widget', () => {
       name: 'Trường Mầm non Hoa Sen (trường mẫu)', colors: { primary: '#0b6bcb', onPrimary: '#ffffff' },
       links: { zalo: 'https://zalo.me/mnhoasen.demo.example', facebook: 'https://facebook.com/mnhoasen.demo' },
     });
+  });
+
+  it('refuses at start an allowed origin that no browser would send', () => {
+    for (const bad of ['https://school.example/', 'school.example', 'https://school.example/chat', '*']) {
+      expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: bad })).toThrow(/WEBCHAT_ALLOWED_ORIGINS: comma-separated origins/);
+    }
+    expect(loadConfig({ WEBCHAT_ALLOWED_ORIGINS: 'https://school.example, http://localhost:8080' }).WEBCHAT_ALLOWED_ORIGINS).toContain('localhost:8080');
   });
 
   it('keeps the full-page chat at /', async () => {

@@ -35,6 +35,7 @@
   var lastEventId = 0;
   var shownIds = {};
   var ackTimer = null;
+  var renewed = false;
   var unread = 0;
   var stream = null;
   var started = false;
@@ -160,6 +161,13 @@
     var h = headers(false);
     if (lastEventId) h['last-event-id'] = String(lastEventId);
     fetch(BASE + '/api/chat/events', { headers: h, signal: abort.signal }).then(function (res) {
+      // An identity the server no longer knows (its key changed): forget it, get a new one.
+      if (res.status === 401 && !renewed) {
+        renewed = true;
+        token = null;
+        try { localStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing kept */ }
+        return loadHistory().then(function () { connect(); });
+      }
       if (!res.ok || !res.body) throw new Error('stream ' + res.status);
       status.textContent = '';
       var reader = res.body.getReader();
