@@ -14,6 +14,7 @@ import type { AlertService } from './features/alerts/alert-service.ts';
 import type { Features } from './loa.ts';
 import { chatRoutes } from './http/chat-routes.ts';
 import { privacyRoutes } from './http/privacy-routes.ts';
+import { webchatRoutes, type WebchatRouteDeps } from './http/webchat-routes.ts';
 import { adminRoutes } from './http/admin/admin-routes.ts';
 import { errorHandler, notFoundHandler, shuttingDown } from './http/errors.ts';
 import { BODY_LIMIT_BYTES } from './http/limits.ts';
@@ -43,6 +44,8 @@ export interface AppDeps {
   limits?: RateLimits;
   /** Bearer token of GET /metrics (METRICS_TOKEN); none: no /metrics. */
   metricsToken?: string;
+  /** The web chat's identity, history, live stream and widget (src/http/webchat-routes.ts). */
+  webchat: Omit<WebchatRouteDeps, 'store' | 'school' | 'clock'>;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http', 'public');
@@ -71,6 +74,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
+  app.use(webchatRoutes({ ...deps.webchat, store: deps.store, school: deps.school, clock: deps.clock }));
   app.use(chatRoutes(deps));
   app.use(metricsRoutes(deps));
   app.use(privacyRoutes(deps));

@@ -80,6 +80,19 @@ export const configSchema = z.object({
   PUBLIC_URL: z.string().url().transform((v) => v.replace(/\/$/, '')).optional(),
   /** 32 bytes (base64 or hex) that encrypt channel secrets at rest (AES-256-GCM). */
   SECRETS_KEY: z.string().refine((v) => parseSecretsKey(v) !== null, 'SECRETS_KEY must be 32 bytes, base64 or 64 hex digits (openssl rand -base64 32)').optional(),
+
+  /** Server-to-server callers of POST /api/chat that choose the `user` themselves present this key. */
+  CHAT_API_KEY: z.string().min(16, 'CHAT_API_KEY must be at least 16 characters').optional(),
+  /** Signs web chat visitor identities; without it a key is generated and kept in DATA_DIR. */
+  WEBCHAT_SECRET: z.string().min(32, 'WEBCHAT_SECRET must be at least 32 characters').optional(),
+  /** Sites (origins, comma-separated) that may embed the chat widget. */
+  WEBCHAT_ALLOWED_ORIGINS: z.string().default('').refine((s) => s.split(',').map((o) => o.trim()).filter(Boolean).every(isOrigin),
+    'comma-separated origins like https://your-school.example (a scheme and a host, no path, no trailing slash)'),
+  /** How long a message waits for a web visitor who has closed the page. */
+  WEBCHAT_DELIVERY_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+  /** Web chat messages per minute per visitor and per IP address. */
+  WEBCHAT_VISITOR_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  WEBCHAT_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -119,6 +132,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('Invalid configuration:\n  MONGO_URL: required when STORE=mongo');
   }
   return config;
+}
+
+/** "https://school.example" and nothing more: what a browser sends as Origin. */
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
 }
 
 function isValidTimeZone(tz: string): boolean {

@@ -39,6 +39,9 @@ import { webhookLane } from './http/webhook-lane.ts';
 import { createLogger } from './logger.ts';
 import { operations } from './features/operations/operations.ts';
 import { PrivacyService } from './features/privacy/privacy-service.ts';
+import { WebchatChannel } from './channels/webchat/webchat-channel.ts';
+import { VisitorIdentity } from './channels/webchat/visitor-identity.ts';
+import { noteWebchatReceipts } from './features/comments/webchat-receipts.ts';
 
 export interface Loa {
   config: Config;
@@ -49,6 +52,8 @@ export interface Loa {
   pipeline: Pipeline;
   outbox: Outbox;
   channels: ChannelSet;
+  /** The web chat's outbound half: open pages, waiting messages. */
+  webchat: WebchatChannel;
   alerts: AlertService;
   features: Features;
   scheduler: Scheduler;
@@ -110,6 +115,9 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       webhookPerIp: config.WEBHOOK_RATE_PER_IP, webhookPerConversation: config.WEBHOOK_RATE_PER_CONVERSATION,
     }, () => clock().getTime());
     const channels = setupChannels({ config, store, pipeline, alerts, logger, clock, connectZaloPersonal: options.connectZaloPersonal, limits });
+    const webchat = new WebchatChannel({ store, clock, logger, ttlHours: config.WEBCHAT_DELIVERY_TTL_HOURS, onReceipt: (m, outcome, at) => noteWebchatReceipts(store, m, outcome, at) });
+    channels.outbound.push(webchat);
+    channels.jobs.push(...webchat.jobs);
     instrument({ pipeline, bot, outbound: channels.outbound, alerts, limits });
     for (const channel of channels.outbound) outbox.register(channel);
     const groups = new GroupDirectory({ store, school });
@@ -137,13 +145,18 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
       isShuttingDown: () => shuttingDown, frameAncestors: config.FRAME_ANCESTORS, limits, metricsToken: config.METRICS_TOKEN,
+      webchat: {
+        webchat, identity: VisitorIdentity.open(path.resolve(config.DATA_DIR), config.WEBCHAT_SECRET), i18n, chatApiKey: config.CHAT_API_KEY,
+        allowedOrigins: config.WEBCHAT_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+        visitorPerMinute: config.WEBCHAT_VISITOR_PER_MINUTE, ipPerMinute: config.WEBCHAT_IP_PER_MINUTE,
+      },
     });
     const app = webhookLane(channels.webhooks, routes, {
       logger, isShuttingDown: () => shuttingDown,
       admitAddress: limits.webhookIp.on ? (address) => limits.take(limits.webhookIp, address) : undefined,
     });
     return {
-      config, store, school, nlu, bot, pipeline, outbox, channels, alerts, features, scheduler, jobs, app, logger,
+      config, store, school, nlu, bot, pipeline, outbox, channels, webchat, alerts, features, scheduler, jobs, app, logger,
       async start() {
         await outbox.start();
         await channels.start();
@@ -158,6 +171,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
         await scheduler.stop();
         alerts.stop();
         await dispatcher.stop();
+        webchat.closeAll();
         await channels.stop();
         await pipeline.close();
         await outbox.stop();

@@ -11,6 +11,9 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** Encrypts channel secrets at rest in tests (any 32 bytes). */
 export const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 
+/** Server-to-server chat callers (the tests among them) choose the `user` with this key. */
+export const CHAT_API_KEY = 'test-chat-api-key-0123456789';
+
 /** 09:00 on Thursday 26 November 2026 in Hanoi. */
 export const THURSDAY_9AM = new Date('2026-11-26T02:00:00Z');
 
@@ -35,7 +38,7 @@ export const NO_RATE_LIMITS = {
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   // The privacy notice a new parent's first answer links is tested on its own (tests/secops).
-  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, SECRETS_KEY, PRIVACY_NOTICE: 'false', LOG_LEVEL: 'silent', ...NO_RATE_LIMITS, ...overrides });
+  return loadConfig({ DATA_DIR: tempDir(), ADMIN_TOKEN, SECRETS_KEY, CHAT_API_KEY, PRIVACY_NOTICE: 'false', LOG_LEVEL: 'silent', ...NO_RATE_LIMITS, ...overrides });
 }
 
 export interface TestLoa extends Loa {
@@ -55,10 +58,10 @@ export async function startLoa(options: { config?: Config; now?: Date } & LoaOpt
       now = new Date(date);
     },
     chat(user: string, text: string, extra: Record<string, unknown> = {}) {
-      return agent.post('/api/chat').send({ user, text, ...extra });
+      return agent.post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user, text, ...extra });
     },
     async say(user: string, text: string) {
-      const res = await agent.post('/api/chat').send({ user, text });
+      const res = await agent.post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user, text });
       if (res.status !== 200) throw new Error(`chat answered ${res.status}: ${JSON.stringify(res.body)}`);
       return (res.body.replies as { text: string }[]).map((r) => r.text).join('\n');
     },

@@ -2,7 +2,7 @@
 import type { ChannelName } from '../core/messages.ts';
 
 export const WINDOW_MS: Record<ChannelName, number | null> = {
-  webchat: null, // no proactive messages: the web page only shows answers
+  webchat: Infinity, // kept for the visitor's page until it opens (or WEBCHAT_DELIVERY_TTL_HOURS pass)
   messenger: 24 * 60 * 60 * 1000,
   zalo_oa: 7 * 24 * 60 * 60 * 1000,
   zalo_personal: Infinity, // a normal Zalo account may write to its contacts and groups

@@ -27,7 +27,7 @@ const chatBody = z
 export const WEBCHAT_ACCOUNT = 'web';
 
 /** The reply shape of the web chat API. */
-function present(message: OutgoingMessage) {
+export function present(message: OutgoingMessage) {
   switch (message.type) {
     case 'text':
       return { text: message.text, ...(message.quickReplies ? { quickReplies: message.quickReplies } : {}) };

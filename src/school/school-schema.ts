@@ -19,6 +19,10 @@ export const profileSchema = z.object({
   zalo: z.string().optional(),
   fanpage: z.string().optional(),
   website: z.string().optional(),
+  /** The web chat widget's colours (the school's own), and links for parents who would rather continue there. */
+  colors: z.object({ primary: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0b6bcb'), onPrimary: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #ffffff') }).optional(),
+  zaloUrl: z.string().url().optional(),
+  facebookUrl: z.string().url().optional(),
   principal: z.object({ name: z.string(), title: bilingual, phone: z.string() }),
   contacts: z.array(z.object({ role: bilingual, name: z.string(), phone: z.string() })).default([]),
   hours: z.object({

@@ -240,7 +240,8 @@ export interface CommentEvent {
   commentId: number;
   at: string;
   actor: string;
-  kind: 'created' | 'status' | 'note' | 'reply' | 'assign' | 'category' | 'alert' | 'reminder' | 'detail';
+  /** delivery: a web chat parent's page received a reply, or it expired unseen. */
+  kind: 'created' | 'status' | 'note' | 'reply' | 'assign' | 'category' | 'alert' | 'reminder' | 'detail' | 'delivery';
   details: Record<string, unknown>;
 }
 
@@ -364,8 +365,12 @@ export interface BroadcastRepository {
   due(now: string): Promise<Broadcast[]>;
 }
 
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed' | 'uncertain' | 'cancelled';
-export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'skipped', 'failed', 'uncertain', 'cancelled'];
+/**
+ * 'waiting', 'delivered' and 'expired' are the web chat's: stored for a page that was not open,
+ * received by the page, or never fetched before WEBCHAT_DELIVERY_TTL_HOURS.
+ */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed' | 'uncertain' | 'cancelled' | 'waiting' | 'delivered' | 'expired';
+export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'skipped', 'failed', 'uncertain', 'cancelled', 'waiting', 'delivered', 'expired'];
 
 /** One recipient of one run of a broadcast, on one channel. */
 export interface Delivery {
@@ -419,6 +424,47 @@ export interface DeliveryRepository {
   list(broadcastId: number, filter?: { status?: DeliveryStatus; limit?: number; offset?: number }): Promise<Delivery[]>;
   /** Deliveries of a run still pending or being sent. */
   unfinished(broadcastId: number, runAt?: string): Promise<number>;
+  /** Web chat: sending → waiting (stored for the visitor's page); false if the page already took it. */
+  markWaiting(id: number): Promise<boolean>;
+  /** Web chat: sending or waiting → delivered, when the visitor's page received it. */
+  markDelivered(ids: number[], at: string): Promise<void>;
+  /** Web chat: waiting → expired, the visitor did not come back in time. */
+  markExpired(ids: number[], reason: string): Promise<void>;
+}
+
+export type WebchatMessageKind = 'visitor' | 'bot' | 'staff' | 'notice';
+
+/**
+ * One message of a web chat conversation, kept so a page shows its history after a reload and gets
+ * what was sent while it was closed. Messages from the school (staff replies, alerts, announcements)
+ * wait until a page of the visitor receives them, or expire.
+ */
+export interface WebchatMessage {
+  id: number;
+  conversationKey: string;
+  at: string;
+  /** visitor: what they sent; bot: the answer to it; staff: written by staff; notice: alerts, announcements. */
+  kind: WebchatMessageKind;
+  message: OutgoingMessage;
+  status: 'waiting' | 'delivered' | 'expired';
+  /** The announcement delivery this message carries, if any. */
+  deliveryId: number | null;
+  deliveredAt: string | null;
+  expiresAt: string | null;
+}
+
+export interface WebchatMessageRepository {
+  append(items: Omit<WebchatMessage, 'id' | 'deliveredAt'>[]): Promise<WebchatMessage[]>;
+  /** The conversation's last `limit` messages, oldest first. */
+  recent(conversationKey: string, limit: number): Promise<WebchatMessage[]>;
+  /** Messages from the school a page has not had: still waiting, or newer than the last one it saw. */
+  unseen(conversationKey: string, afterId: number, limit: number): Promise<WebchatMessage[]>;
+  /** waiting → delivered; returns the messages that changed. */
+  markDelivered(ids: number[], at: string): Promise<WebchatMessage[]>;
+  /** waiting → expired for messages past their time; returns them. */
+  expire(now: string, limit: number): Promise<WebchatMessage[]>;
+  /** Forgets a conversation's messages older than a time (history is kept for a while only). */
+  prune(before: string): Promise<number>;
 }
 
 /** How many rows an erasure or a retention run deleted or anonymised, by kind of data. */
@@ -466,6 +512,7 @@ export interface Store {
   subscriptions: SubscriptionRepository;
   broadcasts: BroadcastRepository;
   deliveries: DeliveryRepository;
+  webchatMessages: WebchatMessageRepository;
   /** True when the backend answers (readiness probe). */
   ping(): Promise<boolean>;
   /**

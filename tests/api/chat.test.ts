@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { startLoa, type TestLoa } from '../helpers.ts';
+import { CHAT_API_KEY, startLoa, type TestLoa } from '../helpers.ts';
 
 describe('web chat', () => {
   let loa: TestLoa;
@@ -18,7 +18,7 @@ describe('web chat', () => {
   });
 
   it('answers a quick-reply payload through the same pipeline', async () => {
-    const res = await request(loa.app).post('/api/chat').send({ user: 'p1', payload: 'intent:pickup_hours' });
+    const res = await request(loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user: 'p1', payload: 'intent:pickup_hours' });
     expect(res.status).toBe(200);
     expect(res.body.replies[0].text).toContain('06:45–08:00');
   });
@@ -69,7 +69,7 @@ describe('web chat', () => {
   });
 
   describe('bad input', () => {
-    const post = (body: string | object, type = 'application/json') => request(loa.app).post('/api/chat').set('content-type', type).send(body);
+    const post = (body: string | object, type = 'application/json') => request(loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).set('content-type', type).send(body);
 
     it('refuses malformed JSON with a clear 400', async () => {
       const res = await post('{"user": "p1", "text": ');
@@ -132,8 +132,8 @@ describe('operations', () => {
     const loa = await startLoa();
     const page = await request(loa.app).get('/');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('/chat.js');
-    expect((await request(loa.app).get('/chat.js')).text).toContain('/api/chat');
+    expect(page.text).toContain('/widget.js');
+    expect((await request(loa.app).get('/widget.js')).text).toContain('/api/chat');
     expect((await request(loa.app).get('/healthz')).body).toEqual({ status: 'ok' });
     expect((await request(loa.app).get('/readyz')).body).toMatchObject({ status: 'ready', store: 'ok' });
     await loa.close();

@@ -3,7 +3,7 @@
 // Messenger and Zalo OA fakes inside their windows, anonymity per role, reports, single-run jobs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
+import { CHAT_API_KEY, startLoa, testConfig, type TestLoa } from '../helpers.ts';
 import { FakePlatform, eventually } from '../fakes/fake-platform.ts';
 import * as fb from '../fakes/messenger-fixtures.ts';
 import * as zl from '../fakes/zalo-oa-fixtures.ts';
@@ -72,12 +72,12 @@ describe('comments, absences and staff on chat', () => {
     expect(r1.body.replies[0].text).toMatch(/kể giúp em sự việc/);
     const r2 = await loa.chat('mẹ Bông', 'Cơm hôm nay bị khê các con không ăn được');
     expect(r2.body.replies[0].quickReplies[0]).toEqual({ title: 'Bữa ăn', payload: 'feedback:cat:meals' }); // its own guess first
-    await request(loa.app).post('/api/chat').send({ user: 'mẹ Bông', payload: 'feedback:cat:meals' });
-    await request(loa.app).post('/api/chat').send({ user: 'mẹ Bông', payload: 'feedback:anon:yes' });
-    const review = await request(loa.app).post('/api/chat').send({ user: 'mẹ Bông', payload: 'feedback:class:la-a1' });
+    await request(loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user: 'mẹ Bông', payload: 'feedback:cat:meals' });
+    await request(loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user: 'mẹ Bông', payload: 'feedback:anon:yes' });
+    const review = await request(loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user: 'mẹ Bông', payload: 'feedback:class:la-a1' });
     expect(review.body.replies[0].text).toMatch(/«Cơm hôm nay bị khê các con không ăn được».*Bữa ăn · Ẩn danh · Lớp: Lá A1/s); // reviewed before it is sent
     expect(await loa.store.comments.list()).toHaveLength(0);
-    const done = await request(loa.app).post('/api/chat').send({ user: 'mẹ Bông', payload: 'feedback:confirm:yes' });
+    const done = await request(loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user: 'mẹ Bông', payload: 'feedback:confirm:yes' });
     expect(done.body.replies[0].text).toMatch(/mã số PA-0001.*2 ngày làm việc/);
     const [c] = await loa.store.comments.list();
     expect(c).toMatchObject({ code: 'PA-0001', category: 'meals', sentiment: 'negative', severity: 'normal', anonymous: true, classId: 'la-a1', status: 'new' });
@@ -117,8 +117,8 @@ describe('comments, absences and staff on chat', () => {
     expect(await loa.say('p', '😀😀')).toMatch(/viết rõ hơn/);
     const long = 'Con tôi về kể lớp học nóng quá và quạt bị hỏng. '.repeat(120);
     await loa.chat('p', long.slice(0, 2000));
-    await request(loa.app).post('/api/chat').send({ user: 'p', payload: 'feedback:cat:facilities' });
-    await request(loa.app).post('/api/chat').send({ user: 'p', payload: 'feedback:anon:no' });
+    await request(loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user: 'p', payload: 'feedback:cat:facilities' });
+    await request(loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user: 'p', payload: 'feedback:anon:no' });
     const unknown = await loa.say('p', 'lớp Hoa Hồng');
     expect(unknown).toMatch(/không có lớp «lớp Hoa Hồng»/);
     await loa.say('p', 'không theo lớp');

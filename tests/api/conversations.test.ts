@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import request from 'supertest';
 import YAML from 'yaml';
-import { startLoa, THURSDAY_9AM, type TestLoa } from '../helpers.ts';
+import { CHAT_API_KEY, startLoa, THURSDAY_9AM, type TestLoa } from '../helpers.ts';
 import type { Absence } from '../../src/store/types.ts';
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'conversations');
@@ -199,7 +199,7 @@ class Run {
     const e = turn.expect ?? {};
 
     const before = await this.loa.store.sessions.get(sessionKey(this.user));
-    const res = await request(this.loa.app).post('/api/chat').send(body);
+    const res = await request(this.loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send(body);
     if (res.status !== (e.status ?? 200)) fail(`${where}: answered HTTP ${res.status}: ${JSON.stringify(res.body)}`);
     const parts = (res.body.replies ?? []) as { text: string; quickReplies?: Reply['quickReplies'] }[];
     const reply: Reply = { text: parts.map((r) => r.text).join('\n'), quickReplies: parts.flatMap((r) => r.quickReplies ?? []) };

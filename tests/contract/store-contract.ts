@@ -313,5 +313,47 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.privacy.applyRetention(policy, new Date('2026-11-26T00:00:00.000Z'), '[x]')).transcript).toBe(1);
       expect((await store.transcript.list({ conversationKey: 'k2' })).map((t) => t.text)).toEqual(['new']);
     });
+
+    it('keeps web chat messages: history, what a page has not had, delivered once, expired in time', async () => {
+      const key = 'webchat:web:user:v1';
+      const row = (kind: 'visitor' | 'bot' | 'staff' | 'notice', text: string, status: 'waiting' | 'delivered', at = '2026-11-26T02:00:00.000Z', deliveryId: number | null = null) =>
+        ({ conversationKey: key, at, kind, message: { type: 'text' as const, text }, status, deliveryId, expiresAt: status === 'waiting' ? '2026-11-29T02:00:00.000Z' : null });
+      const [hi, answer, notice, staff] = await store.webchatMessages.append([
+        row('visitor', 'xin chào', 'delivered'), row('bot', 'Xin chào bố mẹ', 'delivered'), row('notice', 'Thông báo', 'waiting', undefined, 7), row('staff', 'Cô nhắn', 'waiting'),
+      ]);
+      await store.webchatMessages.append([{ ...row('notice', 'other', 'waiting'), conversationKey: 'webchat:web:user:v2' }]);
+      expect(hi.id).toBeLessThan(answer.id);
+      expect(answer.deliveredAt).toBe('2026-11-26T02:00:00.000Z');
+      expect((await store.webchatMessages.recent(key, 3)).map((m) => m.message.type === 'text' && m.message.text)).toEqual(['Xin chào bố mẹ', 'Thông báo', 'Cô nhắn']);
+      // Not had: waiting ones (whatever the id), and delivered ones after the last one the page saw.
+      expect((await store.webchatMessages.unseen(key, Number.MAX_SAFE_INTEGER, 10)).map((m) => m.id)).toEqual([notice.id, staff.id]);
+      const delivered = await store.webchatMessages.markDelivered([notice.id, hi.id], '2026-11-26T03:00:00.000Z');
+      expect(delivered.map((m) => [m.id, m.deliveryId, m.status])).toEqual([[notice.id, 7, 'delivered']]); // only what waited
+      expect(await store.webchatMessages.markDelivered([notice.id], '2026-11-26T04:00:00.000Z')).toEqual([]); // once
+      expect((await store.webchatMessages.unseen(key, Number.MAX_SAFE_INTEGER, 10)).map((m) => m.id)).toEqual([staff.id]);
+      expect((await store.webchatMessages.unseen(key, answer.id, 10)).map((m) => m.id)).toEqual([notice.id, staff.id]); // a resumed stream
+      expect(await store.webchatMessages.expire('2026-11-29T01:59:59.000Z', 10)).toEqual([]);
+      expect((await store.webchatMessages.expire('2026-11-29T02:00:00.000Z', 10)).map((m) => m.status)).toEqual(['expired', 'expired']);
+      expect(await store.webchatMessages.unseen(key, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      expect(await store.webchatMessages.prune('2026-11-27T00:00:00.000Z')).toBe(5);
+      expect(await store.webchatMessages.recent(key, 10)).toEqual([]);
+    });
+
+    it('moves a web chat delivery from sending to waiting, delivered or expired, never backwards', async () => {
+      const c = await store.contacts.touch(ref('w', 'webchat'), 'T1');
+      await store.subscriptions.subscribe(c.id, 'school', 'chat', 'webchat', 'T1');
+      const bc = await store.broadcasts.create({ title: 't', text: { vi: 'x' }, audience: { groups: ['school'] }, media: null, sendAt: null, cron: null, status: 'scheduled', createdBy: 'u', submittedBy: 'u', decidedBy: 'p', rejectReason: null, nextRunAt: null, createdAt: 'T1' });
+      await store.deliveries.expand(bc.id, 'run1', ['school'], [], '2026-11-26T02:00:00.000Z');
+      const [d] = await store.deliveries.claim('h', new Date('2026-11-26T02:00:00Z'), 5, 60_000);
+      await store.deliveries.markSending(d.id, 'h');
+      expect(await store.deliveries.markWaiting(d.id)).toBe(true);
+      expect((await store.deliveries.counts(bc.id)).byStatus).toMatchObject({ waiting: 1, sending: 0 });
+      expect(await store.deliveries.unfinished(bc.id)).toBe(0); // the run is over; the delivery waits for a page
+      await store.deliveries.markExpired([d.id], 'not opened');
+      expect((await store.deliveries.counts(bc.id))).toMatchObject({ byStatus: { expired: 1, waiting: 0 }, reasons: { 'not opened': 1 } });
+      await store.deliveries.markDelivered([d.id], 'T9');
+      expect((await store.deliveries.list(bc.id))[0].status).toBe('expired'); // too late to count as delivered
+      expect(await store.deliveries.markWaiting(d.id)).toBe(false);
+    });
   });
 }

@@ -2,10 +2,12 @@
 // principal, staff limited to Lá A1, viewer) on the school's data, most of it in Lá A2. Each cell
 // says what must happen; a route missing from the table fails the test until someone decides who
 // may call it. Every answer a staff member or a viewer gets is searched for what they must not see.
+import { VisitorIdentity } from '../../src/channels/webchat/visitor-identity.ts';
+import { createI18n } from '../../src/i18n.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import { buildApp } from '../../src/app.ts';
-import { ADMIN_TOKEN } from '../helpers.ts';
+import { ADMIN_TOKEN, tempDir } from '../helpers.ts';
 import type { Role } from '../../src/store/types.ts';
 import { openSchool, SECRETS, type School } from './school-fixture.ts';
 
@@ -159,6 +161,11 @@ describe('role × route', () => {
       store: loa.store, bot: loa.bot, pipeline: loa.pipeline, nlu: loa.nlu, school: loa.school, channels: loa.channels, outbox: loa.outbox,
       alerts: loa.alerts, features: loa.features, logger: loa.logger, clock: () => new Date(), adminToken: ADMIN_TOKEN, timeZone: 'Asia/Ho_Chi_Minh',
       answerExists: () => true,
+      // Only the route table is read: the web chat's own routes need no real identity or limits.
+      webchat: {
+        webchat: loa.webchat, identity: VisitorIdentity.open(tempDir(), undefined), i18n: await createI18n(), chatApiKey: undefined,
+        allowedOrigins: [], visitorPerMinute: 20, ipPerMinute: 120,
+      },
     }));
   }, 60_000);
   afterAll(async () => s?.close());

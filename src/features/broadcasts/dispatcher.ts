@@ -117,14 +117,18 @@ export class Dispatcher {
     if (!(await store.deliveries.markSending(d.id, this.holder))) return; // another dispatcher took it over
     await store.flush(); // on disk before the call: a crash now leaves "uncertain", never a second copy
     const messages = this.deps.service.render(b, d).flatMap((m) => channel.prepare?.(m) ?? [m]);
+    let received: 'delivered' | 'waiting' | undefined;
     for (const message of messages) {
       let result;
       try {
-        result = await channel.send(d.ref, message, 'proactive');
+        result = await channel.send(d.ref, message, 'proactive', { deliveryId: d.id });
       } catch (err) {
         result = { status: 'retry-later' as const, reason: (err as Error).message };
       }
-      if (result.status === 'sent') continue;
+      if (result.status === 'sent') {
+        received = result.webchat;
+        continue;
+      }
       if (result.status === 'failed') {
         return store.deliveries.finish(d.id, SKIP_REASONS.has(result.reason) ? 'skipped' : 'failed', result.reason, now());
       }
@@ -136,7 +140,9 @@ export class Dispatcher {
       const wait = result.notBefore ? result.notBefore.getTime() - clock().getTime() : Math.max(result.afterMs ?? 0, backoffMs(d.attempts, 1000, 5 * 60_000));
       return store.deliveries.reschedule(d.id, new Date(clock().getTime() + wait).toISOString(), d.attempts + 1, result.reason);
     }
-    await store.deliveries.finish(d.id, 'sent', null, now());
+    // The web chat marks "delivered" itself when a page takes the message; otherwise it waits for one.
+    if (received === 'waiting') await store.deliveries.markWaiting(d.id);
+    else if (received !== 'delivered') await store.deliveries.finish(d.id, 'sent', null, now());
   }
 
   /** Waits for the channel and account's rate: a token bucket with a burst of about 50 ms. */

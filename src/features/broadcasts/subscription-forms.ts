@@ -64,7 +64,10 @@ export function subscribeForm(): FormDefinition {
       const { text, payload } = messageParts(ctx);
       if (payload === 'subscribe:done' || yesOrNo(text) === 'no' || /^(xong|done)\b/.test(foldDiacritics(text.toLowerCase()).trim())) {
         ctx.session.form = null;
-        ctx.reply(ctx.t('subscribe.finished'));
+        // The web chat keeps announcements only for a while, for the page: it says so, no more.
+        ctx.reply(ctx.event.ref.channel === 'webchat'
+          ? ctx.t('subscribe.finished_webchat', { hours: ctx.services.config.WEBCHAT_DELIVERY_TTL_HOURS })
+          : ctx.t('subscribe.finished'));
         return;
       }
       const group = namedGroup(ctx, text, payload, 'subscribe:group:');

@@ -10,6 +10,7 @@ import type { AlertService } from '../alerts/alert-service.ts';
 import type { StaffNotifier } from '../staff/staff-notifier.ts';
 import { addWorkingDays } from '../../core/working-days.ts';
 import { windowOpen } from '../../channels/windows.ts';
+import { webchatReplyState, type WebchatReplyDelivery } from './webchat-receipts.ts';
 import { maskPhonesInText } from '../../logger.ts';
 import { analyseComment, CATEGORIES, type Category } from './comment-analysis.ts';
 
@@ -165,24 +166,28 @@ export class CommentService {
   }
 
   /** Answers the parent where they wrote, inside the platform's window; outside it, kept pending. */
-  async reply(user: User, id: number, text: string): Promise<{ delivery: 'queued' | 'pending_outside_window' | 'no_channel' }> {
+  async reply(user: User, id: number, text: string): Promise<{ delivery: 'queued' | 'pending_outside_window' | 'no_channel' | WebchatReplyDelivery }> {
     const c = await this.get(user, id);
     if (c.status === 'closed') throw new CommentError(409, `${c.code} is closed; reopen is not possible, write to the parent directly`);
     const at = this.deps.clock();
-    let delivery: 'queued' | 'pending_outside_window' | 'no_channel' = 'no_channel';
-    if (c.ref && c.ref.channel !== 'webchat') {
+    let delivery: 'queued' | 'pending_outside_window' | 'no_channel' | WebchatReplyDelivery = 'no_channel';
+    let webchatMessageId: number | undefined;
+    if (c.ref) {
       const contact = await this.deps.store.contacts.findByRef(c.ref);
       if (windowOpen(c.ref.channel, contact?.lastInboundAt ?? null, at)) {
         await this.deps.outbox.sendProactive(c.ref, [{ type: 'text', text: `Phản hồi của nhà trường về ${c.code}: ${text}` }]);
         delivery = 'queued';
+        // The web chat knows at once whether a page took it; if not, it waits for the parent's visit.
+        if (c.ref.channel === 'webchat') ({ delivery, webchatMessageId } = await webchatReplyState(this.deps.store, c.ref));
       } else {
         delivery = 'pending_outside_window';
       }
     }
     // A reply kept pending outside the window is not an answer yet: it becomes one when it goes out.
+    // (A web chat reply waiting for the visitor's page is one: the page shows it on their next visit.)
     const answeredAt = delivery === 'pending_outside_window' ? null : at.toISOString();
     await this.deps.store.comments.update(id, { firstResponseAt: c.firstResponseAt ?? answeredAt, status: c.status === 'new' ? 'acknowledged' : c.status }, at.toISOString());
-    await this.deps.store.comments.addEvent({ commentId: id, at: at.toISOString(), actor: actorOf(user), kind: 'reply', details: { text, delivery } });
+    await this.deps.store.comments.addEvent({ commentId: id, at: at.toISOString(), actor: actorOf(user), kind: 'reply', details: { text, delivery, ...(webchatMessageId ? { webchatMessageId } : {}) } });
     return { delivery };
   }
 

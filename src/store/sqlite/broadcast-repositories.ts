@@ -160,7 +160,7 @@ export function deliveriesRepository(c: SqliteContext): DeliveryRepository {
         byStatus[r.status as DeliveryStatus] += r.n;
         (byChannel[r.channel] ??= {})[r.status] = r.n;
       }
-      const reasons = Object.fromEntries((stmt("SELECT reason, COUNT(*) AS n FROM deliveries WHERE broadcast_id = ? AND status IN ('skipped', 'failed', 'uncertain') GROUP BY reason").all(broadcastId) as Row[]).map((r) => [r.reason ?? 'unknown', r.n]));
+      const reasons = Object.fromEntries((stmt("SELECT reason, COUNT(*) AS n FROM deliveries WHERE broadcast_id = ? AND status IN ('skipped', 'failed', 'uncertain', 'expired') GROUP BY reason").all(broadcastId) as Row[]).map((r) => [r.reason ?? 'unknown', r.n]));
       return { byStatus, byChannel, reasons };
     },
     async list(broadcastId, f = {}) {
@@ -168,6 +168,17 @@ export function deliveriesRepository(c: SqliteContext): DeliveryRepository {
         ? stmt('SELECT * FROM deliveries WHERE broadcast_id = ? AND status = ? ORDER BY id LIMIT ? OFFSET ?').all(broadcastId, f.status, f.limit ?? 500, f.offset ?? 0)
         : stmt('SELECT * FROM deliveries WHERE broadcast_id = ? ORDER BY id LIMIT ? OFFSET ?').all(broadcastId, f.limit ?? 500, f.offset ?? 0);
       return (rows as Row[]).map(toDelivery);
+    },
+    async markWaiting(id) {
+      return w("UPDATE deliveries SET status = 'waiting', lease_until = 0 WHERE id = ? AND status = 'sending'").run(id).changes === 1;
+    },
+    async markDelivered(ids, at) {
+      const update = w("UPDATE deliveries SET status = 'delivered', sent_at = ?, reason = NULL, lease_until = 0 WHERE id = ? AND status IN ('sending', 'waiting')");
+      for (const id of ids) update.run(at, id);
+    },
+    async markExpired(ids, reason) {
+      const update = w("UPDATE deliveries SET status = 'expired', reason = ? WHERE id = ? AND status = 'waiting'");
+      for (const id of ids) update.run(reason, id);
     },
     async unfinished(broadcastId, runAt) {
       const r = runAt

@@ -239,4 +239,19 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX outbox_created ON outbox (created_at);
   CREATE INDEX sessions_updated ON sessions (updated_at);
   `,
+  /* 10: the web chat: each conversation's messages, and what waits for a page that is closed */ `
+  CREATE TABLE webchat_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_key TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    status TEXT NOT NULL,
+    delivery_id INTEGER,
+    delivered_at TEXT,
+    expires_at TEXT
+  );
+  CREATE INDEX webchat_messages_conversation ON webchat_messages (conversation_key, id);
+  CREATE INDEX webchat_messages_waiting ON webchat_messages (status, expires_at) WHERE status = 'waiting';
+  `,
 ];

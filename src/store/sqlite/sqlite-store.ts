@@ -13,6 +13,7 @@ import { auditRepository, documentsRepository, leasesRepository, usersRepository
 import { broadcastsRepository, deliveriesRepository, subscriptionsRepository } from './broadcast-repositories.ts';
 import { contactsRepository, inboxRepository, sessionsRepository, transcriptRepository } from './conversation-repositories.ts';
 import { alertsRepository, outboxRepository } from './outbox-repositories.ts';
+import { webchatMessagesRepository } from './webchat-repositories.ts';
 
 export class StoreOpenError extends Error {}
 
@@ -185,6 +186,7 @@ function sqliteStore(db: Database.Database): Store {
     subscriptions: subscriptionsRepository(c),
     broadcasts: broadcastsRepository(c),
     deliveries: deliveriesRepository(c),
+    webchatMessages: webchatMessagesRepository(c),
 
     async ping() {
       try {
