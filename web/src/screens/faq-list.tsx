@@ -40,7 +40,7 @@ export function FaqList() {
 
   const toggle = async (i: IntentSummary) => {
     setError('');
-    try { await patch(`/admin/intents/${encodeURIComponent(i.id)}`, { enabled: !i.enabled }); intents.reload(); } catch (err) { setError(errorText(err)); }
+    try { await patch(`/admin/intents/${encodeURIComponent(i.id)}`, { enabled: i.enabled === false }); intents.reload(); } catch (err) { setError(errorText(err)); }
   };
 
   return (
@@ -76,14 +76,14 @@ export function FaqList() {
                   <div class="hint">
                     <code>{i.id}</code> · {t('faq.counts', { vi: i.utterances.vi, en: i.utterances.en })}
                     {' · '}
-                    {i.handler && !i.answers.vi ? t('faq.handler') : i.answers.vi && i.answers.en ? t('faq.bothAnswers') : (
-                      <span class="warn"><span aria-hidden="true">⚠ </span>{i.answers.vi ? t('faq.missingEn') : t('faq.missingVi')}</span>
+                    {i.handler && !i.answers?.vi ? t('faq.handler') : i.answers?.vi && i.answers?.en ? t('faq.bothAnswers') : (
+                      <span class="warn"><span aria-hidden="true">⚠ </span>{i.answers?.vi ? t('faq.missingEn') : t('faq.missingVi')}</span>
                     )}
                   </div>
                 </div>
                 <label class="switch">
-                  <input type="checkbox" role="switch" checked={i.enabled} disabled={!canEdit} onChange={() => toggle(i)} />
-                  <span>{i.enabled ? t('faq.on') : t('faq.off')}</span>
+                  <input type="checkbox" role="switch" checked={i.enabled !== false} disabled={!canEdit} onChange={() => toggle(i)} />
+                  <span>{i.enabled !== false ? t('faq.on') : t('faq.off')}</span>
                   <span class="sr-only"> – {title(i)}</span>
                 </label>
               </li>
