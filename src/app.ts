@@ -14,6 +14,9 @@ import type { AlertService } from './features/alerts/alert-service.ts';
 import type { Features } from './loa.ts';
 import { chatRoutes } from './http/chat-routes.ts';
 import { adminRoutes } from './http/admin/admin-routes.ts';
+import { authRoutes } from './http/auth-routes.ts';
+import { auditAs } from './http/audit.ts';
+import { UserService } from './features/users/user-service.ts';
 import { errorHandler, notFoundHandler, shuttingDown } from './http/errors.ts';
 import { BODY_LIMIT_BYTES } from './http/limits.ts';
 import { consoleStatic } from './http/console-static.ts';
@@ -31,6 +34,10 @@ export interface AppDeps {
   logger: Logger;
   clock: () => Date;
   adminToken: string | undefined;
+  /** PUBLIC_URL: the console's address (its origin is what cookie-signed changes must come from). */
+  publicUrl?: string;
+  /** TRUST_PROXY: which proxies' X-Forwarded-* headers to believe (HTTPS → Secure cookies). */
+  trustProxy?: boolean | number | string;
   timeZone: string;
   answerExists: (key: string) => boolean;
   isShuttingDown?: () => boolean;
@@ -43,7 +50,7 @@ export function buildApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Answers are live data that nobody fetches conditionally: no hash of every response body.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? 'loopback');
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -62,7 +69,9 @@ export function buildApp(deps: AppDeps): Express {
 
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(chatRoutes(deps));
-  app.use('/api/admin', adminRoutes(deps));
+  const users = new UserService({ store: deps.store, clock: deps.clock });
+  app.use('/api/auth', authRoutes({ users, adminToken: deps.adminToken, publicUrl: deps.publicUrl, audit: auditAs(deps.store, deps.clock) }));
+  app.use('/api/admin', adminRoutes({ ...deps, users }));
   app.use('/admin', consoleStatic());
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
 

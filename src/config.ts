@@ -15,6 +15,10 @@ export const configSchema = z.object({
   SCHOOL_DIR: z.string().default('./school'),
   INTENTS_DIR: z.string().default('./intents'),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  /** The console's public address (https://loa.truong.vn); its origin is checked on changes. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Proxies whose X-Forwarded-* to believe: loopback (default), a hop count, addresses, true or false. */
+  TRUST_PROXY: z.string().default('loopback').transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Messages per conversation handled in parallel across conversations. */
   MAX_CONCURRENT_TURNS: z.coerce.number().int().min(1).max(1000).default(64),

@@ -123,6 +123,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     let shuttingDown = false;
     const routes = buildApp({
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
+      publicUrl: config.PUBLIC_URL, trustProxy: config.TRUST_PROXY,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
       isShuttingDown: () => shuttingDown,
     });

@@ -10,8 +10,9 @@ import { SchoolDataError } from '../../school/school-service.ts';
 import { isSchoolSection, SCHOOL_SECTIONS } from '../../school/school-schema.ts';
 import type { Bot } from '../../core/bot.ts';
 import { todayIn } from '../../core/dates.ts';
-import { createUser, newUserSchema, UnknownClassError } from '../../features/users/user-service.ts';
-import { authenticate, currentUser, requireRole } from '../auth.ts';
+import type { UserService } from '../../features/users/user-service.ts';
+import { userRoutes } from './user-routes.ts';
+import { authenticate, requireRole } from '../auth.ts';
 import { auditWriter } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
 import { channelRoutes } from './channel-routes.ts';
@@ -31,6 +32,9 @@ export interface AdminDeps {
   features: Features;
   outbox: Outbox;
   adminToken: string | undefined;
+  users: UserService;
+  /** The console's public address (PUBLIC_URL): the origin changing requests must come from. */
+  publicUrl?: string;
   timeZone: string;
   /** True when a locales key exists in every language (answers must). */
   answerExists: (key: string) => boolean;
@@ -44,47 +48,12 @@ export function adminRoutes(deps: AdminDeps): Router {
   const { store, nlu, school, bot, clock } = deps;
   const audit = auditWriter(store, clock);
   const router = Router();
-  router.use(authenticate(store.users, deps.adminToken));
+  router.use(authenticate({ users: deps.users, adminToken: deps.adminToken, publicUrl: deps.publicUrl }));
 
-  router.get('/me', (req, res) => {
-    res.json({ user: currentUser(req) });
-  });
-
-  // Users and tokens
-  router.get('/users', requireRole('admin'), async (_req, res) => {
-    res.json({ users: await store.users.list() });
-  });
-  router.post('/users', requireRole('admin'), async (req, res) => {
-    const input = parseBody(newUserSchema, req.body);
-    try {
-      const { user, token } = await createUser(store, input, school.get('classes').map((c) => c.id), clock());
-      await audit(req, 'user.create', `user:${user.id}`, { name: user.name, role: user.role, classIds: user.classIds });
-      res.status(201).json({ user, token, note: 'the token is shown only once; store it safely' });
-    } catch (err) {
-      if (err instanceof UnknownClassError) throw badRequest(err.message);
-      throw err;
-    }
-  });
-  router.patch('/users/:id', requireRole('admin'), async (req, res) => {
-    const patch = parseBody(z.object({
-      name: z.string().trim().min(1).max(100).optional(),
-      role: z.enum(ROLES as [string, ...string[]]).optional(),
-      classIds: z.array(z.string()).optional(),
-      disabled: z.boolean().optional(),
-    }).strict(), req.body);
-    const known = school.get('classes').map((c) => c.id);
-    const unknown = (patch.classIds ?? []).filter((c) => !known.includes(c));
-    if (unknown.length) throw badRequest(new UnknownClassError(unknown).message);
-    const user = await store.users.update(String(req.params.id), patch as Parameters<Store['users']['update']>[1]);
-    if (!user) throw notFound(`no user ${req.params.id}`);
-    await audit(req, 'user.update', `user:${user.id}`, patch);
-    res.json({ user });
-  });
-
-  router.get('/audit', requireRole('admin', 'principal'), async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
-    res.json({ entries: await store.audit.list({ actor: q.actor, action: q.action, target: q.target, limit: limitOf(q.limit) }) });
-  });
+  router.use(userRoutes({
+    store, users: deps.users, audit, timeZone: deps.timeZone, classIds: () => school.get('classes').map((c) => c.id),
+    unansweredCount: async () => (await store.transcript.list({ answered: false, limit: 1000 })).length,
+  }));
 
   // What parents asked that the bot could not answer: the list to improve the intents from.
   router.get('/questions/unanswered', requireRole('admin', 'principal', 'staff'), async (req, res) => {

@@ -9,6 +9,7 @@ import { auditRepository, documentsRepository, leasesRepository, usersRepository
 import { broadcastsRepository, deliveriesRepository, subscriptionsRepository } from './broadcast-repositories.ts';
 import { contactsRepository, inboxRepository, sessionsRepository, transcriptRepository } from './conversation-repositories.ts';
 import { alertsRepository, outboxRepository } from './outbox-repositories.ts';
+import { apiTokensRepository, loginFailuresRepository, setupLinksRepository, staffSessionsRepository } from './account-repositories.ts';
 
 export class StoreOpenError extends Error {}
 
@@ -98,6 +99,10 @@ function sqliteStore(db: Database.Database): Store {
     inbox: inboxRepository(c),
     transcript: transcriptRepository(c),
     users: usersRepository(c),
+    apiTokens: apiTokensRepository(c),
+    staffSessions: staffSessionsRepository(c),
+    setupLinks: setupLinksRepository(c),
+    loginFailures: loginFailuresRepository(c),
     audit: auditRepository(c),
     documents: documentsRepository(c),
     leases: leasesRepository(c),
