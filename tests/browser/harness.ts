@@ -135,3 +135,16 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   });
   expect(violations, `${screen}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
 }
+
+/** A fresh admin, signed in through their set-up link, on a page of the given size. */
+export async function signedInAdmin(browser: Browser, server: Server, size: ViewportName): Promise<{ context: BrowserContext; page: Page }> {
+  const { setupUrl } = await newUser(server, 'admin');
+  const { context, page } = await newPage(browser, size);
+  await setUp(page, server, setupUrl);
+  return { context, page };
+}
+
+/** Waits until the editor says the retrained model answers parents. */
+export async function waitLive(page: Page): Promise<void> {
+  await page.getByTestId('training').filter({ hasText: 'Loa đã dùng bản mới' }).waitFor({ timeout: 30_000 });
+}

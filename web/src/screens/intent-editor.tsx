@@ -225,8 +225,8 @@ function AnswerEditor(props: { lng: Lng; value: string; placeholders: Placeholde
             <div class="chips" role="group" aria-label={t('intent.placeholders')}>
               {props.placeholders.map((p) => (
                 <button type="button" class="chip" key={p.name} onClick={() => insert(p.name)}
-                  title={p.example} aria-label={t('intent.insert', { name: p.name, lang: t(`lang.${props.lng}`) })}>
-                  {`{{${p.name}}}`}
+                  title={p.example}>
+                  {`{{${p.name}}}`}<span class="sr-only"> – {t('intent.insert', { lang: t(`lang.${props.lng}`) })}</span>
                 </button>
               ))}
             </div>

@@ -1,0 +1,82 @@
+// School data in the console, at a phone's size and a desk's: an edited menu day is what
+// "thực đơn hôm nay" answers; a wrong field is shown next to itself and nothing is saved.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { adminApi, chat, describeBrowser, expectAccessible, launchBrowser, signedInAdmin, startServer, type Server, type ViewportName } from './harness.ts';
+
+const DAY_NAMES = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
+
+describeBrowser('console: school data', () => {
+  let server: Server;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const size of ['phone', 'desk'] as ViewportName[]) {
+    it(`an edited menu day is what "thực đơn hôm nay" answers (${size})`, async () => {
+      const { context, page } = await signedInAdmin(browser, server, size);
+      await page.goto(`${server.url}/admin/school/menus`);
+      await page.getByRole('heading', { level: 2, name: 'Tuần 1' }).waitFor();
+      await expectAccessible(page, 'menu grid');
+      // The rotation's cell for the server's today (the server runs on the next school day).
+      const { body } = await adminApi(server, 'GET', '/api/admin/school/menus');
+      const menus = body.data;
+      expect(menus.overrides[server.today]).toBeUndefined();
+      const week = Math.floor((Date.parse(server.today) - Date.parse(menus.rotationStart)) / (7 * 86_400_000)) % menus.weeks.length;
+      const day = DAY_NAMES[new Date(`${server.today}T00:00:00Z`).getUTCDay()];
+      const lunch = `Cơm gạo lứt, cá hồi áp chảo, canh cải (${size})`;
+      const cell = page.getByLabel(`Tuần ${week + 1}, ${day}, Bữa trưa (Tiếng Việt)`);
+      await cell.fill(lunch);
+      await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+      await page.getByText('Đã lưu. Loa trả lời theo dữ liệu mới ngay.').waitFor();
+      expect(await chat(server, `parent-menu-${size}`, 'thực đơn hôm nay')).toContain(lunch);
+      await context.close();
+    }, 60_000);
+
+    it(`a wrong field is shown next to itself and nothing is saved (${size})`, async () => {
+      const { context, page } = await signedInAdmin(browser, server, size);
+      await page.goto(`${server.url}/admin/school/pickup`);
+      const open = page.getByLabel('Mở cửa');
+      await open.waitFor();
+      const before = await open.inputValue();
+      await expectAccessible(page, 'pick-up hours');
+      await open.fill('7 giờ rưỡi');
+      await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+      // The message sits in the field's own block and is tied to the input.
+      const field = page.locator('.field.invalid', { has: page.getByLabel('Mở cửa') });
+      await field.locator('.field-error').waitFor();
+      expect(await open.getAttribute('aria-invalid')).toBe('true');
+      await expectAccessible(page, 'pick-up hours with an error');
+      const { body } = await adminApi(server, 'GET', '/api/admin/school/profile');
+      expect(body.data.hours.open).toBe(before);
+      await context.close();
+    }, 60_000);
+
+    it(`every school data form, the users and the audit log pass axe (${size})`, async () => {
+      const { context, page } = await signedInAdmin(browser, server, size);
+      for (const tab of ['profile', 'fees', 'calendar', 'guides', 'classes']) {
+        await page.goto(`${server.url}/admin/school/${tab}`);
+        await page.getByRole('button', { name: 'Lưu', exact: true }).waitFor();
+        await expectAccessible(page, `school ${tab}`);
+      }
+      await page.goto(`${server.url}/admin/users`);
+      await page.getByLabel('Tên đăng nhập').fill(`teacher-${size}`);
+      await page.getByLabel('Họ tên').fill('Cô Lan');
+      await page.getByLabel('Vai trò').selectOption('staff');
+      await page.getByRole('button', { name: 'Tạo và lấy đường dẫn' }).click();
+      const link = await page.getByTestId('setup-url').textContent();
+      expect(link).toMatch(new RegExp(`^${server.url}/admin/setup/`));
+      await expectAccessible(page, 'users');
+      await page.goto(`${server.url}/admin/audit`);
+      await page.getByRole('table').waitFor();
+      await expectAccessible(page, 'audit');
+      await context.close();
+    }, 60_000);
+  }
+});
