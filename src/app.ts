@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import type { Store } from './store/types.ts';
+import type { Locale, Store } from './store/types.ts';
 import type { Bot } from './core/bot.ts';
 import type { Pipeline } from './core/pipeline.ts';
 import type { NluService } from './nlu/nlu-service.ts';
@@ -40,6 +40,7 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
   timeZone: string;
   answerExists: (key: string) => boolean;
+  localeText?: (key: string, lng: Locale) => string | undefined;
   isShuttingDown?: () => boolean;
 }
 

@@ -125,6 +125,10 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
       publicUrl: config.PUBLIC_URL, trustProxy: config.TRUST_PROXY,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
+      localeText: (key, lng) => {
+        const text = i18n.getResource(lng, 'translation', key);
+        return typeof text === 'string' ? text : undefined;
+      },
       isShuttingDown: () => shuttingDown,
     });
     const app = webhookLane(channels.webhooks, routes, { logger, isShuttingDown: () => shuttingDown });

@@ -1,7 +1,7 @@
 // /api/admin/*: bearer tokens, roles, and an audit entry for every change.
 import { Router } from 'express';
 import { z } from '@botpress/sdk';
-import type { Store } from '../../store/types.ts';
+import type { Locale, Store } from '../../store/types.ts';
 import { ROLES } from '../../store/types.ts';
 import type { NluService } from '../../nlu/nlu-service.ts';
 import { IntentError } from '../../nlu/nlu-service.ts';
@@ -12,6 +12,7 @@ import type { Bot } from '../../core/bot.ts';
 import { todayIn } from '../../core/dates.ts';
 import type { UserService } from '../../features/users/user-service.ts';
 import { userRoutes } from './user-routes.ts';
+import { intentRoutes } from './intent-routes.ts';
 import { authenticate, requireRole } from '../auth.ts';
 import { auditWriter } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
@@ -38,6 +39,8 @@ export interface AdminDeps {
   timeZone: string;
   /** True when a locales key exists in every language (answers must). */
   answerExists: (key: string) => boolean;
+  /** A locales text as written (placeholders unfilled), to show and edit in the console. */
+  localeText?: (key: string, lng: Locale) => string | undefined;
   clock: () => Date;
 }
 
@@ -62,51 +65,11 @@ export function adminRoutes(deps: AdminDeps): Router {
     res.json({ questions: turns.map((t) => ({ at: t.at, text: t.text, locale: t.locale, intent: t.intent, confidence: t.confidence, channel: t.channel })) });
   });
 
-  // Intents
-  router.get('/intents', requireRole(...ALL), (_req, res) => {
-    res.json({ intents: nlu.listIntents().map((i) => ({ id: i.id, description: i.description, answer: i.answer, handler: i.handler, utterances: { vi: i.utterances.vi.length, en: i.utterances.en.length } })) });
-  });
-  router.get('/intents/:id', requireRole(...ALL), (req, res) => {
-    const intent = nlu.getIntent(String(req.params.id));
-    if (!intent) throw notFound(`no intent "${req.params.id}"`);
-    res.json({ intent });
-  });
-  const saveIntent = async (value: unknown) => {
-    const v = value as { handler?: string; answer?: string };
-    if (v && typeof v === 'object') {
-      if (v.handler && !bot.knowsHandler(v.handler)) throw badRequest(`unknown handler "${v.handler}"`);
-      if (typeof v.answer === 'string' && !deps.answerExists(v.answer)) throw badRequest(`no text "${v.answer}" in locales/vi and locales/en`);
-    }
-    try {
-      return await nlu.saveIntent(value, clock());
-    } catch (err) {
-      if (err instanceof IntentError) throw badRequest(err.message);
-      throw err;
-    }
-  };
-  router.post('/intents', requireRole('admin'), async (req, res) => {
-    const id = (req.body as { id?: unknown })?.id;
-    if (typeof id === 'string' && nlu.getIntent(id)) throw new HttpError(409, 'conflict', `intent "${id}" exists; use PUT /api/admin/intents/${id}`);
-    const intent = await saveIntent(req.body);
-    await audit(req, 'intent.create', `intent:${intent.id}`, intent);
-    res.status(201).json({ intent, retraining: true });
-  });
-  router.put('/intents/:id', requireRole('admin'), async (req, res) => {
-    const body = { ...(req.body as object), id: req.params.id };
-    const intent = await saveIntent(body);
-    await audit(req, 'intent.update', `intent:${intent.id}`, intent);
-    res.json({ intent, retraining: true });
-  });
-  router.delete('/intents/:id', requireRole('admin'), async (req, res) => {
-    try {
-      if (!(await nlu.deleteIntent(String(req.params.id)))) throw notFound(`no intent "${req.params.id}"`);
-    } catch (err) {
-      if (err instanceof IntentError) throw badRequest(err.message);
-      throw err;
-    }
-    await audit(req, 'intent.delete', `intent:${req.params.id}`);
-    res.status(204).end();
-  });
+  // The FAQ: intents, answers, retraining, warnings, "Try it"
+  router.use(intentRoutes({
+    store, nlu, school, bot, audit, clock, timeZone: deps.timeZone, answerExists: deps.answerExists,
+    localeText: deps.localeText ?? (() => undefined),
+  }));
   router.post('/nlu/parse', requireRole(...ALL), (req, res) => {
     const { text } = parseBody(z.object({ text: z.string().max(2000) }), req.body);
     const result = nlu.parse(text, { today: todayIn(deps.timeZone, clock()), classes: school.get('classes'), rememberedLanguage: null });
