@@ -36,9 +36,9 @@ export interface IntentDetail {
   description: string;
   enabled: boolean;
   utterances: PerLang<string[]>;
-  answer: { vi: string; en?: string };
-  answerKey?: string;
-  answerSource?: PerLang<'store' | 'file'>;
+  answer: { vi: string | null; en?: string | null };
+  answerKey?: string | null;
+  answerSource?: PerLang<'store' | 'file' | 'handler'>;
   quickReplies: QuickReply[];
   handler?: string;
   version: number;

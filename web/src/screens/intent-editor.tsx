@@ -94,7 +94,7 @@ export function IntentEditor({ id }: { id?: string }) {
       ...(isNew ? { id: draft.id.trim() } : {}),
       description: draft.description.trim(),
       utterances: { vi: lines(draft.utterances.vi), en: lines(draft.utterances.en) },
-      answer: { vi: draft.answer.vi, ...(draft.answer.en.trim() ? { en: draft.answer.en } : {}) },
+      ...(detail?.handler ? {} : { answer: { vi: draft.answer.vi, ...(draft.answer.en.trim() ? { en: draft.answer.en } : {}) } }),
       quickReplies: draft.quickReplies.filter((q) => q.title.trim() || q.payload.trim()),
       ...(isNew ? {} : { version: draft.version }),
     };
@@ -133,13 +133,18 @@ export function IntentEditor({ id }: { id?: string }) {
               onInput={(v) => set({ utterances: { ...draft.utterances, [lng]: v } })} fields={fields} />
           ))}
         </div>
-        <div class="two-col">
+        {detail?.handler ? (
+          <div class="notice notice-info">
+            <p>{t('intent.handlerAnswer')}</p>
+            <Link href="/school">{t('intent.openSchool')}</Link>
+          </div>
+        ) : <div class="two-col">
           {LANGS.map((lng) => (
             <AnswerEditor key={lng} lng={lng} value={draft.answer[lng]} placeholders={placeholders}
               source={detail?.answerSource?.[lng]} error={fields[`answer.${lng}`]}
               onInput={(v) => set({ answer: { ...draft.answer, [lng]: v } })} />
           ))}
-        </div>
+        </div>}
         <QuickReplies value={draft.quickReplies} onChange={(quickReplies) => set({ quickReplies })} fields={fields} />
         {stale && (
           <Notice kind="error">
@@ -205,7 +210,7 @@ function UtteranceEditor(props: { lng: Lng; intentId: string; value: string; onI
   );
 }
 
-function AnswerEditor(props: { lng: Lng; value: string; placeholders: Placeholder[]; source?: 'store' | 'file'; error?: string; onInput: (v: string) => void }) {
+function AnswerEditor(props: { lng: Lng; value: string; placeholders: Placeholder[]; source?: string; error?: string; onInput: (v: string) => void }) {
   const ref = useRef<HTMLTextAreaElement>(null);
   const insert = (name: string) => {
     const el = ref.current!;
