@@ -72,20 +72,19 @@ export function MenuGrid(props: { value: Menus; errors: Errors; onChange: (v: Me
               <thead>
                 <tr>
                   <td />
-                  {DAYS.map((d) => (
-                    <th scope="col" key={d}>{t(`menu.day.${d}`)}{now?.week === wi && now.day === d ? <span class="today"> ({t('menu.today')})</span> : null}</th>
-                  ))}
+                  {ROWS.map(([meal, lng]) => <th scope="col" key={`${meal}-${lng}`}>{t(`menu.${meal}`)} ({t(`lang.${lng}`)})</th>)}
                 </tr>
               </thead>
               <tbody>
-                {ROWS.map(([meal, lng]) => (
-                  <tr key={`${meal}-${lng}`}>
-                    <th scope="row">{t(`menu.${meal}`)} <span lang={lng}>({t(`lang.${lng}`)})</span></th>
-                    {DAYS.map((d) => {
+                {DAYS.map((d) => (
+                  <tr key={d}>
+                    <th scope="row">{t(`menu.day.${d}`)}{now?.week === wi && now.day === d ? <span class="today"> ({t('menu.today')})</span> : null}</th>
+                    {ROWS.map(([meal, lng]) => {
                       const path = `weeks.${wi}.${d}.${meal}.${lng}`;
                       const e = err(path) ?? err(`weeks.${wi}.${d}.${meal}`) ?? (meal === 'lunch' && lng === 'vi' ? err(`weeks.${wi}.${d}`) : undefined);
                       return (
-                        <td key={d} class={e ? 'invalid' : ''}>
+                        <td key={`${meal}-${lng}`} class={e ? 'invalid' : ''}>
+                          <span class="cell-label" aria-hidden="true">{t(`menu.${meal}`)} ({t(`lang.${lng}`)})</span>
                           <textarea rows={3} lang={lng} value={((w as any)[d]?.[meal]?.[lng]) ?? ''} aria-invalid={e ? true : undefined}
                             aria-label={t('menu.cell', { week: wi + 1, day: t(`menu.day.${d}`), meal: t(`menu.${meal}`), lang: t(`lang.${lng}`) })}
                             aria-describedby={e ? `${path}-err` : undefined}
