@@ -77,6 +77,14 @@ describeBrowser('console: signing in', () => {
         expect(await page.getByRole('button', { name: /^Lưu|Tạo/ }).count()).toBe(0);
       }
       await expectAccessible(page, 'forbidden');
+      // English is one click away, and stays chosen.
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { level: 1, name: 'You cannot open this page' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'You cannot open this page' }).waitFor();
+      await expectAccessible(page, 'forbidden (English)');
+      await page.getByRole('button', { name: 'Tiếng Việt' }).click();
       // The FAQ list is readable, without links to the editor.
       await page.goto(`${server.url}/admin/faq`);
       await page.locator('[data-intent="fees"]').waitFor();
