@@ -146,4 +146,25 @@ describeBrowser('console: teaching Loa', () => {
     expect(saved.body.intent.utterances.en).toEqual([...before, ...pasted]);
     await context.close();
   }, 90_000);
+
+  it('an import lists bad rows with their line numbers, then applies all at once', async () => {
+    const { context, page } = await signedInAdmin(browser, server, 'phone');
+    await page.goto(`${server.url}/admin/faq/import`);
+    await page.getByLabel('Định dạng').selectOption('csv');
+    const bad = ['intent,type,language,text', 'school_bus,utterance,vi,trường có xe buýt không', 'school_bus,utterance,fr,bus scolaire', 'school_bus,answer,vi,Trường chưa có xe buýt đưa đón.'].join('\n');
+    await page.getByLabel('Hoặc dán nội dung').fill(bad);
+    await page.getByRole('button', { name: 'Kiểm tra' }).click();
+    await page.getByText(/^Dòng 3:/).waitFor();
+    expect(await page.getByRole('button', { name: 'Nhập tất cả' }).isDisabled()).toBe(true);
+    await expectAccessible(page, 'import with errors');
+    await page.getByLabel('Hoặc dán nội dung').fill(bad.replace('school_bus,utterance,fr,bus scolaire', 'school_bus,utterance,en,is there a school bus'));
+    await page.getByRole('button', { name: 'Kiểm tra' }).click();
+    await page.getByText('Hợp lệ: sẽ tạo 1, cập nhật 0 câu hỏi.').waitFor();
+    expect((await adminApi(server, 'GET', '/api/admin/intents/school_bus')).status).toBe(404);
+    await page.getByRole('button', { name: 'Nhập tất cả' }).click();
+    await page.getByText('Đã nhập: tạo 1, cập nhật 0 câu hỏi.').waitFor();
+    const stored = await adminApi(server, 'GET', '/api/admin/intents/school_bus');
+    expect(stored.body.intent.utterances).toEqual({ vi: ['trường có xe buýt không'], en: ['is there a school bus'] });
+    await context.close();
+  }, 60_000);
 });
