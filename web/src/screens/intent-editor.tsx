@@ -7,6 +7,7 @@ import { Link, navigate } from '../router.tsx';
 import type { CheckWarning, IntentDetail, IntentSummary, Lng, NluStatus, Placeholder, QuickReply } from '../types.ts';
 import { Field, Loading, Notice, PageTitle, TextInput, errorText, useTitle } from '../ui/kit.tsx';
 import { TryIt } from './try-it.tsx';
+import { title } from './faq-list.tsx';
 
 /** Questions handed over from the unanswered screen ("create a FAQ already filled with it"). */
 export const PREFILL_KEY = 'loa.console.newFaq';
@@ -46,6 +47,7 @@ export function IntentEditor({ id }: { id?: string }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [detail, setDetail] = useState<IntentDetail | null>(null);
   const [placeholders, setPlaceholders] = useState<Placeholder[]>([]);
+  const [intents, setIntents] = useState<IntentSummary[]>([]);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
@@ -57,6 +59,7 @@ export function IntentEditor({ id }: { id?: string }) {
 
   const load = async () => {
     setLoadError(null);
+    get<{ intents: IntentSummary[] }>('/admin/intents').then((r) => setIntents(r.intents), () => {});
     try {
       if (id) {
         const res = await get<{ intent: IntentDetail; placeholders: Placeholder[] }>(`/admin/intents/${encodeURIComponent(id)}`);
@@ -95,7 +98,7 @@ export function IntentEditor({ id }: { id?: string }) {
       description: draft.description.trim(),
       utterances: { vi: lines(draft.utterances.vi), en: lines(draft.utterances.en) },
       ...(detail?.handler ? {} : { answer: { vi: draft.answer.vi, ...(draft.answer.en.trim() ? { en: draft.answer.en } : {}) } }),
-      quickReplies: draft.quickReplies.filter((q) => q.title.trim() || q.payload.trim()),
+      quickReplies: draft.quickReplies.map((q) => ({ title: q.title, payload: q.payload })),
       ...(isNew ? {} : { version: draft.version }),
     };
     try {
@@ -145,7 +148,7 @@ export function IntentEditor({ id }: { id?: string }) {
               onInput={(v) => set({ answer: { ...draft.answer, [lng]: v } })} />
           ))}
         </div>}
-        <QuickReplies value={draft.quickReplies} onChange={(quickReplies) => set({ quickReplies })} fields={fields} />
+        <QuickReplies value={draft.quickReplies} onChange={(quickReplies) => set({ quickReplies })} fields={fields} intents={intents} />
         {stale && (
           <Notice kind="error">
             {t('intent.stale')} <button type="button" onClick={() => { setStale(false); load(); }}>{t('intent.reload')}</button>
@@ -242,19 +245,45 @@ function AnswerEditor(props: { lng: Lng; value: string; placeholders: Placeholde
   );
 }
 
-function QuickReplies(props: { value: QuickReply[]; onChange: (v: QuickReply[]) => void; fields: Record<string, string> }) {
-  const update = (i: number, patch: Partial<QuickReply>) => props.onChange(props.value.map((q, k) => (k === i ? { ...q, ...patch } : q)));
+/** Quick replies are other FAQ topics offered as buttons under the answer: chosen from a list. */
+function QuickReplies(props: { value: QuickReply[]; onChange: (v: QuickReply[]) => void; fields: Record<string, string>; intents: IntentSummary[] }) {
+  const [pick, setPick] = useState('');
+  const chosen = new Set(props.value.map((q) => q.payload.replace(/^intent:/, '')));
+  const nameOf = (q: QuickReply) => {
+    const i = props.intents.find((x) => x.id === q.payload.replace(/^intent:/, ''));
+    return i ? title(i) : q.title || q.payload;
+  };
+  const error = Object.entries(props.fields).filter(([k]) => k.startsWith('quickReplies')).map(([, m]) => m).join(' · ');
   return (
     <fieldset>
       <legend>{t('intent.quickReplies')}</legend>
-      {props.value.map((q, i) => (
-        <div class="row" key={i}>
-          <TextInput label={t('intent.qrTitle', { n: i + 1 })} value={q.title} onInput={(v) => update(i, { title: v })} error={props.fields[`quickReplies.${i}.title`]} />
-          <TextInput label={t('intent.qrPayload', { n: i + 1 })} value={q.payload} onInput={(v) => update(i, { payload: v })} error={props.fields[`quickReplies.${i}.payload`]} />
-          <button type="button" onClick={() => props.onChange(props.value.filter((_, k) => k !== i))}>{t('intent.qrRemove', { n: i + 1 })}</button>
-        </div>
-      ))}
-      <button type="button" onClick={() => props.onChange([...props.value, { title: '', payload: '' }])}>{t('intent.qrAdd')}</button>
+      <p class="hint">{t('intent.qrHint')}</p>
+      {props.value.length > 0 && (
+        <ul class="chips" aria-label={t('intent.quickReplies')}>
+          {props.value.map((q, i) => (
+            <li key={q.payload} class="chip">
+              {nameOf(q)}
+              <button type="button" class="chip-remove" onClick={() => props.onChange(props.value.filter((_, k) => k !== i))}
+                aria-label={t('intent.qrRemove', { name: nameOf(q) })}>×</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="inline-form">
+        <Field label={t('intent.qrPick')} error={error || undefined}>
+          {({ id, describedBy }) => (
+            <select id={id} value={pick} aria-describedby={describedBy} onChange={(e) => setPick((e.target as HTMLSelectElement).value)}>
+              <option value="">{t('unanswered.choose')}</option>
+              {props.intents.filter((i) => !chosen.has(i.id)).map((i) => <option key={i.id} value={i.id}>{title(i)}</option>)}
+            </select>
+          )}
+        </Field>
+        <button type="button" disabled={!pick} onClick={() => {
+          const i = props.intents.find((x) => x.id === pick);
+          if (i) props.onChange([...props.value, { title: title(i), payload: `intent:${i.id}` }]);
+          setPick('');
+        }}>{t('intent.qrAdd')}</button>
+      </div>
     </fieldset>
   );
 }
