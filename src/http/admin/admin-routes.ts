@@ -13,6 +13,7 @@ import { todayIn } from '../../core/dates.ts';
 import type { UserService } from '../../features/users/user-service.ts';
 import { userRoutes } from './user-routes.ts';
 import { intentRoutes } from './intent-routes.ts';
+import { intentIoRoutes } from './intent-io-routes.ts';
 import { authenticate, requireRole } from '../auth.ts';
 import { auditWriter } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
@@ -65,7 +66,8 @@ export function adminRoutes(deps: AdminDeps): Router {
     res.json({ questions: turns.map((t) => ({ at: t.at, text: t.text, locale: t.locale, intent: t.intent, confidence: t.confidence, channel: t.channel })) });
   });
 
-  // The FAQ: intents, answers, retraining, warnings, "Try it"
+  // The FAQ: import and export (before /intents/:id), intents, answers, retraining, warnings, "Try it"
+  router.use(intentIoRoutes({ nlu, bot, audit, clock, answerExists: deps.answerExists, localeText: deps.localeText ?? (() => undefined) }));
   router.use(intentRoutes({
     store, nlu, school, bot, audit, clock, timeZone: deps.timeZone, answerExists: deps.answerExists,
     localeText: deps.localeText ?? (() => undefined),

@@ -16,6 +16,7 @@ import { foldDiacritics } from '../../nlu/normalise.ts';
 import { LOCALES } from '../../i18n.ts';
 import { placeholders, storedAnswer } from '../../features/faq/answer-texts.ts';
 import { dryRunStore } from '../../features/faq/dry-run-store.ts';
+import { IntentEditError, mergeIntent } from '../../features/faq/intent-edit.ts';
 import { comparable, NEAR_DUPLICATE, similarity } from '../../features/faq/similarity.ts';
 import { requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
@@ -105,35 +106,13 @@ export function intentRoutes(deps: IntentRouteDeps): Router {
 
   /** The console's form → a stored intent (what stays unsaid keeps its current value). */
   const toIntent = (id: string, input: IntentInput, current: Intent | undefined): Intent => {
-    const handler = input.handler ?? (typeof input.answer === 'string' ? undefined : current?.handler);
-    if (handler && !bot.knowsHandler(handler)) throw consoleError(400, 'unknown_handler', { handler });
-    let answer = typeof input.answer === 'string' ? input.answer : handler ? undefined : current?.answer;
-    if (typeof input.answer === 'string' && !deps.answerExists(input.answer)) {
-      throw invalidFields([{ code: 'custom', path: ['answer'], message: 'field.invalid' }]);
+    try {
+      return mergeIntent(id, input, current, { knowsHandler: (h) => bot.knowsHandler(h), answerExists: deps.answerExists, localeText: deps.localeText });
+    } catch (err) {
+      if (!(err instanceof IntentEditError)) throw err;
+      if (err.key === 'unknown_handler') throw consoleError(400, 'unknown_handler', err.vars);
+      throw invalidFields([{ code: 'custom', path: err.field.split('.'), message: err.key }]);
     }
-    let texts = handler ? undefined : typeof input.answer === 'string' ? undefined : current?.texts;
-    if (input.answer && typeof input.answer === 'object' && !handler) {
-      const next: { vi?: string; en?: string } = {};
-      for (const lng of LOCALES) {
-        const value = input.answer[lng]?.trim();
-        // A text equal to the locales file's is not an edit: the file keeps answering.
-        if (value && value !== (answer ? deps.localeText(answer, lng) : undefined)) next[lng] = value;
-      }
-      texts = next.vi || next.en ? next : undefined;
-    }
-    if (!handler && !answer && !texts?.vi) throw invalidFields([{ code: 'too_small', path: ['answer', 'vi'], minimum: 1, inclusive: true, type: 'string', message: 'required' } as z.ZodIssue]);
-    if (handler) answer = undefined;
-    return {
-      id,
-      description: input.description ?? current?.description ?? '',
-      utterances: input.utterances,
-      ...(answer ? { answer } : {}),
-      ...(handler ? { handler } : {}),
-      ...(texts ? { texts } : {}),
-      quickReplies: input.quickReplies ?? current?.quickReplies ?? [],
-      enabled: input.enabled ?? current?.enabled ?? true,
-      version: current?.version ?? 0,
-    };
   };
 
   const save = async (intent: Intent, expectedVersion?: number) => {
