@@ -70,14 +70,24 @@ describeBrowser('console: teaching Loa', () => {
       await page.goto(`${server.url}/admin/faq/new`);
       await page.getByLabel('Mã (id)').fill(faq.id);
       await page.getByLabel('Mô tả').fill(faq.description);
+      // While typing, a warning when the model already sends the line to another intent.
+      await page.getByLabel('Câu hỏi mẫu tiếng Việt').click();
+      await page.keyboard.type('học phí tháng này bao nhiêu');
+      await page.getByText('Loa hiện hiểu câu này là “fees”').waitFor();
       await page.getByLabel('Câu hỏi mẫu tiếng Việt').fill(faq.utterances.join('\n'));
-      await page.getByLabel('Câu trả lời tiếng Việt').fill(faq.answer);
+      // A placeholder goes where the cursor is.
+      const answer = page.getByLabel('Câu trả lời tiếng Việt');
+      await answer.fill(`${faq.answer} Cần hỏi thêm xin gọi  ạ.`);
+      await answer.evaluate((el: HTMLTextAreaElement) => { const at = el.value.length - ' ạ.'.length; el.setSelectionRange(at, at); });
+      await page.getByRole('button', { name: /^\{\{phone\}\} – chèn vào câu trả lời Tiếng Việt/ }).click();
+      expect(await answer.inputValue()).toBe(`${faq.answer} Cần hỏi thêm xin gọi {{phone}} ạ.`);
       await page.getByLabel('Câu trả lời tiếng Anh').fill('Ask the school office.');
       await expectAccessible(page, 'new intent');
       await page.getByRole('button', { name: 'Tạo câu hỏi' }).click();
       await page.getByRole('heading', { level: 1, name: `Sửa câu hỏi: ${faq.id}` }).waitFor();
       await waitLive(page);
-      expect(await chat(server, `parent-${size}-new`, faq.ask)).toContain(faq.answer);
+      const phone = (await adminApi(server, 'GET', '/api/admin/school/profile')).body.data.phone;
+      expect(await chat(server, `parent-${size}-new`, faq.ask)).toContain(`${faq.answer} Cần hỏi thêm xin gọi ${phone} ạ.`);
       const stored = await adminApi(server, 'GET', `/api/admin/intents/${faq.id}`);
       expect(stored.body.intent.utterances.vi).toEqual(faq.utterances);
       await context.close();
