@@ -2,7 +2,7 @@
 // reach the editing screens; signing out ends the session (the old cookie no longer works).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { describeBrowser, expectAccessible, launchBrowser, newPage, newUser, PASSWORD, setUp, startServer, type Server, type ViewportName } from './harness.ts';
+import { describeBrowser, expectAccessible, launchBrowser, newPage, newUser, PASSWORD, setUp, signedInAdmin, startServer, type Server, type ViewportName } from './harness.ts';
 
 describeBrowser('console: signing in', () => {
   let server: Server;
@@ -98,4 +98,36 @@ describeBrowser('console: signing in', () => {
       await context.close();
     }, 60_000);
   }
+
+  it('signing out everywhere ends the other sessions; deactivating a user ends theirs', async () => {
+    const { username, setupUrl } = await newUser(server, 'staff');
+    const first = await newPage(browser, 'phone');
+    await setUp(first.page, server, setupUrl);
+    const second = await newPage(browser, 'desk');
+    await second.page.goto(`${server.url}/admin/`);
+    await second.page.getByLabel('Tên đăng nhập').fill(username);
+    await second.page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await second.page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await second.page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
+
+    await first.page.getByRole('link', { name: 'Tài khoản' }).click();
+    await first.page.getByRole('button', { name: 'Đăng xuất trên mọi thiết bị' }).click();
+    await first.page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+    await second.page.reload();
+    await second.page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+
+    // Signed in again, then an admin deactivates the account in the console.
+    await second.page.getByLabel('Tên đăng nhập').fill(username);
+    await second.page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await second.page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await second.page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
+    const admin = await signedInAdmin(browser, server, 'desk');
+    await admin.page.goto(`${server.url}/admin/users`);
+    const fullName = `Cô ${username.replace(/(\d+)$/, ' $1')}`;
+    await admin.page.getByRole('button', { name: `Khóa ${fullName}`, exact: true }).click();
+    await admin.page.getByRole('button', { name: `Mở khóa ${fullName}`, exact: true }).waitFor();
+    await second.page.reload();
+    await second.page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+    for (const c of [first, second, admin]) await c.context.close();
+  }, 60_000);
 });

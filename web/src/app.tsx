@@ -127,6 +127,9 @@ function NotFound() {
   );
 }
 
-export async function signOut(everywhere = false): Promise<void> {
-  try { await post(everywhere ? '/auth/logout-all' : '/auth/logout'); } finally { navigate('/', true); }
+export async function signOut(session: Session, everywhere = false): Promise<void> {
+  try { await post(everywhere ? '/auth/logout-all' : '/auth/logout'); } finally {
+    session.signedOut();
+    navigate('/', true);
+  }
 }

@@ -49,8 +49,8 @@ export function Account() {
         </ul>
       )}
       <div class="row">
-        <button type="button" onClick={() => signOut(false)}>{t('account.signOut')}</button>
-        <button type="button" onClick={() => signOut(true)}>{t('account.signOutAll')}</button>
+        <button type="button" onClick={() => signOut(session, false)}>{t('account.signOut')}</button>
+        <button type="button" onClick={() => signOut(session, true)}>{t('account.signOutAll')}</button>
       </div>
 
       <h2>{t('account.tokens')}</h2>
