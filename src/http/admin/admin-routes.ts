@@ -14,6 +14,8 @@ import type { UserService } from '../../features/users/user-service.ts';
 import { userRoutes } from './user-routes.ts';
 import { intentRoutes } from './intent-routes.ts';
 import { intentIoRoutes } from './intent-io-routes.ts';
+import { unansweredRoutes } from './unanswered-routes.ts';
+import { UnansweredService } from '../../features/faq/unanswered-service.ts';
 import { authenticate, requireRole } from '../auth.ts';
 import { auditWriter } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
@@ -52,12 +54,14 @@ export function adminRoutes(deps: AdminDeps): Router {
   const { store, nlu, school, bot, clock } = deps;
   const audit = auditWriter(store, clock);
   const router = Router();
+  const unanswered = new UnansweredService({ store, nlu, clock, today: () => todayIn(deps.timeZone, clock()) });
   router.use(authenticate({ users: deps.users, adminToken: deps.adminToken, publicUrl: deps.publicUrl }));
 
   router.use(userRoutes({
     store, users: deps.users, audit, timeZone: deps.timeZone, classIds: () => school.get('classes').map((c) => c.id),
-    unansweredCount: async () => (await store.transcript.list({ answered: false, limit: 1000 })).length,
+    unansweredCount: () => unanswered.count(),
   }));
+  router.use(unansweredRoutes({ unanswered, audit }));
 
   // What parents asked that the bot could not answer: the list to improve the intents from.
   router.get('/questions/unanswered', requireRole('admin', 'principal', 'staff'), async (req, res) => {
