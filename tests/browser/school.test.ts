@@ -66,13 +66,24 @@ describeBrowser('console: school data', () => {
         await expectAccessible(page, `school ${tab}`);
       }
       await page.goto(`${server.url}/admin/users`);
-      await page.getByLabel('Tên đăng nhập').fill(`teacher-${size}`);
-      await page.getByLabel('Họ tên').fill('Cô Lan');
-      await page.getByLabel('Vai trò').selectOption('staff');
-      await page.getByRole('button', { name: 'Tạo và lấy đường dẫn' }).click();
+      const form = page.getByRole('form', { name: 'Thêm người dùng' });
+      await form.getByLabel('Tên đăng nhập').fill(`teacher-${size}`);
+      await form.getByLabel('Họ tên').fill(`Cô Lan ${size}`);
+      await form.getByLabel('Vai trò').selectOption('staff');
+      await form.getByLabel('Lá A1').check();
+      await form.getByRole('button', { name: 'Tạo và lấy đường dẫn' }).click();
       const link = await page.getByTestId('setup-url').textContent();
       expect(link).toMatch(new RegExp(`^${server.url}/admin/setup/`));
       await expectAccessible(page, 'users');
+      // Her role changed later: the list says so.
+      await page.getByText(`Đổi vai trò, lớp của Cô Lan ${size}`).click();
+      const edit = page.locator('details[open]');
+      await edit.getByLabel('Vai trò').selectOption('viewer');
+      await edit.getByRole('button', { name: 'Lưu thay đổi' }).click();
+      await edit.getByText('Đã lưu.').waitFor();
+      const users = (await adminApi(server, 'GET', '/api/admin/users')).body.users as { username: string; role: string }[];
+      expect(users.find((u) => u.username === `teacher-${size}`)?.role).toBe('viewer');
+      await expectAccessible(page, 'users, editing one');
       await page.goto(`${server.url}/admin/audit`);
       await page.getByRole('table').waitFor();
       await expectAccessible(page, 'audit');

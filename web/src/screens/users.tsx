@@ -46,6 +46,7 @@ export function Users() {
                 <strong>{u.name}</strong> {u.username && <span class="hint">@{u.username}</span>}
                 <div class="hint">{t(`role.${u.role}`)}{u.classIds.length ? ` · ${u.classIds.join(', ')}` : ''}{u.disabled ? ` · ${t('users.disabled')}` : ''}</div>
               </div>
+              <EditUser user={u} classes={classes.data?.data ?? []} onSaved={users.reload} />
               <div class="row">
                 <button type="button" onClick={() => newLink(u)} aria-label={t('users.newLinkFor', { name: u.name })}>{t('users.newLink')}</button>
                 <button type="button" onClick={() => toggle(u)} aria-label={t(u.disabled ? 'users.enableFor' : 'users.disableFor', { name: u.name })}>
@@ -116,5 +117,54 @@ function NewUser(props: { classes: SchoolData['classes']; onCreated: (name: stri
       <Notice kind="error">{error}</Notice>
       <button type="submit" class="primary">{t('users.create')}</button>
     </form>
+  );
+}
+
+/** Changing someone's role or classes, folded under their name until needed. */
+function EditUser(props: { user: User; classes: SchoolData['classes']; onSaved: () => void }) {
+  const u = props.user;
+  const [role, setRole] = useState<Role>(u.role);
+  const [classIds, setClassIds] = useState<string[]>(u.classIds);
+  const [error, setError] = useState('');
+  const [ok, setOk] = useState('');
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setError(''); setOk('');
+    try {
+      await patch(`/admin/users/${encodeURIComponent(u.id)}`, { role, classIds: role === 'staff' ? classIds : [] });
+      setOk(t('users.saved'));
+      props.onSaved();
+    } catch (err: any) {
+      setError(Object.values(err.fields ?? {}).join(' ') || errorText(err));
+    }
+  };
+  return (
+    <details class="edit-user">
+      <summary>{t('users.edit', { name: u.name })}</summary>
+      <form onSubmit={save} noValidate>
+        <Field label={t('users.role')}>
+          {({ id }) => (
+            <select id={id} value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as Role)}>
+              {ROLES.map((r) => <option value={r} key={r}>{t(`role.${r}`)}</option>)}
+            </select>
+          )}
+        </Field>
+        {role === 'staff' && props.classes.length > 0 && (
+          <fieldset>
+            <legend>{t('users.classes')}</legend>
+            {props.classes.map((c) => (
+              <label class="check" key={c.id}>
+                <input type="checkbox" checked={classIds.includes(c.id)}
+                  onChange={(e) => setClassIds((ids) => (e.target as HTMLInputElement).checked ? [...ids, c.id] : ids.filter((x) => x !== c.id))} />
+                {c.name}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <Notice kind="error">{error}</Notice>
+        <Notice kind="ok">{ok}</Notice>
+        <button type="submit">{t('users.save')}</button>
+      </form>
+    </details>
   );
 }
