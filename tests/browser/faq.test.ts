@@ -177,4 +177,40 @@ describeBrowser('console: teaching Loa', () => {
     expect(stored.body.intent.utterances).toEqual({ vi: ['trường có xe buýt không'], en: ['is there a school bus'] });
     await context.close();
   }, 60_000);
+
+  it('unanswered: add to the best-guessed intent, ignore for good, undo (phone)', async () => {
+    const vaccine = 'bao giờ trường tổ chức tiêm phòng sởi';
+    const books = 'trường có bán sách vở không cô';
+    await chat(server, 'parent-vaccine', vaccine);
+    await chat(server, 'parent-books', books);
+    const { context, page } = await signedInAdmin(browser, server, 'phone');
+    await page.goto(`${server.url}/admin/unanswered`);
+    const vaccineGroup = page.locator(`[data-group="${vaccine}"]`);
+    // Loa's guesses come first in the list of intents, with their confidence.
+    expect(await vaccineGroup.locator('optgroup').first().getAttribute('label')).toBe('Loa đoán');
+    expect(await vaccineGroup.locator('optgroup').first().locator('option').first().textContent()).toMatch(/\(\d+ %\)$/);
+    await vaccineGroup.getByLabel('Thêm vào câu hỏi').selectOption('health');
+    await vaccineGroup.getByRole('button', { name: 'Thêm vào', exact: true }).click();
+    await page.getByText(`Đã thêm “${vaccine}” vào health.`).waitFor();
+    await vaccineGroup.waitFor({ state: 'detached' });
+    await waitLive(page);
+    const again = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'parent-vaccine-2', text: vaccine }) });
+    expect((await again.json()).intent).toBe('health');
+
+    // Ignored, undone, ignored again: asked once more, it does not come back.
+    const booksGroup = page.locator(`[data-group="${books}"]`);
+    await booksGroup.getByRole('button', { name: 'Bỏ qua' }).click();
+    await booksGroup.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Hoàn tác' }).click();
+    await page.getByText('Đã hoàn tác.').waitFor();
+    await booksGroup.waitFor();
+    await expectAccessible(page, 'unanswered after undo');
+    await booksGroup.getByRole('button', { name: 'Bỏ qua' }).click();
+    await booksGroup.waitFor({ state: 'detached' });
+    await chat(server, 'parent-books-2', books);
+    await page.reload();
+    await page.getByTestId('unanswered-total').waitFor();
+    expect(await page.locator(`[data-group="${books}"]`).count()).toBe(0);
+    await context.close();
+  }, 90_000);
 });

@@ -289,7 +289,7 @@ function QuickReplies(props: { value: QuickReply[]; onChange: (v: QuickReply[]) 
 }
 
 /** After a save: polls the model status until the new model answers parents. */
-function Training({ show }: { show: boolean }) {
+export function Training({ show }: { show: boolean }) {
   const [status, setStatus] = useState<NluStatus | null>(null);
   useEffect(() => {
     if (!show) return;

@@ -7,7 +7,7 @@ import { navigate } from '../router.tsx';
 import { allowed, useSession } from '../session.tsx';
 import type { IntentSummary, UnansweredGroup } from '../types.ts';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
-import { PREFILL_KEY, type Prefill } from './intent-editor.tsx';
+import { PREFILL_KEY, Training, type Prefill } from './intent-editor.tsx';
 import { title } from './faq-list.tsx';
 
 export function Unanswered() {
@@ -18,12 +18,14 @@ export function Unanswered() {
   const intents = useLoad(() => get<{ intents: IntentSummary[] }>('/admin/intents'));
   const [done, setDone] = useState<{ text: string; undoId?: string } | null>(null);
   const [error, setError] = useState('');
+  const [trainings, setTrainings] = useState(0);
 
   const resolve = async (g: UnansweredGroup, action: 'add_to_intent' | 'ignore', intentId?: string) => {
     setError('');
     try {
       const res = await post<{ undoId: string }>('/admin/questions/unanswered/resolve', { ids: g.messages.map((m) => m.id), action, intentId });
       setDone({ text: action === 'ignore' ? t('unanswered.ignored', { sample: g.sample }) : t('unanswered.added', { sample: g.sample, intent: intentId }), undoId: res?.undoId });
+      if (action !== 'ignore') setTrainings((n) => n + 1);
       groups.reload();
       session.refresh();
     } catch (err) { setError(errorText(err)); }
@@ -54,6 +56,7 @@ export function Unanswered() {
           </div>
         )}
       </div>
+      {trainings > 0 && <Training key={trainings} show />}
       <Notice kind="error">{error}</Notice>
       {groups.error ? <Notice kind="error">{errorText(groups.error)}</Notice> : !groups.data ? <Loading /> : (
         <>
