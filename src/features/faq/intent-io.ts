@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import type { Intent } from '../../nlu/intent-schema.ts';
 import type { Locale } from '../../store/types.ts';
 import type { IntentDraft } from './intent-edit.ts';
+import { parseCsv } from '../../core/csv.ts';
 
 export const FORMATS = ['yaml', 'csv', 'botpress'] as const;
 export type IntentFormat = (typeof FORMATS)[number];
@@ -31,52 +32,7 @@ export interface ReadResult {
 const ID = /^[a-z][a-z0-9_]*$/;
 const LANGS = new Set(['vi', 'en']);
 
-// ---- CSV (RFC 4180: quoted fields may hold commas, quotes and line breaks) ----
-
-/** Rows with the line each starts on. */
-export function parseCsv(text: string): { line: number; cells: string[] }[] | { line: number } {
-  const rows: { line: number; cells: string[] }[] = [];
-  // Spreadsheets set to Vietnamese write ";" between columns (the comma is the decimal mark).
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const separator = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const src = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && cell === '') quoted = true;
-    else if (ch === separator) {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = '';
-      line++;
-      rowLine = line;
-    } else cell += ch;
-  }
-  if (quoted) return { line: rowLine };
-  cells.push(cell);
-  if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
-  return rows;
-}
+// ---- CSV ----
 
 const csvCell = (v: string) => (/[",;\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 

@@ -1,13 +1,10 @@
-// /api/admin/*: bearer tokens, roles, and an audit entry for every change.
+// /api/admin/*: the console's session or a bearer token, roles, and an audit entry for every change.
 import { Router } from 'express';
 import { z } from '@botpress/sdk';
 import type { Locale, Store } from '../../store/types.ts';
 import { ROLES } from '../../store/types.ts';
 import type { NluService } from '../../nlu/nlu-service.ts';
-import { IntentError } from '../../nlu/nlu-service.ts';
 import type { SchoolService } from '../../school/school-service.ts';
-import { SchoolDataError } from '../../school/school-service.ts';
-import { isSchoolSection, SCHOOL_SECTIONS } from '../../school/school-schema.ts';
 import type { Bot } from '../../core/bot.ts';
 import { todayIn } from '../../core/dates.ts';
 import type { UserService } from '../../features/users/user-service.ts';
@@ -15,10 +12,11 @@ import { userRoutes } from './user-routes.ts';
 import { intentRoutes } from './intent-routes.ts';
 import { intentIoRoutes } from './intent-io-routes.ts';
 import { unansweredRoutes } from './unanswered-routes.ts';
+import { schoolRoutes } from './school-routes.ts';
 import { UnansweredService } from '../../features/faq/unanswered-service.ts';
 import { authenticate, requireRole } from '../auth.ts';
 import { auditWriter } from '../audit.ts';
-import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
+import { parseBody } from '../errors.ts';
 import { channelRoutes } from './channel-routes.ts';
 import { commentRoutes } from './comment-routes.ts';
 import { broadcastRoutes } from './broadcast-routes.ts';
@@ -86,26 +84,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   });
 
   // School data, one section at a time
-  router.get('/school', requireRole(...ALL), (_req, res) => {
-    res.json({ sections: Object.keys(SCHOOL_SECTIONS) });
-  });
-  router.get('/school/:section', requireRole(...ALL), (req, res) => {
-    const section = String(req.params.section);
-    if (!isSchoolSection(section)) throw notFound(`no school data section "${section}"; sections: ${Object.keys(SCHOOL_SECTIONS).join(', ')}`);
-    res.json({ section, data: school.get(section) });
-  });
-  router.put('/school/:section', requireRole('admin', 'principal'), async (req, res) => {
-    const section = String(req.params.section);
-    if (!isSchoolSection(section)) throw notFound(`no school data section "${section}"`);
-    try {
-      const data = await school.replace(section, req.body, clock());
-      await audit(req, 'school.update', `school:${section}`, data);
-      res.json({ section, data });
-    } catch (err) {
-      if (err instanceof SchoolDataError) throw badRequest(err.message);
-      throw err;
-    }
-  });
+  router.use(schoolRoutes({ school, audit, clock }));
 
   router.use(channelRoutes({ store, channels: deps.channels, school, audit, clock }));
   router.use(commentRoutes({ store, school, ...deps.features, audit, timeZone: deps.timeZone, clock }));
