@@ -105,7 +105,7 @@ export function MenuGrid(props: { value: Menus; errors: Errors; onChange: (v: Me
       <Overrides value={m} errors={props.errors} onChange={props.onChange} />
       {props.status}
       <div class="sticky-actions"><button type="submit" class="primary" disabled={props.busy}>{t('school.save')}</button></div>
-      <CsvImport onLoaded={(data) => props.onChange({ ...data, overrides: { ...(m.overrides ?? {}), ...(data.overrides ?? {}) } })} />
+      <CsvImport onLoaded={(data) => props.onChange(data)} />
     </form>
   );
 }
@@ -167,6 +167,7 @@ function CsvImport(props: { onLoaded: (data: Menus) => void }) {
     <fieldset class="csv">
       <legend>{t('menu.csv')}</legend>
       <p class="hint">{t('menu.csvHint')}</p>
+      <p><a class="button" href="/api/admin/school/menus/export" download>{t('menu.csvExport')}</a></p>
       <Field label={t('io.file')}>
         {({ id }) => <input id={id} type="file" accept=".csv,text/csv" onChange={async (e) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) setText(await f.text()); }} />}
       </Field>
