@@ -90,4 +90,28 @@ describeBrowser('console: school data', () => {
       await context.close();
     }, 60_000);
   }
+
+  it('a menu CSV with a bad row names its line; a good one fills the grid; a stale save is refused', async () => {
+    const { context, page } = await signedInAdmin(browser, server, 'desk');
+    await page.goto(`${server.url}/admin/school/menus`);
+    await page.getByRole('heading', { level: 2, name: 'Tuần 1' }).waitFor();
+    const csv = page.getByLabel('Hoặc dán nội dung CSV');
+    const rows = ['week,day,lunch_vi,lunch_en,snack_vi,snack_en', '1,Thứ Hai,Phở gà,Chicken pho,Sữa chua,Yoghurt', '1,Thứ Tám,Cơm,Rice,,'];
+    await csv.fill(rows.join('\n'));
+    await page.getByRole('button', { name: 'Nạp vào bảng' }).click();
+    await page.getByText(/^Dòng 3:/).waitFor();
+    await csv.fill(rows.slice(0, 2).join('\n'));
+    await page.getByRole('button', { name: 'Nạp vào bảng' }).click();
+    await page.getByText('Đã nạp vào bảng. Kiểm tra rồi bấm Lưu.').waitFor();
+    expect(await page.getByLabel('Tuần 1, Thứ Hai, Bữa trưa (Tiếng Việt)').inputValue()).toBe('Phở gà');
+    await expectAccessible(page, 'menu after CSV');
+
+    // Someone else saves the menu meanwhile: this save is refused, nothing overwritten.
+    const current = (await adminApi(server, 'GET', '/api/admin/school/menus')).body;
+    expect((await adminApi(server, 'PUT', '/api/admin/school/menus', { data: current.data, version: current.version })).status).toBe(200);
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await page.getByText('Người khác vừa lưu phần này.').waitFor();
+    expect((await adminApi(server, 'GET', '/api/admin/school/menus')).body.data.weeks[0].mon.lunch.vi).not.toBe('Phở gà');
+    await context.close();
+  }, 60_000);
 });
