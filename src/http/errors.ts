@@ -89,6 +89,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const e = toHttpError(err, logger, req.path);
     if (res.headersSent) return;
     if (e.retryAfter !== undefined) res.set('retry-after', String(e.retryAfter));
-    res.status(e.status).json(e.toJSON(requestLocale(req)));
+    // The console's API speaks the person's language; the chat and webhooks keep their texts.
+    const console = /^\/api\/(admin|auth)(\/|$)/.test(req.originalUrl);
+    res.status(e.status).json(e.toJSON(console ? requestLocale(req) : undefined));
   };
 }

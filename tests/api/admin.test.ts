@@ -79,6 +79,8 @@ describe('admin API: auth, roles, audit', () => {
   it('answers bad admin bodies with the reason', async () => {
     const res = await loa.admin().post('/api/admin/users').set('content-type', 'application/json').send('{bad');
     expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('malformed_json');
+    expect(res.body.error).toEqual({ code: 'malformed_json', message: 'Dữ liệu gửi lên không phải JSON hợp lệ.' });
+    const en = await loa.admin().post('/api/admin/users').set('accept-language', 'en').set('content-type', 'application/json').send('{bad');
+    expect(en.body.error.message).toBe('The request body is not valid JSON.');
   });
 });
