@@ -7,6 +7,7 @@ import type { Intent } from '../../nlu/intent-schema.ts';
 import type { Locale } from '../../store/types.ts';
 import type { IntentDraft } from './intent-edit.ts';
 import { parseCsv } from '../../core/csv.ts';
+import { foldDiacritics } from '../../nlu/normalise.ts';
 
 export const FORMATS = ['yaml', 'csv', 'botpress'] as const;
 export type IntentFormat = (typeof FORMATS)[number];
@@ -136,7 +137,7 @@ export function fromYaml(text: string): ReadResult {
 
 /** A Botpress Q&A id ("__qna__x1y2_gio_don_tre") as an intent id. */
 export function idFromBotpress(id: string): string {
-  const cleaned = id.replace(/^__qna__/, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const cleaned = foldDiacritics(id.replace(/^__qna__/, '').toLowerCase()).replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   return (/^[a-z]/.test(cleaned) ? cleaned : `qna_${cleaned}`).slice(0, 60).replace(/_+$/, '');
 }
 
