@@ -130,4 +130,19 @@ describeBrowser('console: signing in', () => {
     await second.page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
     for (const c of [first, second, admin]) await c.context.close();
   }, 60_000);
+
+  it('a personal API token made in the console works as a bearer token until revoked', async () => {
+    const { context, page } = await signedInAdmin(browser, server, 'phone');
+    await page.getByRole('link', { name: 'Tài khoản' }).click();
+    await page.getByLabel('Tên mã (để nhớ dùng ở đâu)').fill('báo cáo tuần');
+    await page.getByRole('button', { name: 'Tạo mã' }).click();
+    const token = (await page.locator('.secret code').textContent())!.trim();
+    await expectAccessible(page, 'account with a new token');
+    const me = () => fetch(`${server.url}/api/admin/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await me()).status).toBe(200);
+    await page.getByRole('button', { name: 'Thu hồi mã báo cáo tuần' }).click();
+    await page.getByText('Chưa có mã nào.').waitFor();
+    expect((await me()).status).toBe(401);
+    await context.close();
+  }, 60_000);
 });

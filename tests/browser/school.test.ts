@@ -87,6 +87,9 @@ describeBrowser('console: school data', () => {
       await page.goto(`${server.url}/admin/audit`);
       await page.getByRole('table').waitFor();
       await expectAccessible(page, 'audit');
+      // Filtered by kind: only user changes are listed.
+      await page.getByLabel('Loại việc').selectOption('user.update');
+      await expect.poll(async () => [...new Set(await page.locator('tbody tr td:nth-child(3)').allTextContents())]).toEqual(['user.update']);
       await context.close();
     }, 60_000);
   }

@@ -69,5 +69,5 @@ export interface UnansweredGroup {
   guesses: Guess[];
 }
 
-export interface AuditEntry { at: string; actor: string; actorName?: string; action: string; target?: string; details?: unknown }
+export interface AuditEntry { at: string; actor: string; actorName?: string; actorId?: string | null; action: string; target?: string; details?: unknown }
 export interface ApiToken { id: string; name: string; createdAt: string; expiresAt?: string | null; lastUsedAt?: string | null }

@@ -9,17 +9,21 @@ export function AuditLog() {
   useTitle(t('audit.title'));
   const [actor, setActor] = useState('');
   const [action, setAction] = useState('');
+  const [since, setSince] = useState('');
+  const [until, setUntil] = useState('');
   const actions = useLoad(() => get<{ actions: string[] }>('/admin/audit/actions').catch(() => ({ actions: [] })));
   const everyone = useLoad(() => get<{ entries: AuditEntry[] }>('/admin/audit?limit=500').catch(() => ({ entries: [] as AuditEntry[] })));
   const entries = useLoad(() => {
     const q = new URLSearchParams({ limit: '200' });
     if (actor) q.set('actor', actor);
     if (action) q.set('action', action);
+    if (since) q.set('since', since);
+    if (until) q.set('until', until);
     return get<{ entries: AuditEntry[] }>(`/admin/audit?${q}`);
-  }, [actor, action]);
+  }, [actor, action, since, until]);
 
   const people = new Map<string, string>();
-  for (const e of everyone.data?.entries ?? []) people.set(e.actor, e.actorName ?? e.actor);
+  for (const e of everyone.data?.entries ?? []) people.set(e.actorId ?? e.actor, e.actorName ?? e.actor);
 
   return (
     <section>
@@ -41,10 +45,17 @@ export function AuditLog() {
             </select>
           )}
         </Field>
+        <Field label={t('audit.since')}>
+          {({ id }) => <input id={id} type="date" value={since} onChange={(e) => setSince((e.target as HTMLInputElement).value)} />}
+        </Field>
+        <Field label={t('audit.until')}>
+          {({ id }) => <input id={id} type="date" value={until} onChange={(e) => setUntil((e.target as HTMLInputElement).value)} />}
+        </Field>
       </div>
       {entries.error ? <Notice kind="error">{errorText(entries.error)}</Notice> : !entries.data ? <Loading /> : entries.data.entries.length === 0 ? (
         <p>{t('audit.none')}</p>
-      ) : (
+      ) : (<>
+        <p class="hint" role="status" data-testid="audit-count">{t('audit.shown', { count: entries.data.entries.length })}</p>
         <div class="table-wrap" tabIndex={0} role="region" aria-label={t('audit.title')}>
           <table>
             <thead><tr><th scope="col">{t('audit.when')}</th><th scope="col">{t('audit.person')}</th><th scope="col">{t('audit.kind')}</th><th scope="col">{t('audit.target')}</th><th scope="col">{t('audit.details')}</th></tr></thead>
@@ -61,7 +72,7 @@ export function AuditLog() {
             </tbody>
           </table>
         </div>
-      )}
+      </>)}
     </section>
   );
 }
