@@ -65,7 +65,7 @@ export interface UnansweredGroup {
   sample: string;
   count: number;
   lastAt: string;
-  messages: { id: string; text: string; at: string; guess: Guess | null }[];
+  messages: { id: string; text: string; at: string; guess: Guess | null; locale?: string }[];
   guesses: Guess[];
 }
 

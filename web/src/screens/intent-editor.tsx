@@ -11,7 +11,7 @@ import { title } from './faq-list.tsx';
 
 /** Questions handed over from the unanswered screen ("create a FAQ already filled with it"). */
 export const PREFILL_KEY = 'loa.console.newFaq';
-export interface Prefill { ids: string[]; texts: string[]; language?: Lng }
+export interface Prefill { ids: string[]; texts: Record<Lng, string[]> }
 
 interface Draft {
   id: string;
@@ -67,8 +67,7 @@ export function IntentEditor({ id }: { id?: string }) {
         setDraft(toDraft(res.intent));
         setPlaceholders(res.placeholders ?? []);
       } else {
-        const lang = prefill?.language ?? 'vi';
-        setDraft({ id: '', description: '', utterances: { vi: lang === 'vi' ? (prefill?.texts ?? []).join('\n') : '', en: lang === 'en' ? (prefill?.texts ?? []).join('\n') : '' }, answer: { vi: '', en: '' }, quickReplies: [] });
+        setDraft({ id: '', description: '', utterances: { vi: (prefill?.texts.vi ?? []).join('\n'), en: (prefill?.texts.en ?? []).join('\n') }, answer: { vi: '', en: '' }, quickReplies: [] });
         // Placeholders are the same for every intent: read them from any one.
         const list = await get<{ intents: IntentSummary[] }>('/admin/intents');
         if (list.intents[0]) {
@@ -97,7 +96,8 @@ export function IntentEditor({ id }: { id?: string }) {
       ...(isNew ? { id: draft.id.trim() } : {}),
       description: draft.description.trim(),
       utterances: { vi: lines(draft.utterances.vi), en: lines(draft.utterances.en) },
-      ...(detail?.handler ? {} : { answer: { vi: draft.answer.vi, ...(draft.answer.en.trim() ? { en: draft.answer.en } : {}) } }),
+      // An emptied answer goes back to the locales text (or none): it is sent as "".
+      ...(detail?.handler ? {} : { answer: { vi: draft.answer.vi, en: draft.answer.en } }),
       quickReplies: draft.quickReplies.map((q) => ({ title: q.title, payload: q.payload })),
       ...(isNew ? {} : { version: draft.version }),
     };
@@ -126,7 +126,7 @@ export function IntentEditor({ id }: { id?: string }) {
     <section>
       <p><Link href="/faq">← {t('intent.back')}</Link></p>
       <PageTitle>{isNew ? t('intent.newTitle') : t('intent.editTitle', { id })}</PageTitle>
-      {prefill && isNew && <Notice kind="info">{t('intent.prefilled', { count: prefill.texts.length })}</Notice>}
+      {prefill && isNew && <Notice kind="info">{t('intent.prefilled', { count: prefill.texts.vi.length + prefill.texts.en.length })}</Notice>}
       <form onSubmit={save} noValidate class="editor">
         {isNew && <TextInput label={t('intent.id')} hint={t('intent.idHint')} value={draft.id} onInput={(v) => set({ id: v })} error={fields.id} name="id" />}
         <TextInput label={t('intent.description')} value={draft.description} onInput={(v) => set({ description: v })} error={fields.description} name="description" />

@@ -40,7 +40,9 @@ export function Unanswered() {
     } catch (err) { setError(errorText(err)); }
   };
   const newFaq = (g: UnansweredGroup) => {
-    const prefill: Prefill = { ids: g.messages.map((m) => m.id), texts: [...new Set(g.messages.map((m) => m.text.trim()))] };
+    // Each message goes to its own language's utterances.
+    const of = (lng: 'vi' | 'en') => [...new Set(g.messages.filter((m) => (m.locale === 'en' ? 'en' : 'vi') === lng).map((m) => m.text.trim()))];
+    const prefill: Prefill = { ids: g.messages.map((m) => m.id), texts: { vi: of('vi'), en: of('en') } };
     try { sessionStorage.setItem(PREFILL_KEY, JSON.stringify(prefill)); } catch { /* ignore */ }
     navigate('/faq/new?from=unanswered');
   };

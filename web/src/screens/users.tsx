@@ -43,7 +43,7 @@ export function Users() {
           {users.data.users.map((u) => (
             <li key={u.id} class="item">
               <div>
-                <strong>{u.name}</strong> {u.username && <span class="hint">@{u.username}</span>}
+                <strong>{u.name}</strong> {u.username ? <span class="hint">@{u.username}</span> : <span class="warn">({t('users.noUsername')})</span>}
                 <div class="hint">{t(`role.${u.role}`)}{u.classIds.length ? ` · ${u.classIds.join(', ')}` : ''}{u.disabled ? ` · ${t('users.disabled')}` : ''}</div>
               </div>
               <EditUser user={u} classes={classes.data?.data ?? []} onSaved={users.reload} />
@@ -124,6 +124,7 @@ function NewUser(props: { classes: SchoolData['classes']; onCreated: (name: stri
 function EditUser(props: { user: User; classes: SchoolData['classes']; onSaved: () => void }) {
   const u = props.user;
   const [role, setRole] = useState<Role>(u.role);
+  const [username, setUsername] = useState(u.username ?? '');
   const [classIds, setClassIds] = useState<string[]>(u.classIds);
   const [error, setError] = useState('');
   const [ok, setOk] = useState('');
@@ -131,7 +132,9 @@ function EditUser(props: { user: User; classes: SchoolData['classes']; onSaved: 
     e.preventDefault();
     setError(''); setOk('');
     try {
-      await patch(`/admin/users/${encodeURIComponent(u.id)}`, { role, classIds: role === 'staff' ? classIds : [] });
+      await patch(`/admin/users/${encodeURIComponent(u.id)}`, {
+        role, classIds: role === 'staff' ? classIds : [], ...(username.trim() && username.trim() !== u.username ? { username: username.trim() } : {}),
+      });
       setOk(t('users.saved'));
       props.onSaved();
     } catch (err: any) {
@@ -142,6 +145,7 @@ function EditUser(props: { user: User; classes: SchoolData['classes']; onSaved: 
     <details class="edit-user">
       <summary>{t('users.edit', { name: u.name })}</summary>
       <form onSubmit={save} noValidate>
+        <TextInput label={t('users.username')} hint={u.username ? undefined : t('users.noUsername')} value={username} onInput={setUsername} autoComplete="off" />
         <Field label={t('users.role')}>
           {({ id }) => (
             <select id={id} value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as Role)}>
