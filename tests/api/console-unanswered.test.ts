@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLoa, type TestLoa } from '../helpers.ts';
 import { userWithToken, withToken } from './console-helpers.ts';
+import { UnansweredService } from '../../src/features/faq/unanswered-service.ts';
 
 describe('unanswered questions', () => {
   let loa: TestLoa;
@@ -90,5 +91,15 @@ describe('unanswered questions', () => {
     const bad = await principal.post('/api/admin/questions/unanswered/resolve').set('accept-language', 'en').send({ ids: [], action: 'forget' });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['action', 'ids']);
+  });
+
+  it('limits the questions to some parents when asked to (staff who look after some classes)', async () => {
+    const service = new UnansweredService({ store: loa.store, nlu: loa.nlu, clock: () => new Date('2026-11-26T02:00:00Z'), today: () => '2026-11-26' });
+    const p1 = (await loa.store.contacts.list()).find((c) => c.ref.userId === 'p1')!;
+    const mine = await service.groups(200, new Set([p1.id]));
+    expect(mine.total).toBe(1);
+    expect(mine.groups[0].messages.map((m) => m.text)).toEqual(['lớp có camera không ạ']);
+    expect(await service.count(new Set())).toBe(0);
+    expect(await service.count(null)).toBe(5);
   });
 });

@@ -77,20 +77,24 @@ export class UnansweredService {
     return turns.filter((t) => UNANSWERED_HANDLERS.has(t.handler) && t.text.trim() !== '' && t.id !== undefined);
   }
 
-  /** Messages still waiting: not resolved, and not a question someone chose to ignore. */
-  async pending(): Promise<TranscriptTurn[]> {
+  /**
+   * Messages still waiting: not resolved, and not a question someone chose to ignore. `visible`
+   * limits them to some parents (staff who look after some classes), null for everyone's.
+   */
+  async pending(visible: Set<string> | null = null): Promise<TranscriptTurn[]> {
     const resolved = await this.deps.store.documents.list<Resolution>(RESOLVED);
     const done = new Set(resolved.map((r) => r.id));
     const ignored = new Set(resolved.filter((r) => r.value.action === 'ignore').map((r) => r.value.key));
-    return (await this.turns()).filter((t) => !done.has(String(t.id)) && !ignored.has(comparable(t.text)));
+    return (await this.turns()).filter((t) => !done.has(String(t.id)) && !ignored.has(comparable(t.text))
+      && (!visible || (t.contactId !== null && visible.has(t.contactId))));
   }
 
-  async count(): Promise<number> {
-    return (await this.pending()).length;
+  async count(visible: Set<string> | null = null): Promise<number> {
+    return (await this.pending(visible)).length;
   }
 
-  async groups(limit = 200): Promise<{ groups: UnansweredGroup[]; total: number }> {
-    const pending = (await this.pending()).reverse(); // newest first: a group's sample is its latest wording
+  async groups(limit = 200, visible: Set<string> | null = null): Promise<{ groups: UnansweredGroup[]; total: number }> {
+    const pending = (await this.pending(visible)).reverse(); // newest first: a group's sample is its latest wording
     const groups: (UnansweredGroup & { text: string })[] = [];
     const ctx = { today: this.deps.today(), classes: [], rememberedLanguage: null };
     for (const turn of pending) {

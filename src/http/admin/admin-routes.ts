@@ -1,7 +1,7 @@
 // /api/admin/*: the console's session or a bearer token, roles, and an audit entry for every change.
 import { Router } from 'express';
 import { z } from '@botpress/sdk';
-import type { Locale, Store } from '../../store/types.ts';
+import type { Locale, Store, User } from '../../store/types.ts';
 import { ROLES } from '../../store/types.ts';
 import type { NluService } from '../../nlu/nlu-service.ts';
 import type { SchoolService } from '../../school/school-service.ts';
@@ -53,13 +53,16 @@ export function adminRoutes(deps: AdminDeps): Router {
   const audit = auditWriter(store, clock);
   const router = Router();
   const unanswered = new UnansweredService({ store, nlu, clock, today: () => todayIn(deps.timeZone, clock()) });
+  // The parents whose questions a user may see: staff limited to classes see their classes' only.
+  // (Wire the least-privilege class scope here where it exists; undefined shows everyone's.)
+  const visibleContacts = undefined as ((user: User) => Promise<Set<string> | null>) | undefined;
   router.use(authenticate({ users: deps.users, adminToken: deps.adminToken, publicUrl: deps.publicUrl }));
 
   router.use(userRoutes({
     store, users: deps.users, audit, timeZone: deps.timeZone, classIds: () => school.get('classes').map((c) => c.id),
-    unansweredCount: () => unanswered.count(),
+    unansweredCount: async (user) => unanswered.count(visibleContacts ? await visibleContacts(user) : null),
   }));
-  router.use(unansweredRoutes({ unanswered, audit }));
+  router.use(unansweredRoutes({ unanswered, audit, visibleContacts }));
 
   // What parents asked that the bot could not answer: the list to improve the intents from.
   router.get('/questions/unanswered', requireRole('admin', 'principal', 'staff'), async (req, res) => {

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from '@botpress/sdk';
 import { UnansweredError, type UnansweredService } from '../../features/faq/unanswered-service.ts';
 import { IntentError } from '../../nlu/nlu-service.ts';
+import type { User } from '../../store/types.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { consoleError, parseInput } from '../errors.ts';
@@ -21,7 +22,14 @@ const resolveBody = z.object({
   }).optional(),
 }).strict();
 
-export function unansweredRoutes(deps: { unanswered: UnansweredService; audit: Audit }): Router {
+export interface UnansweredRouteDeps {
+  unanswered: UnansweredService;
+  audit: Audit;
+  /** The parents a user may see (staff limited to classes), null for all: their questions only. */
+  visibleContacts?: (user: User) => Promise<Set<string> | null>;
+}
+
+export function unansweredRoutes(deps: UnansweredRouteDeps): Router {
   const { unanswered, audit } = deps;
   const router = Router();
   const guard = async <T>(fn: () => Promise<T>) => {
@@ -34,13 +42,15 @@ export function unansweredRoutes(deps: { unanswered: UnansweredService; audit: A
     }
   };
 
-  router.get('/questions/unanswered/count', async (_req, res) => {
-    res.json({ count: await unanswered.count() });
+  const visibleTo = async (user: User) => (deps.visibleContacts ? deps.visibleContacts(user) : null);
+
+  router.get('/questions/unanswered/count', async (req, res) => {
+    res.json({ count: await unanswered.count(await visibleTo(currentUser(req))) });
   });
 
   router.get('/questions/unanswered/groups', requireRole('admin', 'principal', 'staff'), async (req, res) => {
     const limit = Math.min(Math.max(Number(req.query.limit) || 200, 1), 1000);
-    res.json(await unanswered.groups(limit));
+    res.json(await unanswered.groups(limit, await visibleTo(currentUser(req))));
   });
 
   router.post('/questions/unanswered/resolve', requireRole('admin', 'principal'), async (req, res) => {

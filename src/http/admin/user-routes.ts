@@ -17,7 +17,7 @@ export interface UserRouteDeps {
   classIds: () => string[];
   timeZone: string;
   /** Questions waiting for someone to teach Loa the answer (the front page's count). */
-  unansweredCount: () => Promise<number>;
+  unansweredCount: (user: User) => Promise<number>;
 }
 
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
@@ -28,7 +28,7 @@ export function userRoutes(deps: UserRouteDeps): Router {
 
   router.get('/me', async (req, res) => {
     const user = currentUser(req);
-    res.json({ user: publicUser(user), unansweredCount: await deps.unansweredCount() });
+    res.json({ user: publicUser(user), unansweredCount: await deps.unansweredCount(user) });
   });
 
   router.get('/users', requireRole('admin'), async (_req, res) => {
