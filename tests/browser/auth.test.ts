@@ -145,4 +145,20 @@ describeBrowser('console: signing in', () => {
     expect((await me()).status).toBe(401);
     await context.close();
   }, 60_000);
+
+  it('the principal gets the unanswered questions, school data and audit log, not the users or the FAQ editor', async () => {
+    const { setupUrl } = await newUser(server, 'principal');
+    const { context, page } = await newPage(browser, 'desk');
+    await setUp(page, server, setupUrl);
+    const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    for (const name of ['Tổng quan', 'Câu hỏi thường gặp', 'Chưa trả lời', 'Dữ liệu trường', 'Nhật ký', 'Tài khoản']) {
+      await nav.getByRole('link', { name: new RegExp(`^${name}`) }).waitFor();
+    }
+    expect(await nav.getByRole('link', { name: 'Người dùng' }).count()).toBe(0);
+    await page.goto(`${server.url}/admin/school/fees`);
+    await page.getByRole('button', { name: 'Lưu', exact: true }).waitFor();
+    await page.goto(`${server.url}/admin/faq/fees`);
+    await page.getByRole('heading', { level: 1, name: 'Bạn không có quyền vào trang này' }).waitFor();
+    await context.close();
+  }, 60_000);
 });

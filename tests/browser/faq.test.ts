@@ -175,6 +175,14 @@ describeBrowser('console: teaching Loa', () => {
     await page.getByText('Đã nhập: tạo 1, cập nhật 0 câu hỏi.').waitFor();
     const stored = await adminApi(server, 'GET', '/api/admin/intents/school_bus');
     expect(stored.body.intent.utterances).toEqual({ vi: ['trường có xe buýt không'], en: ['is there a school bus'] });
+    // Switched off in the list, and on again.
+    await page.goto(`${server.url}/admin/faq`);
+    const toggle = page.getByRole('switch', { name: /school_bus|xe buýt/ });
+    await toggle.click();
+    await expect.poll(async () => (await adminApi(server, 'GET', '/api/admin/intents/school_bus')).body.intent.enabled).toBe(false);
+    await page.locator('[data-intent="school_bus"]').getByText('Đang tắt').waitFor();
+    await toggle.click();
+    await expect.poll(async () => (await adminApi(server, 'GET', '/api/admin/intents/school_bus')).body.intent.enabled).toBe(true);
     await context.close();
   }, 60_000);
 
