@@ -41,20 +41,24 @@ describeBrowser('console: school data', () => {
 
     it(`a wrong field is shown next to itself and nothing is saved (${size})`, async () => {
       const { context, page } = await signedInAdmin(browser, server, size);
-      await page.goto(`${server.url}/admin/school/pickup`);
-      const open = page.getByLabel('Mở cửa');
-      await open.waitFor();
-      const before = await open.inputValue();
-      await expectAccessible(page, 'pick-up hours');
-      await open.fill('7 giờ rưỡi');
+      await page.goto(`${server.url}/admin/school/profile`);
+      const short = page.getByLabel('Tên ngắn', { exact: true });
+      await short.waitFor();
+      const before = await short.inputValue();
+      await short.fill('');
       await page.getByRole('button', { name: 'Lưu', exact: true }).click();
       // The message sits in the field's own block and is tied to the input.
-      const field = page.locator('.field.invalid', { has: page.getByLabel('Mở cửa') });
+      const field = page.locator('.field.invalid', { has: short });
       await field.locator('.field-error').waitFor();
-      expect(await open.getAttribute('aria-invalid')).toBe('true');
-      await expectAccessible(page, 'pick-up hours with an error');
+      expect(await short.getAttribute('aria-invalid')).toBe('true');
+      expect(await short.getAttribute('aria-describedby')).toContain(await field.locator('.field-error').getAttribute('id'));
+      await expectAccessible(page, 'profile with an error');
       const { body } = await adminApi(server, 'GET', '/api/admin/school/profile');
-      expect(body.data.hours.open).toBe(before);
+      expect(body.data.shortName).toBe(before);
+      // Pick-up hours use the phone's own time picker.
+      await page.goto(`${server.url}/admin/school/pickup`);
+      expect(await page.getByLabel('Mở cửa').getAttribute('type')).toBe('time');
+      await expectAccessible(page, 'pick-up hours');
       await context.close();
     }, 60_000);
 

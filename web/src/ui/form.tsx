@@ -74,7 +74,7 @@ function One(props: { d: Desc; value: Json; path: (string | number)[]; errors: E
               onInput={(e) => onChange(path, (e.target as HTMLTextAreaElement).value)} />
           ) : (
             <input id={id} value={v ?? ''} disabled={disabled} aria-describedby={describedBy} aria-invalid={invalid || undefined}
-              type={d.k === 'number' ? 'text' : 'text'} inputMode={d.k === 'number' ? 'numeric' : undefined}
+              type={(d.k === 'date' ? 'date' : d.k === 'time' ? 'time' : 'text') as 'text'} inputMode={d.k === 'number' ? 'numeric' : undefined}
               placeholder={d.k === 'time' ? '07:30' : d.k === 'date' ? '2026-09-05' : undefined}
               onInput={(e) => {
                 const raw = (e.target as HTMLInputElement).value;
