@@ -93,7 +93,7 @@ describeBrowser('console: school data', () => {
       await expectAccessible(page, 'audit');
       // Filtered by kind: only user changes are listed.
       await page.getByLabel('Loại việc').selectOption('user.update');
-      await expect.poll(async () => [...new Set(await page.locator('tbody tr td:nth-child(3)').allTextContents())]).toEqual(['user.update']);
+      await expect.poll(async () => [...new Set(await page.locator('tbody tr td:nth-child(3)').allTextContents())]).toEqual(['Sửa người dùng']);
       await context.close();
     }, 60_000);
   }

@@ -41,7 +41,7 @@ export function AuditLog() {
           {({ id }) => (
             <select id={id} value={action} onChange={(e) => setAction((e.target as HTMLSelectElement).value)}>
               <option value="">{t('audit.allKinds')}</option>
-              {(actions.data?.actions ?? []).map((a) => <option key={a} value={a}>{a}</option>)}
+              {(actions.data?.actions ?? []).map((a) => <option key={a} value={a}>{actionName(a)}</option>)}
             </select>
           )}
         </Field>
@@ -64,7 +64,7 @@ export function AuditLog() {
                 <tr key={i}>
                   <td>{formatDateTime(e.at)}</td>
                   <td>{e.actorName ?? e.actor}</td>
-                  <td>{e.action}</td>
+                  <td><span title={e.action}>{actionName(e.action)}</span></td>
                   <td>{e.target ?? ''}</td>
                   <td class="details">{e.details === undefined || e.details === null ? '' : typeof e.details === 'string' ? e.details : JSON.stringify(e.details)}</td>
                 </tr>
@@ -76,3 +76,6 @@ export function AuditLog() {
     </section>
   );
 }
+
+/** The kind of an audit entry in the person's words; the code itself when it has none. */
+const actionName = (action: string) => t(`action.${action.replace(/\./g, '_')}`, { defaultValue: action });
