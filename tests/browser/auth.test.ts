@@ -2,7 +2,7 @@
 // reach the editing screens; signing out ends the session (the old cookie no longer works).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { describeBrowser, expectAccessible, launchBrowser, newPage, newUser, PASSWORD, setUp, signedInAdmin, startServer, type Server, type ViewportName } from './harness.ts';
+import { adminApi, describeBrowser, expectAccessible, launchBrowser, newPage, newUser, PASSWORD, setUp, signedInAdmin, startServer, type Server, type ViewportName } from './harness.ts';
 
 describeBrowser('console: signing in', () => {
   let server: Server;
@@ -159,6 +159,29 @@ describeBrowser('console: signing in', () => {
     await page.getByRole('button', { name: 'Lưu', exact: true }).waitFor();
     await page.goto(`${server.url}/admin/faq/fees`);
     await page.getByRole('heading', { level: 1, name: 'Bạn không có quyền vào trang này' }).waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('a session that ends while editing asks for the password over the screen and loses nothing', async () => {
+    const { username, setupUrl } = await newUser(server, 'admin');
+    const { context, page } = await newPage(browser, 'phone');
+    await setUp(page, server, setupUrl);
+    await page.goto(`${server.url}/admin/faq/thanks`);
+    const description = page.getByLabel('Mô tả');
+    await description.fill('Phụ huynh cảm ơn (sửa khi phiên đã hết)');
+    await context.clearCookies();
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Phiên đăng nhập đã hết' });
+    await dialog.waitFor();
+    await expectAccessible(page, 'session ended');
+    await dialog.getByLabel('Tên đăng nhập').fill(username);
+    await dialog.getByLabel('Mật khẩu').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Đăng nhập' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await description.inputValue()).toBe('Phụ huynh cảm ơn (sửa khi phiên đã hết)');
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await page.getByTestId('training').waitFor();
+    expect((await adminApi(server, 'GET', '/api/admin/intents/thanks')).body.intent.description).toBe('Phụ huynh cảm ơn (sửa khi phiên đã hết)');
     await context.close();
   }, 60_000);
 });

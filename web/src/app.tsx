@@ -1,6 +1,6 @@
 // The console's shell: who is signed in, the navigation for their role, and the screen of the path.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, post, setUnauthorizedHandler } from './api.ts';
 import { lang, setLang, t } from './i18n.ts';
 import { Link, match, navigate, useLocation } from './router.tsx';
@@ -38,6 +38,9 @@ const ROUTES: RouteDef[] = [
 export function App() {
   const { path } = useLocation();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  // A session that ends while someone works (expired, signed out elsewhere) asks for the password
+  // over the screen, so that a form being filled in is still there afterwards.
+  const [expired, setExpired] = useState(false);
   const [, setLangTick] = useState(0);
 
   const session: Session = useMemo(() => ({
@@ -45,12 +48,15 @@ export function App() {
     async refresh() {
       try { setMe(await get<Me>('/admin/me')); } catch { setMe(null); }
     },
-    signedIn(next: Me) { setMe(next); },
-    signedOut() { setMe(null); },
+    signedIn(next: Me) { setMe(next); setExpired(false); },
+    signedOut() { setMe(null); setExpired(false); },
   }), [me]);
 
   useEffect(() => {
-    setUnauthorizedHandler(() => setMe(null));
+    setUnauthorizedHandler(() => setMe((current) => {
+      if (current) setExpired(true);
+      return current ? current : null;
+    }));
     session.refresh();
   }, []);
 
@@ -86,8 +92,9 @@ export function App() {
       </header>
       <div class={me && !setup ? 'shell' : 'shell bare'}>
         {me && !setup && <Nav me={me} />}
-        <main id="main" tabIndex={-1}>{body}</main>
+        <main id="main" tabIndex={-1} inert={expired || undefined}>{body}</main>
       </div>
+      {expired && me && <SessionExpired />}
     </SessionContext.Provider>
   );
 }
@@ -115,6 +122,25 @@ function Nav({ me }: { me: Me }) {
         ))}
       </ul>
     </nav>
+  );
+}
+
+function SessionExpired() {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+    // Escape would leave the screen unusable: the dialog stays until signed in again.
+    const keep = (e: Event) => e.preventDefault();
+    d?.addEventListener('cancel', keep);
+    return () => d?.removeEventListener('cancel', keep);
+  }, []);
+  return (
+    <dialog ref={ref} class="expired" aria-labelledby="expired-h">
+      <h2 id="expired-h">{t('expired.title')}</h2>
+      <p>{t('expired.body')}</p>
+      <SignIn inDialog />
+    </dialog>
   );
 }
 

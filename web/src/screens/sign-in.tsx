@@ -5,7 +5,7 @@ import { useSession } from '../session.tsx';
 import type { Me } from '../types.ts';
 import { Notice, PageTitle, TextInput, errorText, useTitle } from '../ui/kit.tsx';
 
-export function SignIn() {
+export function SignIn(props: { inDialog?: boolean }) {
   useTitle(t('signIn.title'));
   const session = useSession();
   const [username, setUsername] = useState('');
@@ -27,15 +27,19 @@ export function SignIn() {
     }
   };
 
-  return (
-    <section class="narrow card">
-      <PageTitle>{t('signIn.title')}</PageTitle>
+  const form = (
       <form onSubmit={submit} noValidate>
         <TextInput label={t('signIn.username')} value={username} onInput={setUsername} autoComplete="username" name="username" required />
         <TextInput label={t('signIn.password')} value={password} onInput={setPassword} type="password" autoComplete="current-password" name="password" required />
         <Notice kind="error">{error}</Notice>
         <button type="submit" class="primary" disabled={busy}>{t('signIn.submit')}</button>
       </form>
+  );
+  if (props.inDialog) return form;
+  return (
+    <section class="narrow card">
+      <PageTitle>{t('signIn.title')}</PageTitle>
+      {form}
       <p class="hint">{t('signIn.forgot')}</p>
     </section>
   );
