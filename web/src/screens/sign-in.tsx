@@ -41,6 +41,10 @@ export function SignIn(props: { inDialog?: boolean }) {
       <PageTitle>{t('signIn.title')}</PageTitle>
       {form}
       <p class="hint">{t('signIn.forgot')}</p>
+      <details>
+        <summary>{t('signIn.firstTimeTitle')}</summary>
+        <p class="hint">{t('signIn.firstTime')}</p>
+      </details>
     </section>
   );
 }
