@@ -169,7 +169,9 @@ export function IntentEditor({ id }: { id?: string }) {
 function UtteranceEditor(props: { lng: Lng; intentId: string; value: string; onInput: (v: string) => void; fields: Record<string, string> }) {
   const [warnings, setWarnings] = useState<CheckWarning[]>([]);
   const timer = useRef<number | undefined>(undefined);
-  const count = lines(props.value).length;
+  const all = lines(props.value);
+  const count = new Set(all).size;
+  const repeated = all.length - count;
   const errs = Object.entries(props.fields).filter(([k]) => k === `utterances.${props.lng}` || k.startsWith(`utterances.${props.lng}.`));
 
   const check = (el: HTMLTextAreaElement) => {
@@ -188,7 +190,7 @@ function UtteranceEditor(props: { lng: Lng; intentId: string; value: string; onI
   };
 
   return (
-    <Field label={t(`intent.utterances_${props.lng}`)} hint={t('intent.utterancesHint', { count })} error={errs.map(([k, m]) => {
+    <Field label={t(`intent.utterances_${props.lng}`)} hint={t('intent.utterancesHint', { count }) + (repeated ? ` ${t('intent.repeated', { count: repeated })}` : '')} error={errs.map(([k, m]) => {
       const n = Number(k.split('.')[2]);
       return Number.isFinite(n) ? t('intent.lineError', { line: n + 1, message: m }) : m;
     }).join(' · ') || undefined}>
