@@ -13,6 +13,8 @@ export class HttpError extends Error {
   issues?: z.ZodIssue[];
   /** Seconds before trying again (429). */
   retryAfter?: number;
+  /** The message is said from locales/<lng>/errors.json under `code`; other errors keep their own words. */
+  localized = false;
 
   constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
     super(message);
@@ -20,7 +22,7 @@ export class HttpError extends Error {
 
   /** The body every error response has; codes with a text in locales/ are said in the person's language. */
   toJSON(locale?: Locale): { error: { code: string; message: string; details?: unknown; fields?: Record<string, string>; retryAfter?: number } } {
-    const message = locale && hasErrorText(this.code) ? errorT(locale)(this.code, this.vars ?? {}) : this.message;
+    const message = locale && this.localized && hasErrorText(this.code) ? errorT(locale)(this.code, this.vars ?? {}) : this.message;
     return {
       error: {
         code: this.code, message,
@@ -36,6 +38,7 @@ export class HttpError extends Error {
 export function consoleError(status: number, code: string, vars?: Record<string, unknown>, details?: unknown): HttpError {
   const e = new HttpError(status, code, code, details);
   e.vars = vars;
+  e.localized = true;
   return e;
 }
 
@@ -76,12 +79,13 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export function toHttpError(err: unknown, logger: Logger, path: string): HttpError {
   const e = err as { type?: string; limit?: number; status?: number; message?: string } | undefined;
   if (err instanceof HttpError) return err;
-  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
-  if (e?.type === 'entity.too.large') return new HttpError(413, 'body_too_large', `the request body is larger than the ${e.limit} bytes allowed`);
+  const said = (h: HttpError) => Object.assign(h, { localized: true });
+  if (e?.type === 'entity.parse.failed') return said(new HttpError(400, 'malformed_json', 'the request body is not valid JSON'));
+  if (e?.type === 'entity.too.large') return said(new HttpError(413, 'body_too_large', `the request body is larger than the ${e.limit} bytes allowed`));
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new HttpError(415, 'unsupported_encoding', e.message ?? 'unsupported encoding');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
   logger.error({ err, path }, 'unhandled error');
-  return new HttpError(500, 'internal', 'something went wrong on our side; nothing was changed');
+  return said(new HttpError(500, 'internal', 'something went wrong on our side; nothing was changed'));
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

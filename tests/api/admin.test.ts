@@ -41,7 +41,10 @@ describe('admin API: auth, roles, audit', () => {
     expect((await staff.get('/api/admin/me')).body.user).toMatchObject({ name: 'Cô Thu 2', role: 'staff', classIds: ['la-a1'] });
     const forbidden = await staff.get('/api/admin/users');
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body.error).toMatchObject({ code: 'forbidden' });
+    expect(forbidden.body.error).toEqual({ code: 'forbidden', message: 'Vai trò của bạn không được làm việc này.' });
+    // A refusal with its own words keeps them.
+    const other = await staff.post('/api/admin/staff/link-code').send({ userId: created.body.user.id });
+    expect(other.body.error).toEqual({ code: 'forbidden', message: 'only an admin makes codes for others' });
     expect((await staff.put('/api/admin/school/fees').send({})).status).toBe(403);
     expect((await staff.get('/api/admin/intents')).status).toBe(200);
 
