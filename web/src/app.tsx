@@ -60,6 +60,18 @@ export function App() {
     session.refresh();
   }, []);
 
+  // After a move to another screen, focus its title so that screen readers announce it.
+  const firstPath = useRef(path);
+  useEffect(() => {
+    if (path === firstPath.current) return;
+    firstPath.current = '';
+    const id = requestAnimationFrame(() => {
+      const target = document.querySelector<HTMLElement>('main h1') ?? document.getElementById('main');
+      target?.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(id);
+  }, [path]);
+
   const setup = match('/setup/:token', path);
   const changeLang = () => { setLang(lang() === 'vi' ? 'en' : 'vi'); setLangTick((n) => n + 1); };
   const langButton = (
