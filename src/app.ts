@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import type { Store } from './store/types.ts';
+import type { Locale, Store } from './store/types.ts';
 import type { Bot } from './core/bot.ts';
 import type { Pipeline } from './core/pipeline.ts';
 import type { NluService } from './nlu/nlu-service.ts';
@@ -16,11 +16,15 @@ import { chatRoutes } from './http/chat-routes.ts';
 import { privacyRoutes } from './http/privacy-routes.ts';
 import { webchatRoutes, type WebchatRouteDeps } from './http/webchat-routes.ts';
 import { adminRoutes } from './http/admin/admin-routes.ts';
+import { authRoutes } from './http/auth-routes.ts';
+import { auditAs } from './http/audit.ts';
+import { UserService } from './features/users/user-service.ts';
 import { errorHandler, notFoundHandler, shuttingDown } from './http/errors.ts';
 import { BODY_LIMIT_BYTES } from './http/limits.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { RateLimits } from './core/rate-limits.ts';
 import { metricsRoutes } from './metrics/metrics-route.ts';
+import { consoleStatic } from './http/console-static.ts';
 
 export interface AppDeps {
   store: Store;
@@ -35,8 +39,13 @@ export interface AppDeps {
   logger: Logger;
   clock: () => Date;
   adminToken: string | undefined;
+  /** PUBLIC_URL: the console's address (its origin is what cookie-signed changes must come from). */
+  publicUrl?: string;
+  /** TRUST_PROXY: which proxies' X-Forwarded-* headers to believe (HTTPS → Secure cookies). */
+  trustProxy?: boolean | number | string;
   timeZone: string;
   answerExists: (key: string) => boolean;
+  localeText?: (key: string, lng: Locale) => string | undefined;
   isShuttingDown?: () => boolean;
   /** CSP frame-ancestors (FRAME_ANCESTORS). */
   frameAncestors?: string;
@@ -55,7 +64,7 @@ export function buildApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Answers are live data that nobody fetches conditionally: no hash of every response body.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? 'loopback');
   app.use(securityHeaders(deps.frameAncestors));
 
   app.get('/healthz', (_req, res) => {
@@ -78,7 +87,10 @@ export function buildApp(deps: AppDeps): Express {
   app.use(chatRoutes(deps));
   app.use(metricsRoutes(deps));
   app.use(privacyRoutes(deps));
-  app.use('/api/admin', adminRoutes(deps));
+  const users = new UserService({ store: deps.store, clock: deps.clock });
+  app.use('/api/auth', authRoutes({ users, adminToken: deps.adminToken, publicUrl: deps.publicUrl, audit: auditAs(deps.store, deps.clock) }));
+  app.use('/api/admin', adminRoutes({ ...deps, users }));
+  app.use('/admin', consoleStatic());
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
 
   app.use(notFoundHandler);

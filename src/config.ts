@@ -17,6 +17,10 @@ export const configSchema = z.object({
   SCHOOL_DIR: z.string().default('./school'),
   INTENTS_DIR: z.string().default('./intents'),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  /** Loa's public address (https://loa.truong.vn): links to its pages (/privacy) and the console's origin, checked on changes. */
+  PUBLIC_URL: z.string().url().transform((v) => v.replace(/\/$/, '')).optional(),
+  /** Proxies whose X-Forwarded-* to believe: loopback (default), a hop count, addresses, true or false. */
+  TRUST_PROXY: z.string().default('loopback').transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Messages per conversation handled in parallel across conversations. */
   MAX_CONCURRENT_TURNS: z.coerce.number().int().min(1).max(1000).default(64),
@@ -76,8 +80,6 @@ export const configSchema = z.object({
   RETENTION_CRON: z.string().default('0 3 * * *'),
   /** A new parent's first answer links the privacy notice at PUBLIC_URL/privacy. */
   PRIVACY_NOTICE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  /** Where parents reach Loa's pages (https://loa.example.edu.vn); links are relative without it. */
-  PUBLIC_URL: z.string().url().transform((v) => v.replace(/\/$/, '')).optional(),
   /** 32 bytes (base64 or hex) that encrypt channel secrets at rest (AES-256-GCM). */
   SECRETS_KEY: z.string().refine((v) => parseSecretsKey(v) !== null, 'SECRETS_KEY must be 32 bytes, base64 or 64 hex digits (openssl rand -base64 32)').optional(),
 

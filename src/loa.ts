@@ -143,7 +143,12 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     let shuttingDown = false;
     const routes = buildApp({
       store, bot, pipeline, nlu, school, logger, clock, channels, outbox, alerts, features, adminToken: config.ADMIN_TOKEN, timeZone: config.TZ,
+      publicUrl: config.PUBLIC_URL, trustProxy: config.TRUST_PROXY,
       answerExists: (key) => LOCALES.every((lng) => i18n.exists(key, { lng, fallbackLng: false })),
+      localeText: (key, lng) => {
+        const text = i18n.getResource(lng, 'translation', key);
+        return typeof text === 'string' ? text : undefined;
+      },
       isShuttingDown: () => shuttingDown, frameAncestors: config.FRAME_ANCESTORS, limits, metricsToken: config.METRICS_TOKEN,
       webchat: {
         webchat, identity: VisitorIdentity.open(path.resolve(config.DATA_DIR), config.WEBCHAT_SECRET), i18n, chatApiKey: config.CHAT_API_KEY,

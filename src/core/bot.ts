@@ -2,7 +2,8 @@
 // transcript. Routes are data: an intent names either a locales answer or a handler.
 import { conversationKey, eventText, type IncomingEvent, type OutgoingMessage, type QuickReply } from './messages.ts';
 import { schoolName, type BotServices, type FormDefinition, type Handler, type Interceptor, type TurnContext } from './turn.ts';
-import type { Locale, Session } from '../store/types.ts';
+import type { Locale, Session, Store } from '../store/types.ts';
+import { renderAnswer } from '../features/faq/answer-texts.ts';
 import { translatorFor } from '../i18n.ts';
 import { todayIn } from './dates.ts';
 import { chooseLocale, languageSwitchRequest } from '../nlu/language.ts';
@@ -86,6 +87,14 @@ export class Bot {
   /** A text in a language, for answers given outside a turn (a web chat that is rate-limited). */
   text(locale: Locale, key: string): string {
     return translatorFor(this.services.i18n, locale)(key);
+  }
+
+  /**
+   * The same bot on another store, without side effects: no interceptors (a safety report would
+   * open a real ticket), no after-turn hooks, no staff alerts. The console's "Try it" runs here.
+   */
+  sandbox(store: Store): Bot {
+    return new Bot({ ...this.services, store, notifyStaff: async () => {} }, this.handlers, [...this.forms.values()], {}, [], this.cacheable, []);
   }
 
   knowsHandler(name: string): boolean {
@@ -341,7 +350,7 @@ export class Bot {
       if (key) this.answers.set(key, ctx.replies, ctx.unanswered);
       return intent.handler;
     }
-    ctx.reply(this.answerText(ctx, intent.answer!), quick);
+    ctx.reply(renderAnswer(ctx, intent), quick);
     return `answer:${intent.id}`;
   }
 
@@ -361,7 +370,7 @@ export class Bot {
       return 'clarify';
     }
     const none = this.services.nlu.getIntent(NONE_INTENT);
-    ctx.reply(this.answerText(ctx, none?.answer ?? 'answers.fallback'), this.quickRepliesFor(none?.quickReplies ?? ['help', 'contact'], ctx.t));
+    ctx.reply(none ? renderAnswer(ctx, none) : this.answerText(ctx, 'answers.fallback'), this.quickRepliesFor(none?.quickReplies ?? ['help', 'contact'], ctx.t));
     return 'fallback';
   }
 }

@@ -23,3 +23,17 @@ export function auditWriter(store: Store, clock: () => Date): Audit {
     await store.flush(); // the change and its audit entry are on disk before the client hears OK
   };
 }
+
+/** For entries whose actor is not yet on the request (signing in, choosing a password). */
+export function auditAs(store: Store, clock: () => Date) {
+  return async (_req: Request, user: { id: string; name: string }, action: string, target: string, details?: unknown) => {
+    await store.audit.append({ at: clock().toISOString(), actor: `${user.name} (${user.id})`, action, target, details: scrub(details ?? null) });
+    await store.flush();
+  };
+}
+
+/** "Cô Hòa (3f…)" → its name and id, for the console's audit screen. */
+export function splitActor(actor: string): { actorId: string | null; actorName: string } {
+  const m = /^(.*) \(([^()]+)\)$/.exec(actor);
+  return m ? { actorName: m[1], actorId: m[2] } : { actorName: actor, actorId: null };
+}

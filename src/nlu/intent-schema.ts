@@ -10,8 +10,16 @@ export const intentSchema = z
     }),
     answer: z.string().min(1).optional(),
     handler: z.string().min(1).optional(),
+    /** Answer texts edited in the console: they win over the locales text `answer` names. */
+    texts: z.object({ vi: z.string().trim().min(1).max(4000).optional(), en: z.string().trim().min(1).max(4000).optional() }).optional(),
     quickReplies: z.array(z.string()).max(13).default([]),
+    /** A switched-off intent is left out of training: Loa stops answering with it. */
+    enabled: z.boolean().default(true),
+    /** Bumped by every save: an edit based on an older version is refused (stale). */
+    version: z.number().int().min(0).default(0),
   })
-  .refine((i) => Boolean(i.answer) !== Boolean(i.handler), { message: 'an intent has either "answer" (a locales key) or "handler", not both' });
+  .refine((i) => Boolean(i.handler) !== Boolean(i.answer || i.texts?.vi), {
+    message: 'an intent has either "answer" (a locales key) or "handler", not both',
+  });
 
 export type Intent = z.infer<typeof intentSchema>;

@@ -92,6 +92,7 @@ function example(intent: string, text: string): TrainingExample | null {
 export function trainingExamples(intents: Intent[], openers = false): TrainingExample[] {
   const examples: TrainingExample[] = [];
   for (const intent of intents) {
+    if (intent.enabled === false) continue; // switched off in the console: not answered
     const seen = new Set<string>();
     const add = (text: string) => {
       const e = example(intent.id, text);

@@ -18,6 +18,8 @@ const COLLECTION = 'intents';
 export { NONE_INTENT, NluModel };
 
 export class IntentError extends Error {}
+/** Someone saved the intent since the version an edit started from. */
+export class StaleIntentError extends Error {}
 
 /** When to say "out of scope" or "not sure" rather than answer: calibrated by `npm run nlu -- tune --write`. */
 export const THRESHOLDS: Thresholds = readThresholds();
@@ -141,8 +143,11 @@ export interface NluContext {
 export class NluService {
   private model: NluModel;
   private intents: Map<string, Intent>;
-  private training: Promise<void> = Promise.resolve();
+  private trainingDone: Promise<void> = Promise.resolve();
   private version = 0;
+  private retrainsPending = 0;
+  /** When the model in use finished training. */
+  trainedAt: string = new Date().toISOString();
   /** Changes with every intent edit (answers, handlers and buttons may have changed). */
   revision = 0;
 
@@ -169,19 +174,40 @@ export class NluService {
     return this.intents.get(id);
   }
 
-  /** Stores an intent (new or changed) and retrains in the background. */
-  async saveIntent(value: unknown, now = new Date()): Promise<Intent> {
-    const intent = parseIntent(value);
-    await this.documents.put(COLLECTION, intent.id, intent, now.toISOString());
-    this.intents = new Map(this.intents).set(intent.id, intent);
+  /**
+   * Stores an intent (new or changed) and retrains in the background. With `expectedVersion`, an
+   * edit based on an older version than the stored one is refused (StaleIntentError).
+   */
+  async saveIntent(value: unknown, now = new Date(), expectedVersion?: number): Promise<Intent> {
+    return (await this.saveIntents([value], now, expectedVersion === undefined ? undefined : [expectedVersion]))[0];
+  }
+
+  /** Stores several intents, all validated first (all or nothing), then retrains once. */
+  async saveIntents(values: unknown[], now = new Date(), expectedVersions?: number[]): Promise<Intent[]> {
+    const intents = values.map((v, i) => {
+      const intent = parseIntent(v);
+      const stored = this.intents.get(intent.id);
+      if (expectedVersions && (stored?.version ?? 0) !== expectedVersions[i]) throw new StaleIntentError(intent.id);
+      return { ...intent, version: (stored?.version ?? 0) + 1 };
+    });
+    const next = new Map(this.intents);
+    for (const intent of intents) next.set(intent.id, intent);
+    if ([...next.values()].filter((i) => i.enabled !== false).length < 2) throw new IntentError('Loa needs at least two intents to classify');
+    for (const intent of intents) await this.documents.put(COLLECTION, intent.id, intent, now.toISOString());
+    this.intents = next;
     this.revision++;
     this.scheduleRetrain();
-    return intent;
+    return intents;
+  }
+
+  /** Whether a retraining is still running: the console shows when the new model is live. */
+  get training(): boolean {
+    return this.retrainsPending > 0;
   }
 
   async deleteIntent(id: string): Promise<boolean> {
     if (!this.intents.has(id)) return false;
-    if (this.intents.size <= 2) throw new IntentError('Loa needs at least two intents to classify');
+    if ([...this.intents.values()].filter((i) => i.id !== id && i.enabled !== false).length < 2) throw new IntentError('Loa needs at least two intents to classify');
     await this.documents.delete(COLLECTION, id);
     const next = new Map(this.intents);
     next.delete(id);
@@ -193,7 +219,7 @@ export class NluService {
 
   /** Resolves once every retraining asked for so far has been swapped in. */
   whenTrained(): Promise<void> {
-    return this.training;
+    return this.trainingDone;
   }
 
   get modelVersion(): number {
@@ -202,11 +228,17 @@ export class NluService {
 
   private scheduleRetrain(): void {
     const snapshot = [...this.intents.values()];
+    this.retrainsPending++;
     // Chained so that two quick edits train in order and the last edit wins.
-    this.training = this.training.then(async () => {
-      const next = await trainInBackground(snapshot);
-      this.model = next; // one assignment: the swap is atomic for every later message
-      this.version++;
+    this.trainingDone = this.trainingDone.then(async () => {
+      try {
+        const next = await trainInBackground(snapshot);
+        this.model = next; // one assignment: the swap is atomic for every later message
+        this.version++;
+        this.trainedAt = new Date().toISOString();
+      } finally {
+        this.retrainsPending--;
+      }
     });
   }
 

@@ -104,6 +104,8 @@ export const ROLES: Role[] = ['admin', 'principal', 'staff', 'viewer'];
 
 export interface User {
   id: string;
+  /** What the person signs in with; null for users made before the console (an admin sets one). */
+  username?: string | null;
   name: string;
   role: Role;
   /** For staff: the class ids they may see; empty means every class. */
@@ -113,12 +115,75 @@ export interface User {
 }
 
 export interface UserRepository {
-  create(user: Omit<User, 'id' | 'createdAt' | 'disabled'>, tokenHash: string, at: string): Promise<User>;
-  findByTokenHash(tokenHash: string): Promise<User | null>;
+  /** Null when the username is taken. */
+  create(user: Pick<User, 'name' | 'role' | 'classIds'> & { username: string }, at: string): Promise<User | null>;
   get(id: string): Promise<User | null>;
+  getByUsername(username: string): Promise<User | null>;
   list(): Promise<User[]>;
-  update(id: string, patch: Partial<Pick<User, 'name' | 'role' | 'classIds' | 'disabled'>>): Promise<User | null>;
-  replaceToken(id: string, tokenHash: string): Promise<void>;
+  /** Null when there is no such user; throws UsernameTakenError for a username someone else has. */
+  update(id: string, patch: Partial<Pick<User, 'username' | 'name' | 'role' | 'classIds' | 'disabled'>>): Promise<User | null>;
+  passwordHash(id: string): Promise<string | null>;
+  setPasswordHash(id: string, hash: string): Promise<void>;
+}
+
+export class UsernameTakenError extends Error {}
+
+/** A personal API token for scripts: only its hash is stored. */
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface ApiTokenRepository {
+  create(token: Omit<ApiToken, 'lastUsedAt'>, tokenHash: string): Promise<ApiToken>;
+  findByHash(tokenHash: string): Promise<ApiToken | null>;
+  touch(id: string, at: string): Promise<void>;
+  list(userId: string): Promise<ApiToken[]>;
+  /** Only the owner's token; false when there is none with that id. */
+  revoke(userId: string, id: string): Promise<boolean>;
+}
+
+/** A signed-in browser: the cookie holds a random id, the store its hash. */
+export interface StaffSession {
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+}
+
+export interface StaffSessionRepository {
+  create(idHash: string, session: StaffSession): Promise<void>;
+  get(idHash: string): Promise<StaffSession | null>;
+  touch(idHash: string, lastSeenAt: string, expiresAt: string): Promise<void>;
+  delete(idHash: string): Promise<void>;
+  /** Signs a person out everywhere; returns how many sessions ended. */
+  deleteForUser(userId: string): Promise<number>;
+}
+
+export interface SetupLink {
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+export interface SetupLinkRepository {
+  /** A new link; the person's earlier unused links stop working. */
+  create(tokenHash: string, link: Omit<SetupLink, 'usedAt'>): Promise<void>;
+  get(tokenHash: string): Promise<SetupLink | null>;
+  /** Marks the link used; false when it was used already (one-time, even under a race). */
+  use(tokenHash: string, at: string): Promise<boolean>;
+}
+
+/** Failed sign-ins in a row per username (known or not): the throttle's memory. */
+export interface LoginFailureRepository {
+  get(username: string): Promise<{ count: number; lastAt: string } | null>;
+  record(username: string, at: string): Promise<{ count: number; lastAt: string }>;
+  clear(username: string): Promise<void>;
 }
 
 export interface AuditEntry {
@@ -132,7 +197,10 @@ export interface AuditEntry {
 
 export interface AuditRepository {
   append(entry: AuditEntry): Promise<void>;
-  list(filter?: { actor?: string; action?: string; target?: string; limit?: number }): Promise<AuditEntry[]>;
+  /** actor matches the user id in "Name (id)"; since/until bound `at` (inclusive). */
+  list(filter?: { actor?: string; action?: string; target?: string; since?: string; until?: string; limit?: number }): Promise<AuditEntry[]>;
+  /** Every action written so far, for the console's filter. */
+  actions(): Promise<string[]>;
 }
 
 /** Named JSON documents that admins edit: intents, school data sections. */
@@ -501,6 +569,10 @@ export interface Store {
   inbox: InboxRepository;
   transcript: TranscriptRepository;
   users: UserRepository;
+  apiTokens: ApiTokenRepository;
+  staffSessions: StaffSessionRepository;
+  setupLinks: SetupLinkRepository;
+  loginFailures: LoginFailureRepository;
   audit: AuditRepository;
   documents: DocumentRepository;
   leases: LeaseRepository;

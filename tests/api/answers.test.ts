@@ -100,7 +100,8 @@ describe('answers from the school data', () => {
   it('refuses invalid school data with the reason and keeps the old data', async () => {
     const res = await loa.admin().put('/api/admin/school/calendar').send({ schoolYear: { name: 'x', start: '5/9/2026', end: '2027-05-31' } });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/schoolYear.start: a date like 2026-09-05/);
+    expect(res.body.error.code).toBe('invalid');
+    expect(res.body.error.fields['schoolYear.start']).toBe('Ngày dạng 2026-09-05.');
     expect(await ask('mai có đi học không')).toContain('đi học bình thường');
     expect((await loa.admin().get('/api/admin/school/nope')).status).toBe(404);
   });

@@ -13,6 +13,7 @@ import * as zl from '../fakes/zalo-oa-fixtures.ts';
 import { TokenBucket } from '../../src/core/rate-limiter.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/types.ts';
+import { userWithToken } from './console-helpers.ts';
 
 const SEND = '/v21.0/me/messages';
 const CS = '/v3.0/oa/message/cs';
@@ -52,10 +53,7 @@ describe('announcements', () => {
     });
     await loa.channels.start();
     await eventually(async () => (await loa.channels.zaloGroups.list()).length === 1);
-    const mk = async (name: string, role: string) => {
-      const r = await loa.admin().post('/api/admin/users').send({ name, role });
-      return { id: r.body.user.id as string, token: r.body.token as string };
-    };
+    const mk = (name: string, role: 'staff' | 'principal') => userWithToken(loa, { name, role });
     staff = await mk('Cô Thu', 'staff');
     principal = await mk('Cô Hòa', 'principal');
   });

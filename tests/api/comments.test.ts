@@ -10,6 +10,8 @@ import * as zl from '../fakes/zalo-oa-fixtures.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
+import { userWithToken } from './console-helpers.ts';
+import type { Role } from '../../src/store/types.ts';
 
 const SEND = '/v21.0/me/messages';
 const CS = '/v3.0/oa/message/cs';
@@ -47,10 +49,7 @@ describe('comments, absences and staff on chat', () => {
     await loa.pipeline.drain();
   };
   const toPsid = (psid: string) => graph.to(SEND).filter((r) => r.body.recipient.id === psid).map((r) => r.body.message.text as string);
-  const user = async (name: string, role: string, classIds: string[] = []) => {
-    const res = await loa.admin().post('/api/admin/users').send({ name, role, classIds });
-    return { id: res.body.user.id as string, token: res.body.token as string };
-  };
+  const user = (name: string, role: string, classIds: string[] = []) => userWithToken(loa, { name, role: role as Role, classIds });
   const as = (token: string) => ({
     get: (url: string) => request(loa.app).get(url).set('authorization', `Bearer ${token}`),
     post: (url: string) => request(loa.app).post(url).set('authorization', `Bearer ${token}`),

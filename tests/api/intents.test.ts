@@ -73,17 +73,17 @@ describe('admin API: intents and NLU', () => {
     await second.close();
   });
 
-  it('refuses a bad intent with the reason', async () => {
-    const bad = async (body: object, pattern: RegExp) => {
-      const res = await loa.admin().post('/api/admin/intents').send(body);
+  it('refuses a bad intent with the reason, field by field', async () => {
+    const bad = async (body: object, field: string, pattern: RegExp) => {
+      const res = await loa.admin().post('/api/admin/intents').set('accept-language', 'en').send(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(res.body.error.message).toMatch(pattern);
+      expect(res.body.error.fields?.[field] ?? res.body.error.message, JSON.stringify(res.body)).toMatch(pattern);
     };
-    await bad({ ...PARKING, id: 'Bad Id' }, /id: lower-case letters/);
-    await bad({ ...PARKING, utterances: { vi: [] } }, /at least one Vietnamese utterance/);
-    await bad({ ...PARKING, handler: 'fees' }, /either "answer".*or "handler"/);
-    await bad({ ...PARKING, answer: undefined, handler: 'launch_rocket' }, /unknown handler "launch_rocket"/);
-    await bad({ ...PARKING, answer: 'answers.does_not_exist' }, /no text "answers.does_not_exist"/);
+    await bad({ ...PARKING, id: 'Bad Id' }, 'id', /Lower-case letters, digits and underscores/);
+    await bad({ ...PARKING, utterances: { vi: [] } }, 'utterances.vi', /At least 1 items/);
+    await bad({ ...PARKING, answer: undefined, handler: 'launch_rocket' }, '_', /No handler “launch_rocket”/);
+    await bad({ ...PARKING, answer: 'answers.does_not_exist' }, 'answer', /Not a valid value/);
+    await bad({ ...PARKING, answer: undefined }, 'answer.vi', /Required/);
     expect((await loa.admin().post('/api/admin/intents').send({ ...PARKING, id: 'fees' })).status).toBe(409);
   });
 

@@ -37,3 +37,19 @@ describe('sqlite backend', () => {
     expect(() => openSqliteStore(path.join(blocker, 'loa.db'))).toThrow(/not-a-dir/);
   });
 });
+
+describe('sqlite migration 7 (console sign-in)', () => {
+  it('keeps users made before the console, their old token now a personal API token', async () => {
+    const file = path.join(tempDir(), 'loa.db');
+    const db = new Database(file);
+    const before = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE users_v7'));
+    for (let v = 0; v < before; v++) db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${before}`);
+    db.prepare("INSERT INTO users (id, name, role, class_ids, token_hash, created_at) VALUES ('u1', 'Cô Hòa', 'principal', '[]', 'old-hash', '2026-11-01T00:00:00.000Z')").run();
+    db.close();
+    const store = openSqliteStore(file);
+    expect(await store.users.get('u1')).toMatchObject({ name: 'Cô Hòa', username: null, role: 'principal' });
+    expect(await store.apiTokens.findByHash('old-hash')).toMatchObject({ userId: 'u1', expiresAt: null });
+    await store.close();
+  });
+});

@@ -89,24 +89,78 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.transcript.list({ since: '2026-11-20', until: '2026-11-21' }))[0].asked).toBe(true);
     });
 
-    it('finds users by token hash, updates and disables them', async () => {
-      const u = await store.users.create({ name: 'Cô Hòa', role: 'principal', classIds: [] }, 'hash-1', '2026-11-26T02:00:00.000Z');
-      expect((await store.users.findByTokenHash('hash-1'))?.id).toBe(u.id);
-      expect(await store.users.findByTokenHash('nope')).toBeNull();
+    it('creates users with unique usernames, keeps their password hash, updates and disables them', async () => {
+      const u = (await store.users.create({ username: 'cohoa', name: 'Cô Hòa', role: 'principal', classIds: [] }, '2026-11-26T02:00:00.000Z'))!;
+      expect(u).toMatchObject({ username: 'cohoa', disabled: false });
+      expect(await store.users.create({ username: 'cohoa', name: 'Other', role: 'staff', classIds: [] }, '2026-11-26T02:00:00.000Z')).toBeNull();
+      expect((await store.users.getByUsername('cohoa'))?.id).toBe(u.id);
+      expect(await store.users.getByUsername('nope')).toBeNull();
+      expect(await store.users.passwordHash(u.id)).toBeNull();
+      await store.users.setPasswordHash(u.id, 'scrypt$x');
+      expect(await store.users.passwordHash(u.id)).toBe('scrypt$x');
       const updated = await store.users.update(u.id, { classIds: ['la-a1'], disabled: true });
-      expect(updated).toMatchObject({ classIds: ['la-a1'], disabled: true, role: 'principal' });
-      await store.users.replaceToken(u.id, 'hash-2');
-      expect(await store.users.findByTokenHash('hash-1')).toBeNull();
-      expect((await store.users.findByTokenHash('hash-2'))?.disabled).toBe(true);
+      expect(updated).toMatchObject({ classIds: ['la-a1'], disabled: true, role: 'principal', username: 'cohoa' });
+      const other = (await store.users.create({ username: 'thu', name: 'Cô Thu', role: 'staff', classIds: [] }, '2026-11-26T02:00:00.000Z'))!;
+      await expect(store.users.update(other.id, { username: 'cohoa' })).rejects.toThrow(/taken/);
       expect(await store.users.update('missing', { name: 'x' })).toBeNull();
-      expect((await store.users.list()).length).toBe(1);
+      expect((await store.users.list()).length).toBe(2);
     });
 
-    it('writes the audit log newest first, filterable', async () => {
-      await store.audit.append({ at: '2026-11-26T02:00:00.000Z', actor: 'a', action: 'intent.update', target: 'intent:fees', details: { x: 1 } });
+    it('keeps personal API tokens by hash, per owner', async () => {
+      const t = await store.apiTokens.create({ id: 't1', userId: 'u1', name: 'script', createdAt: '2026-11-26T02:00:00.000Z', expiresAt: '2027-02-24T02:00:00.000Z' }, 'hash-1');
+      expect(t.lastUsedAt).toBeNull();
+      expect((await store.apiTokens.findByHash('hash-1'))?.id).toBe('t1');
+      expect(await store.apiTokens.findByHash('nope')).toBeNull();
+      await store.apiTokens.touch('t1', '2026-11-26T03:00:00.000Z');
+      expect((await store.apiTokens.list('u1'))[0]).toMatchObject({ id: 't1', lastUsedAt: '2026-11-26T03:00:00.000Z' });
+      expect(await store.apiTokens.revoke('u2', 't1')).toBe(false); // someone else's
+      expect(await store.apiTokens.revoke('u1', 't1')).toBe(true);
+      expect(await store.apiTokens.findByHash('hash-1')).toBeNull();
+    });
+
+    it('keeps console sessions until deleted, one or all of a person', async () => {
+      const s = { userId: 'u1', createdAt: '2026-11-26T02:00:00.000Z', lastSeenAt: '2026-11-26T02:00:00.000Z', expiresAt: '2026-12-26T02:00:00.000Z' };
+      await store.staffSessions.create('h1', s);
+      await store.staffSessions.create('h2', s);
+      await store.staffSessions.create('h3', { ...s, userId: 'u2' });
+      expect(await store.staffSessions.get('h1')).toEqual(s);
+      await store.staffSessions.touch('h1', '2026-11-27T02:00:00.000Z', '2026-12-27T02:00:00.000Z');
+      expect((await store.staffSessions.get('h1'))?.expiresAt).toBe('2026-12-27T02:00:00.000Z');
+      await store.staffSessions.delete('h1');
+      expect(await store.staffSessions.get('h1')).toBeNull();
+      expect(await store.staffSessions.deleteForUser('u1')).toBe(1);
+      expect(await store.staffSessions.get('h3')).not.toBeNull();
+    });
+
+    it('uses a set-up link once; a newer link replaces the unused older one', async () => {
+      const link = { userId: 'u1', createdAt: '2026-11-26T02:00:00.000Z', expiresAt: '2026-11-29T02:00:00.000Z' };
+      await store.setupLinks.create('old', link);
+      await store.setupLinks.create('new', link);
+      expect(await store.setupLinks.get('old')).toBeNull();
+      expect(await store.setupLinks.get('new')).toEqual({ ...link, usedAt: null });
+      expect(await store.setupLinks.use('new', '2026-11-26T03:00:00.000Z')).toBe(true);
+      expect(await store.setupLinks.use('new', '2026-11-26T03:00:01.000Z')).toBe(false);
+      expect((await store.setupLinks.get('new'))?.usedAt).toBe('2026-11-26T03:00:00.000Z');
+    });
+
+    it('counts failed sign-ins in a row per username until cleared', async () => {
+      expect(await store.loginFailures.get('cohoa')).toBeNull();
+      await store.loginFailures.record('cohoa', '2026-11-26T02:00:00.000Z');
+      expect(await store.loginFailures.record('cohoa', '2026-11-26T02:00:05.000Z')).toEqual({ count: 2, lastAt: '2026-11-26T02:00:05.000Z' });
+      await store.loginFailures.clear('cohoa');
+      expect(await store.loginFailures.get('cohoa')).toBeNull();
+    });
+
+    it('writes the audit log newest first, filterable by actor id, action and time; lists its actions', async () => {
+      await store.audit.append({ at: '2026-11-26T02:00:00.000Z', actor: 'Cô Hòa (u1)', action: 'intent.update', target: 'intent:fees', details: { x: 1 } });
       await store.audit.append({ at: '2026-11-26T02:01:00.000Z', actor: 'b', action: 'school.update', target: 'school:fees', details: null });
-      expect((await store.audit.list()).map((e) => e.actor)).toEqual(['b', 'a']);
+      expect((await store.audit.list()).map((e) => e.actor)).toEqual(['b', 'Cô Hòa (u1)']);
       expect((await store.audit.list({ action: 'intent.update' }))[0].details).toEqual({ x: 1 });
+      expect((await store.audit.list({ actor: 'u1' })).map((e) => e.action)).toEqual(['intent.update']);
+      expect((await store.audit.list({ actor: 'b' })).map((e) => e.action)).toEqual(['school.update']);
+      expect((await store.audit.list({ since: '2026-11-26T02:00:30.000Z' })).map((e) => e.actor)).toEqual(['b']);
+      expect((await store.audit.list({ until: '2026-11-26T02:00:30.000Z' })).map((e) => e.actor)).toEqual(['Cô Hòa (u1)']);
+      expect(await store.audit.actions()).toEqual(['intent.update', 'school.update']);
     });
 
     it('stores named documents per collection', async () => {

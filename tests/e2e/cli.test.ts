@@ -43,19 +43,28 @@ describe('npm run nlu', () => {
 });
 
 describe('npm run users and npm run intents', () => {
-  it('creates a user whose token works once printed, and round-trips intents', async () => {
+  it('creates a user with a set-up link, prints a personal token once, and round-trips intents', async () => {
     const dataDir = tempDir();
-    const env = { DATA_DIR: dataDir };
-    const added = run('scripts/users.ts', ['add', 'Cô', 'Hòa', '--role', 'principal'], env);
+    const env = { DATA_DIR: dataDir, PUBLIC_URL: 'https://loa.hoasen.test' };
+    const added = run('scripts/users.ts', ['add', 'cohoa', '--name', 'Cô Hòa', '--role', 'principal'], env);
     expect(added.status, added.stderr).toBe(0);
-    const token = /Token \(shown once, keep it safe\): (\S+)/.exec(added.stdout)?.[1];
+    const link = /(https:\/\/loa\.hoasen\.test\/admin\/setup\/\S+)/.exec(added.stdout)?.[1];
+    expect(link).toBeDefined();
+    expect(run('scripts/users.ts', ['list'], env).stdout).toMatch(/cohoa\s+principal\s+Cô Hòa/);
+    expect(run('scripts/users.ts', ['add', 'x-user', '--role', 'king'], env).status).toBe(2);
+    expect(run('scripts/users.ts', ['add', 'cohoa', '--role', 'staff'], env).stderr).toMatch(/taken/);
+    const printed = run('scripts/users.ts', ['token', 'cohoa', '--name', 'báo cáo'], env);
+    expect(printed.status, printed.stderr).toBe(0);
+    const token = /^(loa_\S+)$/m.exec(printed.stdout)?.[1];
     expect(token).toMatch(/^loa_/);
-    expect(run('scripts/users.ts', ['list'], env).stdout).toMatch(/principal\s+Cô Hòa/);
-    expect(run('scripts/users.ts', ['add', 'X', '--role', 'king'], env).status).toBe(2);
+    expect(run('scripts/users.ts', ['token', 'nobody'], env).status).toBe(2);
 
     const loa = await createLoa(loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN, LOG_LEVEL: 'silent' }), { logger: silentLogger() });
     const me = await request(loa.app).get('/api/admin/me').set('authorization', `Bearer ${token}`);
-    expect(me.body.user).toMatchObject({ name: 'Cô Hòa', role: 'principal' });
+    expect(me.body.user).toMatchObject({ name: 'Cô Hòa', role: 'principal', username: 'cohoa' });
+    // The printed link works once, on the server.
+    const setup = await request(loa.app).post(`/api/auth/setup/${link!.split('/').pop()}`).send({ password: 'Sen-hong-12' });
+    expect(setup.status).toBe(200);
     await loa.nlu.saveIntent({ ...loa.nlu.getIntent('thanks')!, description: 'edited in the admin API' });
     await loa.close();
 

@@ -1,19 +1,22 @@
-// /api/admin/*: bearer tokens, roles, and an audit entry for every change.
+// /api/admin/*: the console's session or a bearer token, roles, and an audit entry for every change.
 import { Router } from 'express';
 import { z } from '@botpress/sdk';
-import type { Store } from '../../store/types.ts';
+import type { Locale, Store, User } from '../../store/types.ts';
 import { ROLES } from '../../store/types.ts';
 import type { NluService } from '../../nlu/nlu-service.ts';
-import { IntentError } from '../../nlu/nlu-service.ts';
 import type { SchoolService } from '../../school/school-service.ts';
-import { SchoolDataError } from '../../school/school-service.ts';
-import { isSchoolSection, SCHOOL_SECTIONS } from '../../school/school-schema.ts';
 import type { Bot } from '../../core/bot.ts';
 import { todayIn } from '../../core/dates.ts';
-import { createUser, newUserSchema, UnknownClassError } from '../../features/users/user-service.ts';
+import type { UserService } from '../../features/users/user-service.ts';
+import { userRoutes } from './user-routes.ts';
+import { intentRoutes } from './intent-routes.ts';
+import { intentIoRoutes } from './intent-io-routes.ts';
+import { unansweredRoutes } from './unanswered-routes.ts';
+import { schoolRoutes } from './school-routes.ts';
+import { UnansweredService } from '../../features/faq/unanswered-service.ts';
 import { authenticate, currentUser, requireRole } from '../auth.ts';
 import { auditWriter } from '../audit.ts';
-import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
+import { parseBody } from '../errors.ts';
 import { channelRoutes } from './channel-routes.ts';
 import { commentRoutes } from './comment-routes.ts';
 import { broadcastRoutes } from './broadcast-routes.ts';
@@ -33,9 +36,14 @@ export interface AdminDeps {
   features: Features;
   outbox: Outbox;
   adminToken: string | undefined;
+  users: UserService;
+  /** The console's public address (PUBLIC_URL): the origin changing requests must come from. */
+  publicUrl?: string;
   timeZone: string;
   /** True when a locales key exists in every language (answers must). */
   answerExists: (key: string) => boolean;
+  /** A locales text as written (placeholders unfilled), to show and edit in the console. */
+  localeText?: (key: string, lng: Locale) => string | undefined;
   clock: () => Date;
 }
 
@@ -47,47 +55,17 @@ export function adminRoutes(deps: AdminDeps): Router {
   const audit = auditWriter(store, clock);
   const scope = new ClassScope(store, audit);
   const router = Router();
-  router.use(authenticate(store.users, deps.adminToken));
+  const unanswered = new UnansweredService({ store, nlu, clock, today: () => todayIn(deps.timeZone, clock()) });
+  // The parents whose questions a user may see: staff limited to classes see their classes' only.
+  // (Wire the least-privilege class scope here where it exists; undefined shows everyone's.)
+  const visibleContacts = undefined as ((user: User) => Promise<Set<string> | null>) | undefined;
+  router.use(authenticate({ users: deps.users, adminToken: deps.adminToken, publicUrl: deps.publicUrl }));
 
-  router.get('/me', (req, res) => {
-    res.json({ user: currentUser(req) });
-  });
-
-  // Users and tokens
-  router.get('/users', requireRole('admin'), async (_req, res) => {
-    res.json({ users: await store.users.list() });
-  });
-  router.post('/users', requireRole('admin'), async (req, res) => {
-    const input = parseBody(newUserSchema, req.body);
-    try {
-      const { user, token } = await createUser(store, input, school.get('classes').map((c) => c.id), clock());
-      await audit(req, 'user.create', `user:${user.id}`, { name: user.name, role: user.role, classIds: user.classIds });
-      res.status(201).json({ user, token, note: 'the token is shown only once; store it safely' });
-    } catch (err) {
-      if (err instanceof UnknownClassError) throw badRequest(err.message);
-      throw err;
-    }
-  });
-  router.patch('/users/:id', requireRole('admin'), async (req, res) => {
-    const patch = parseBody(z.object({
-      name: z.string().trim().min(1).max(100).optional(),
-      role: z.enum(ROLES as [string, ...string[]]).optional(),
-      classIds: z.array(z.string()).optional(),
-      disabled: z.boolean().optional(),
-    }).strict(), req.body);
-    const known = school.get('classes').map((c) => c.id);
-    const unknown = (patch.classIds ?? []).filter((c) => !known.includes(c));
-    if (unknown.length) throw badRequest(new UnknownClassError(unknown).message);
-    const user = await store.users.update(String(req.params.id), patch as Parameters<Store['users']['update']>[1]);
-    if (!user) throw notFound(`no user ${req.params.id}`);
-    await audit(req, 'user.update', `user:${user.id}`, patch);
-    res.json({ user });
-  });
-
-  router.get('/audit', requireRole('admin', 'principal'), async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
-    res.json({ entries: await store.audit.list({ actor: q.actor, action: q.action, target: q.target, limit: limitOf(q.limit) }) });
-  });
+  router.use(userRoutes({
+    store, users: deps.users, audit, timeZone: deps.timeZone, classIds: () => school.get('classes').map((c) => c.id),
+    unansweredCount: async (user) => unanswered.count(visibleContacts ? await visibleContacts(user) : null),
+  }));
+  router.use(unansweredRoutes({ unanswered, audit, visibleContacts }));
 
   // What parents asked that the bot could not answer: the list to improve the intents from.
   router.get('/questions/unanswered', requireRole('admin', 'principal', 'staff'), async (req, res) => {
@@ -99,51 +77,12 @@ export function adminRoutes(deps: AdminDeps): Router {
     res.json({ questions: turns.map((t) => ({ at: t.at, text: t.text, locale: t.locale, intent: t.intent, confidence: t.confidence, channel: t.channel })) });
   });
 
-  // Intents
-  router.get('/intents', requireRole(...ALL), (_req, res) => {
-    res.json({ intents: nlu.listIntents().map((i) => ({ id: i.id, description: i.description, answer: i.answer, handler: i.handler, utterances: { vi: i.utterances.vi.length, en: i.utterances.en.length } })) });
-  });
-  router.get('/intents/:id', requireRole(...ALL), (req, res) => {
-    const intent = nlu.getIntent(String(req.params.id));
-    if (!intent) throw notFound(`no intent "${req.params.id}"`);
-    res.json({ intent });
-  });
-  const saveIntent = async (value: unknown) => {
-    const v = value as { handler?: string; answer?: string };
-    if (v && typeof v === 'object') {
-      if (v.handler && !bot.knowsHandler(v.handler)) throw badRequest(`unknown handler "${v.handler}"`);
-      if (typeof v.answer === 'string' && !deps.answerExists(v.answer)) throw badRequest(`no text "${v.answer}" in locales/vi and locales/en`);
-    }
-    try {
-      return await nlu.saveIntent(value, clock());
-    } catch (err) {
-      if (err instanceof IntentError) throw badRequest(err.message);
-      throw err;
-    }
-  };
-  router.post('/intents', requireRole('admin'), async (req, res) => {
-    const id = (req.body as { id?: unknown })?.id;
-    if (typeof id === 'string' && nlu.getIntent(id)) throw new HttpError(409, 'conflict', `intent "${id}" exists; use PUT /api/admin/intents/${id}`);
-    const intent = await saveIntent(req.body);
-    await audit(req, 'intent.create', `intent:${intent.id}`, intent);
-    res.status(201).json({ intent, retraining: true });
-  });
-  router.put('/intents/:id', requireRole('admin'), async (req, res) => {
-    const body = { ...(req.body as object), id: req.params.id };
-    const intent = await saveIntent(body);
-    await audit(req, 'intent.update', `intent:${intent.id}`, intent);
-    res.json({ intent, retraining: true });
-  });
-  router.delete('/intents/:id', requireRole('admin'), async (req, res) => {
-    try {
-      if (!(await nlu.deleteIntent(String(req.params.id)))) throw notFound(`no intent "${req.params.id}"`);
-    } catch (err) {
-      if (err instanceof IntentError) throw badRequest(err.message);
-      throw err;
-    }
-    await audit(req, 'intent.delete', `intent:${req.params.id}`);
-    res.status(204).end();
-  });
+  // The FAQ: import and export (before /intents/:id), intents, answers, retraining, warnings, "Try it"
+  router.use(intentIoRoutes({ nlu, bot, audit, clock, answerExists: deps.answerExists, localeText: deps.localeText ?? (() => undefined) }));
+  router.use(intentRoutes({
+    store, nlu, school, bot, audit, clock, timeZone: deps.timeZone, answerExists: deps.answerExists,
+    localeText: deps.localeText ?? (() => undefined),
+  }));
   router.post('/nlu/parse', requireRole(...ALL), (req, res) => {
     const { text } = parseBody(z.object({ text: z.string().max(2000) }), req.body);
     const result = nlu.parse(text, { today: todayIn(deps.timeZone, clock()), classes: school.get('classes'), rememberedLanguage: null });
@@ -154,26 +93,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   });
 
   // School data, one section at a time
-  router.get('/school', requireRole(...ALL), (_req, res) => {
-    res.json({ sections: Object.keys(SCHOOL_SECTIONS) });
-  });
-  router.get('/school/:section', requireRole(...ALL), (req, res) => {
-    const section = String(req.params.section);
-    if (!isSchoolSection(section)) throw notFound(`no school data section "${section}"; sections: ${Object.keys(SCHOOL_SECTIONS).join(', ')}`);
-    res.json({ section, data: school.get(section) });
-  });
-  router.put('/school/:section', requireRole('admin', 'principal'), async (req, res) => {
-    const section = String(req.params.section);
-    if (!isSchoolSection(section)) throw notFound(`no school data section "${section}"`);
-    try {
-      const data = await school.replace(section, req.body, clock());
-      await audit(req, 'school.update', `school:${section}`, data);
-      res.json({ section, data });
-    } catch (err) {
-      if (err instanceof SchoolDataError) throw badRequest(err.message);
-      throw err;
-    }
-  });
+  router.use(schoolRoutes({ school, audit, clock }));
 
   router.use(channelRoutes({ store, channels: deps.channels, school, audit, clock }));
   router.use(commentRoutes({ store, school, ...deps.features, audit, timeZone: deps.timeZone, clock }));

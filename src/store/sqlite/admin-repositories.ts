@@ -1,11 +1,11 @@
-// Users and tokens, the audit log, admin-edited documents, and leases between processes.
+// Users, the audit log, admin-edited documents, and leases between processes.
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry, AuditRepository, DocumentRepository, LeaseRepository, User, UserRepository } from '../types.ts';
+import { UsernameTakenError, type AuditEntry, type AuditRepository, type DocumentRepository, type LeaseRepository, type User, type UserRepository } from '../types.ts';
 import { json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 
 function toUser(r: Row): User {
   return {
-    id: r.id, name: r.name, role: r.role, classIds: parse<string[]>(r.class_ids),
+    id: r.id, username: r.username ?? null, name: r.name, role: r.role, classIds: parse<string[]>(r.class_ids),
     createdAt: r.created_at, disabled: r.disabled === 1,
   };
 }
@@ -14,21 +14,28 @@ function toAudit(r: Row): AuditEntry {
   return { id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target, details: parse(r.details) };
 }
 
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+
 export function usersRepository(c: SqliteContext): UserRepository {
   const { stmt, w } = c;
   return {
-    async create(u, tokenHash, at) {
+    async create(u, at) {
       const id = randomUUID();
-      w('INSERT INTO users (id, name, role, class_ids, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(id, u.name, u.role, json(u.classIds), tokenHash, at);
-      return { id, name: u.name, role: u.role, classIds: u.classIds, createdAt: at, disabled: false };
-    },
-    async findByTokenHash(hash) {
-      const r = stmt('SELECT * FROM users WHERE token_hash = ?').get(hash) as Row | undefined;
-      return r ? toUser(r) : null;
+      try {
+        w('INSERT INTO users (id, username, name, role, class_ids, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(id, u.username, u.name, u.role, json(u.classIds), at);
+      } catch (err) {
+        if (isUniqueViolation(err)) return null;
+        throw err;
+      }
+      return { id, username: u.username, name: u.name, role: u.role, classIds: u.classIds, createdAt: at, disabled: false };
     },
     async get(id) {
       const r = stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+      return r ? toUser(r) : null;
+    },
+    async getByUsername(username) {
+      const r = stmt('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined;
       return r ? toUser(r) : null;
     },
     async list() {
@@ -38,12 +45,21 @@ export function usersRepository(c: SqliteContext): UserRepository {
       const r = stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
       if (!r) return null;
       const next = { ...toUser(r), ...patch };
-      w('UPDATE users SET name = ?, role = ?, class_ids = ?, disabled = ? WHERE id = ?')
-        .run(next.name, next.role, json(next.classIds), next.disabled ? 1 : 0, id);
+      try {
+        w('UPDATE users SET username = ?, name = ?, role = ?, class_ids = ?, disabled = ? WHERE id = ?')
+          .run(next.username, next.name, next.role, json(next.classIds), next.disabled ? 1 : 0, id);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new UsernameTakenError(`username "${next.username}" is taken`);
+        throw err;
+      }
       return next;
     },
-    async replaceToken(id, hash) {
-      w('UPDATE users SET token_hash = ? WHERE id = ?').run(hash, id);
+    async passwordHash(id) {
+      const r = stmt('SELECT password_hash FROM users WHERE id = ?').get(id) as Row | undefined;
+      return r?.password_hash ?? null;
+    },
+    async setPasswordHash(id, hash) {
+      w('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, id);
     },
   };
 }
@@ -57,11 +73,16 @@ export function auditRepository(c: SqliteContext): AuditRepository {
     },
     async list(filter = {}) {
       const { where, args } = whereOf([
-        filter.actor && ['actor = ?', filter.actor],
+        filter.actor && ['(actor = ? OR actor LIKE ?)', filter.actor, `%(${filter.actor})`],
         filter.action && ['action = ?', filter.action],
         filter.target && ['target = ?', filter.target],
+        filter.since && ['at >= ?', filter.since],
+        filter.until && ['at <= ?', filter.until],
       ]);
       return (stmt(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`).all(...args, filter.limit ?? 200) as Row[]).map(toAudit);
+    },
+    async actions() {
+      return (stmt('SELECT DISTINCT action FROM audit_log ORDER BY action').all() as Row[]).map((r) => r.action as string);
     },
   };
 }

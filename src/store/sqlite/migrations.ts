@@ -254,4 +254,54 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX webchat_messages_conversation ON webchat_messages (conversation_key, id);
   CREATE INDEX webchat_messages_waiting ON webchat_messages (status, expires_at) WHERE status = 'waiting';
   `,
+  /* 11: the staff console: sign-in with passwords, set-up links, sessions, personal API tokens.
+     Users' old tokens become personal API tokens; a username is given later (PATCH). */ `
+  CREATE TABLE users_v7 (
+    id TEXT PRIMARY KEY,
+    username TEXT UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    class_ids TEXT NOT NULL,
+    password_hash TEXT,
+    created_at TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO users_v7 (id, name, role, class_ids, created_at, disabled)
+    SELECT id, name, role, class_ids, created_at, disabled FROM users;
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    last_used_at TEXT
+  );
+  INSERT INTO api_tokens (id, user_id, name, token_hash, created_at)
+    SELECT 'legacy-' || id, id, 'API', token_hash, created_at FROM users;
+  DROP TABLE users;
+  ALTER TABLE users_v7 RENAME TO users;
+  CREATE INDEX api_tokens_user ON api_tokens (user_id);
+  CREATE TABLE staff_sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL
+  );
+  CREATE INDEX staff_sessions_user ON staff_sessions (user_id);
+  CREATE TABLE setup_links (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+  );
+  CREATE INDEX setup_links_user ON setup_links (user_id);
+  CREATE TABLE login_failures (
+    username TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    last_at TEXT NOT NULL
+  );
+  `,
 ];

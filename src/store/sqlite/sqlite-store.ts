@@ -14,6 +14,7 @@ import { broadcastsRepository, deliveriesRepository, subscriptionsRepository } f
 import { contactsRepository, inboxRepository, sessionsRepository, transcriptRepository } from './conversation-repositories.ts';
 import { alertsRepository, outboxRepository } from './outbox-repositories.ts';
 import { webchatMessagesRepository } from './webchat-repositories.ts';
+import { apiTokensRepository, loginFailuresRepository, setupLinksRepository, staffSessionsRepository } from './account-repositories.ts';
 
 export class StoreOpenError extends Error {}
 
@@ -175,6 +176,10 @@ function sqliteStore(db: Database.Database): Store {
     inbox: inboxRepository(c),
     transcript: transcriptRepository(c),
     users: usersRepository(c),
+    apiTokens: apiTokensRepository(c),
+    staffSessions: staffSessionsRepository(c),
+    setupLinks: setupLinksRepository(c),
+    loginFailures: loginFailuresRepository(c),
     audit: auditRepository(c),
     documents: documentsRepository(c),
     leases: leasesRepository(c),
