@@ -1,6 +1,8 @@
 // The web chat as an outbound channel, over a real HTTP server: announcements, staff replies and
 // staff messages reach an open page live (server-sent events, resumed with Last-Event-ID), a closed
 // page gets them on its next visit, in order, once; deliveries are waiting, delivered or expired.
+import { userWithToken } from './console-helpers.ts';
+import type { Role } from '../../src/store/types.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,7 +77,7 @@ describe('web chat: messages that arrive later', () => {
     server = http.createServer(loa.app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const mk = async (name: string, role: string) => (await loa.admin().post('/api/admin/users').send({ name, role })).body.token as string;
+    const mk = async (name: string, role: Role) => (await userWithToken(loa, { name, role })).token;
     staffToken = await mk('Cô Thu', 'staff');
     principalToken = await mk('Cô Hòa', 'principal');
   };

@@ -3,6 +3,8 @@
 // message appear live; the history is there after a reload; a second browser sees nothing of the
 // first; what was sent while the page was closed arrives on the next visit, once; axe-core finds
 // no WCAG 2 A/AA violation. Skipped where /usr/bin/chromium or playwright-core is missing.
+import { userWithToken } from '../api/console-helpers.ts';
+import type { Role } from '../../src/store/types.ts';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -56,7 +58,7 @@ describe.skipIf(!canRun)('web chat widget in a browser', () => {
     const served = await listen(loa.app);
     loaServer = served.server;
     loaUrl = served.url;
-    const mk = async (name: string, role: string) => (await loa.admin().post('/api/admin/users').send({ name, role })).body.token as string;
+    const mk = async (name: string, role: Role) => (await userWithToken(loa, { name, role })).token;
     tokens = { staff: await mk('Cô Thu', 'staff'), principal: await mk('Cô Hòa', 'principal') };
     await loa.features.dispatcher.start();
     const { chromium } = await import(PLAYWRIGHT);

@@ -1,5 +1,6 @@
 // Finding 7 (privacy): no way for a parent to have their data deleted, no retention limits, no
 // privacy notice. Decree 13/2023 gives parents those rights.
+import { userWithToken } from '../api/console-helpers.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
@@ -80,8 +81,8 @@ describe('erasure', () => {
 
   it('DELETE /api/admin/contacts/:id erases a contact (admin only, audited)', async () => {
     const contact = await parentWithHistory('me-bong');
-    const staff = await loa.admin().post('/api/admin/users').send({ name: 'Cô Lan', role: 'principal' });
-    const forbidden = await request(loa.app).delete(`/api/admin/contacts/${contact.id}`).set('authorization', `Bearer ${staff.body.token}`);
+    const staff = await userWithToken(loa, { name: 'Cô Lan', role: 'principal' });
+    const forbidden = await request(loa.app).delete(`/api/admin/contacts/${contact.id}`).set('authorization', `Bearer ${staff.token}`);
     expect(forbidden.status).toBe(403);
     const res = await loa.admin().delete(`/api/admin/contacts/${contact.id}`);
     expect(res.status).toBe(200);

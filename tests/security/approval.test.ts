@@ -1,5 +1,7 @@
 // Finding 8: a principal created, submitted and approved her own announcement; staff cancelled an
 // announcement the principal had approved, and edited the principal's draft.
+import type { Role } from '../../src/store/types.ts';
+import { userWithToken } from '../api/console-helpers.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
@@ -8,9 +10,8 @@ describe('approval of announcements', () => {
   let loa: TestLoa;
   afterEach(async () => loa.close());
 
-  const user = async (name: string, role: string) => {
-    const res = await loa.admin().post('/api/admin/users').send({ name, role });
-    return res.body.token as string;
+  const user = async (name: string, role: Role) => {
+    return (await userWithToken(loa, { name, role })).token;
   };
   const as = (token: string) => ({
     post: (url: string) => request(loa.app).post(url).set('authorization', `Bearer ${token}`),

@@ -1,5 +1,6 @@
 // Finding 1: anyone on the web chat could become the principal's linked chat account (6-digit
 // codes, accepted on the web chat, no lockout, older codes still valid).
+import { userWithToken } from '../api/console-helpers.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
@@ -30,8 +31,8 @@ describe('staff link codes', () => {
     return graph.to(SEND).filter((r) => r.body.recipient.id === psid).map((r) => r.body.message.text as string).at(-1) ?? '';
   };
   const principal = async () => {
-    const res = await loa.admin().post('/api/admin/users').send({ name: 'Cô Hiệu trưởng', role: 'principal' });
-    return { id: res.body.user.id as string, token: res.body.token as string };
+    const u = await userWithToken(loa, { name: 'Cô Hiệu trưởng', role: 'principal' });
+    return { id: u.id, token: u.token };
   };
   const codeFor = async (token: string) => (await request(loa.app).post('/api/admin/staff/link-code').set('authorization', `Bearer ${token}`).send({})).body.code as string;
   const linkedTo = async (psid: string) => (await loa.store.staffLinks.all()).filter((l) => l.ref.userId === psid).map((l) => l.userId);

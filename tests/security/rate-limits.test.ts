@@ -1,6 +1,7 @@
 // Finding 3: one client sent 2,715 web-chat messages a second, each leaving inbox, transcript,
 // contact and session rows; 610 fake urgent complaints raised 611 alerts, and 208 of them reached
 // the principal's Messenger in 2 s, where a real emergency would drown.
+import { userWithToken } from '../api/console-helpers.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { NO_RATE_LIMITS, startLoa, testConfig, type TestLoa } from '../helpers.ts';
@@ -75,8 +76,8 @@ describe('rate limits', () => {
   it('sends urgent alerts on chat once per parent and a few a minute, the rest in a digest, and lists every one', async () => {
     graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
     loa = await startLoa({ config: testConfig({ FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url }) });
-    const principal = await loa.admin().post('/api/admin/users').send({ name: 'Cô Hòa', role: 'principal' });
-    const code = (await request(loa.app).post('/api/admin/staff/link-code').set('authorization', `Bearer ${principal.body.token}`).send({})).body.code;
+    const principal = await userWithToken(loa, { name: 'Cô Hòa', role: 'principal' });
+    const code = (await request(loa.app).post('/api/admin/staff/link-code').set('authorization', `Bearer ${principal.token}`).send({})).body.code;
     await fb.postWebhook(loa.app, fb.textMessage('principal-psid', 'link', code));
     await loa.pipeline.drain();
     const toPrincipal = () => graph!.to(SEND).filter((r) => r.body.recipient.id === 'principal-psid').map((r) => r.body.message.text as string).filter((t) => t.includes('⚠️'));

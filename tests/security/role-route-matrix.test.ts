@@ -106,7 +106,7 @@ function routeTable(app: Express): string[] {
 
 async function prepare(s: School) {
   const { loa } = s;
-  const writer = await loa.admin().post('/api/admin/users').send({ name: 'Người soạn', role: 'staff' });
+  const writer = await loa.admin().post('/api/admin/users').send({ username: 'nguoi-soan', name: 'Người soạn', role: 'staff' });
   const extraUser = writer.body.user.id as string;
   const author = { ...writer.body.user };
   const principal = (await loa.store.users.get(s.ids.principal))!;

@@ -1,5 +1,6 @@
 // A school with parents in two classes, an anonymous comment and children's absences, and one user
 // per role (the staff member looks after Lá A1 only): what the least-privilege tests look through.
+import { userWithToken } from '../api/console-helpers.ts';
 import request from 'supertest';
 import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
 import { FakePlatform } from '../fakes/fake-platform.ts';
@@ -39,9 +40,9 @@ export async function openSchool(env: Record<string, string> = {}): Promise<Scho
   const tokens = {} as Record<Role, string>;
   const ids = {} as Record<Role, string>;
   for (const [role, name, classIds] of [['admin', 'Anh Quản Trị', []], ['principal', 'Cô Hiệu Trưởng', []], ['staff', 'Cô Giáo Lá Một', ['la-a1']], ['viewer', 'Cán bộ Xã', []]] as const) {
-    const res = await loa.admin().post('/api/admin/users').send({ name, role, classIds });
-    tokens[role] = res.body.token;
-    ids[role] = res.body.user.id;
+    const u = await userWithToken(loa, { name, role, classIds: [...classIds] });
+    tokens[role] = u.token;
+    ids[role] = u.id;
   }
   const { store } = loa;
   const at = '2026-11-26T01:50:00.000Z';
