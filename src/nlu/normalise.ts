@@ -82,6 +82,17 @@ const EMOJI_WORDS: [RegExp, string][] = [
 
 const UNITS = new Set(['k', 'tr', 'trieu', 'nghin', 'ngan', 'dong', 'd', 'vnd']);
 
+/** Abbreviations typed with their own marks: "hông" is "không"; "hồng" (a rose, a name) is not. */
+const MARKED_ABBREVIATIONS = new Set(['hông', 'hổng']);
+
+/**
+ * Whether a word may be an abbreviation: typed without marks ("hong", "dc"), with only "đ" ("đc"),
+ * or as a marked abbreviation. A word typed with its tone marks is the word itself.
+ */
+function typedAsAbbreviation(written: string, folded: string): boolean {
+  return !written || written.replace(/đ/g, 'd') === folded || MARKED_ABBREVIATIONS.has(written);
+}
+
 export function normalise(input: string, options: NormaliseOptions = {}): Normalised {
   const vocab = options.vocabulary;
   let text = input.normalize('NFC').toLowerCase();
@@ -123,7 +134,7 @@ export function normalise(input: string, options: NormaliseOptions = {}): Normal
       if (vocab.has(single)) token = single;
       else if (vocab.has(telex)) token = telex;
     }
-    const expand = ABBREVIATIONS[token];
+    const expand = typedAsAbbreviation(written[i], token) ? ABBREVIATIONS[token] : undefined;
     if (expand) {
       push(expand(out[out.length - 1], raw[i + 1]).split(' '));
       continue;
