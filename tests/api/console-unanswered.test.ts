@@ -1,4 +1,4 @@
-// Unanswered questions: grouped and counted, turned into a FAQ or added to an intent, ignored for
+// Unanswered questions (messages the NLU puts out of scope: a football question, the price of gold): grouped and counted, turned into a FAQ or added to an intent, ignored for
 // good, and every action undone.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLoa, type TestLoa } from '../helpers.ts';
@@ -9,7 +9,7 @@ describe('unanswered questions', () => {
   let loa: TestLoa;
   beforeEach(async () => {
     loa = await startLoa();
-    for (const [user, text] of [['p1', 'lớp có camera không ạ'], ['p2', 'lop co camera ko'], ['p3', 'giá vàng hôm nay'], ['p4', 'Lớp có camera không'], ['p5', 'gia vang hom nay bao nhieu'], ['p6', 'học phí bao nhiêu']]) {
+    for (const [user, text] of [['p1', 'ai vô địch world cup năm nay ạ'], ['p2', 'ai vo dich world cup nam nay'], ['p3', 'giá vàng hôm nay'], ['p4', 'Ai vô địch World Cup năm nay'], ['p5', 'gia vang hom nay bao nhieu'], ['p6', 'học phí bao nhiêu']]) {
       await loa.say(user, text);
     }
   });
@@ -24,45 +24,45 @@ describe('unanswered questions', () => {
     const body = await groups();
     expect(body.total).toBe(5);
     expect(body.groups.map((g: { count: number }) => g.count)).toEqual([3, 2]);
-    const [camera, gold] = body.groups;
-    expect(camera.sample).toBe('Lớp có camera không'); // the latest wording
-    expect(camera.messages.map((m: { text: string }) => m.text).sort()).toEqual(['Lớp có camera không', 'lop co camera ko', 'lớp có camera không ạ']);
-    expect(camera.messages[0].guess).toEqual({ intent: expect.any(String), confidence: expect.any(Number) });
-    expect(camera.guesses.length).toBeGreaterThan(0);
-    expect(camera.guesses[0].confidence).toBeGreaterThanOrEqual(camera.guesses[camera.guesses.length - 1].confidence);
+    const [football, gold] = body.groups;
+    expect(football.sample).toBe('Ai vô địch World Cup năm nay'); // the latest wording
+    expect(football.messages.map((m: { text: string }) => m.text).sort()).toEqual(['Ai vô địch World Cup năm nay', 'ai vo dich world cup nam nay', 'ai vô địch world cup năm nay ạ']);
+    expect(football.messages[0].guess).toEqual({ intent: expect.any(String), confidence: expect.any(Number) });
+    expect(football.guesses.length).toBeGreaterThan(0);
+    expect(football.guesses[0].confidence).toBeGreaterThanOrEqual(football.guesses[football.guesses.length - 1].confidence);
     expect(gold.messages).toHaveLength(2);
     expect((await loa.admin().get('/api/admin/me')).body.unansweredCount).toBe(5);
     expect(await count()).toBe(5);
   });
 
   it('turns a group into a new FAQ that answers afterwards; undo takes it back', async () => {
-    const [camera] = (await groups()).groups;
-    const ids = camera.messages.map((m: { id: number }) => m.id);
-    const res = await resolve({ ids, action: 'new_intent', intent: { id: 'camera', description: 'Camera trong lớp', answer: { vi: 'Dạ, mỗi lớp có camera; bố mẹ xem qua ứng dụng của trường ạ.' } } });
+    const [football] = (await groups()).groups;
+    const ids = football.messages.map((m: { id: number }) => m.id);
+    const res = await resolve({ ids, action: 'new_intent', intent: { id: 'world_cup', description: 'Bóng đá (câu hỏi ngoài lề)', answer: { vi: 'Dạ, em chỉ trả lời về việc của trường ạ.' } } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ intentId: 'camera', training: true });
-    expect(loa.nlu.getIntent('camera')?.utterances.vi).toHaveLength(3);
+    expect(res.body).toMatchObject({ intentId: 'world_cup', training: true });
+    expect(loa.nlu.getIntent('world_cup')?.utterances.vi).toHaveLength(3);
     expect(await count()).toBe(2);
     await loa.nlu.whenTrained();
-    expect(await loa.say('p9', 'lớp con có camera không vậy')).toBe('Dạ, mỗi lớp có camera; bố mẹ xem qua ứng dụng của trường ạ.');
-    expect((await loa.admin().get('/api/admin/audit')).body.entries[0]).toMatchObject({ action: 'unanswered.new_intent', target: 'intent:camera' });
+    expect(await loa.say('p9', 'world cup năm nay ai vô địch vậy')).toBe('Dạ, em chỉ trả lời về việc của trường ạ.');
+    expect((await loa.admin().get('/api/admin/audit')).body.entries[0]).toMatchObject({ action: 'unanswered.new_intent', target: 'intent:world_cup' });
 
     expect((await undo(res.body.undoId)).status).toBe(200);
-    expect(loa.nlu.getIntent('camera')).toBeUndefined();
+    expect(loa.nlu.getIntent('world_cup')).toBeUndefined();
     expect(await count()).toBe(5);
     expect((await undo(res.body.undoId)).status).toBe(404); // once
   });
 
   it('adds a group to an existing intent (its utterances grow), and undo removes exactly those', async () => {
-    const [camera] = (await groups()).groups;
+    const [football] = (await groups()).groups;
     const before = loa.nlu.getIntent('contact')!.utterances.vi.length;
-    const res = await resolve({ ids: camera.messages.map((m: { id: number }) => m.id), action: 'add_to_intent', intentId: 'contact' });
+    const res = await resolve({ ids: football.messages.map((m: { id: number }) => m.id), action: 'add_to_intent', intentId: 'contact' });
     expect(res.status).toBe(200);
     expect(loa.nlu.getIntent('contact')!.utterances.vi).toHaveLength(before + 3);
-    expect(loa.nlu.getIntent('contact')!.utterances.vi).toContain('lop co camera ko');
+    expect(loa.nlu.getIntent('contact')!.utterances.vi).toContain('ai vo dich world cup nam nay');
     await undo(res.body.undoId);
     expect(loa.nlu.getIntent('contact')!.utterances.vi).toHaveLength(before);
-    expect((await resolve({ ids: [camera.messages[0].id], action: 'add_to_intent', intentId: 'nope' })).status).toBe(404);
+    expect((await resolve({ ids: [football.messages[0].id], action: 'add_to_intent', intentId: 'nope' })).status).toBe(404);
   });
 
   it('ignored questions stay ignored, also when asked again; undo brings them back', async () => {
@@ -72,7 +72,7 @@ describe('unanswered questions', () => {
     expect(await count()).toBe(3);
     await loa.say('p7', 'giá vàng hôm nay');
     expect(await count()).toBe(3);
-    expect((await groups()).groups.map((g: { sample: string }) => g.sample)).toEqual(['Lớp có camera không']);
+    expect((await groups()).groups.map((g: { sample: string }) => g.sample)).toEqual(['Ai vô địch World Cup năm nay']);
     await undo(res.body.undoId);
     expect(await count()).toBe(6);
     expect((await resolve({ ids: [999999], action: 'ignore' })).status).toBe(404);
@@ -82,12 +82,12 @@ describe('unanswered questions', () => {
     const staff = withToken(loa, (await userWithToken(loa, { name: 'Cô Thu', role: 'staff' })).token);
     const viewer = withToken(loa, (await userWithToken(loa, { name: 'Xem', role: 'viewer' })).token);
     const principal = withToken(loa, (await userWithToken(loa, { name: 'Cô Hòa', role: 'principal' })).token);
-    const [camera] = (await groups()).groups;
+    const [football] = (await groups()).groups;
     expect((await staff.get('/api/admin/questions/unanswered/groups')).status).toBe(200);
-    expect((await staff.post('/api/admin/questions/unanswered/resolve').send({ ids: [camera.messages[0].id], action: 'ignore' })).status).toBe(403);
+    expect((await staff.post('/api/admin/questions/unanswered/resolve').send({ ids: [football.messages[0].id], action: 'ignore' })).status).toBe(403);
     expect((await viewer.get('/api/admin/questions/unanswered/groups')).status).toBe(403);
     expect((await viewer.get('/api/admin/questions/unanswered/count')).body.count).toBe(5);
-    expect((await principal.post('/api/admin/questions/unanswered/resolve').send({ ids: [camera.messages[0].id], action: 'ignore' })).status).toBe(200);
+    expect((await principal.post('/api/admin/questions/unanswered/resolve').send({ ids: [football.messages[0].id], action: 'ignore' })).status).toBe(200);
     const bad = await principal.post('/api/admin/questions/unanswered/resolve').set('accept-language', 'en').send({ ids: [], action: 'forget' });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['action', 'ids']);
@@ -98,7 +98,7 @@ describe('unanswered questions', () => {
     const p1 = (await loa.store.contacts.list()).find((c) => c.ref.userId === 'p1')!;
     const mine = await service.groups(200, new Set([p1.id]));
     expect(mine.total).toBe(1);
-    expect(mine.groups[0].messages.map((m) => m.text)).toEqual(['lớp có camera không ạ']);
+    expect(mine.groups[0].messages.map((m) => m.text)).toEqual(['ai vô địch world cup năm nay ạ']);
     expect(await service.count(new Set())).toBe(0);
     expect(await service.count(null)).toBe(5);
   });
