@@ -23,7 +23,9 @@ describe('console FAQ', () => {
   afterEach(async () => { await loa.close(); });
 
   it('lists intents with on/off, utterance counts, answers in both languages and version; searches without diacritics', async () => {
-    const list = (await loa.admin().get('/api/admin/intents')).body.intents;
+    const listed = (await loa.admin().get('/api/admin/intents')).body;
+    expect(listed.placeholders).toEqual(expect.arrayContaining([{ name: 'phone', example: '0229 3000 000' }]));
+    const list = listed.intents;
     const fees = list.find((i: { id: string }) => i.id === 'fees');
     expect(fees).toMatchObject({ enabled: true, answers: { vi: true, en: true }, handler: 'fees', version: 0 });
     expect(list.find((i: { id: string }) => i.id === 'greeting')).toMatchObject({ answers: { vi: true, en: true } });

@@ -128,7 +128,8 @@ export function intentRoutes(deps: IntentRouteDeps): Router {
   router.get('/intents', requireRole('admin', 'principal', 'staff', 'viewer'), (req, res) => {
     const q = typeof req.query.q === 'string' ? folded(req.query.q.trim()) : '';
     const matches = (i: Intent) => !q || [i.id, i.description, ...i.utterances.vi, ...i.utterances.en].some((s) => folded(s).includes(q));
-    res.json({ intents: nlu.listIntents().filter(matches).map(summary) });
+    // The placeholders too: a new FAQ's answer may use them before it has an id.
+    res.json({ intents: nlu.listIntents().filter(matches).map(summary), placeholders: placeholders(school, localeOf(req)) });
   });
 
   router.get('/intents/:id', requireRole('admin', 'principal', 'staff', 'viewer'), (req, res) => {
