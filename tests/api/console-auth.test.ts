@@ -212,4 +212,15 @@ describe('console sign-in', () => {
     const res = await request(fresh.app).post('/api/admin/users').set('authorization', `Bearer ${config.ADMIN_TOKEN}`).send({ username: 'first', name: 'Hiệu trưởng', role: 'admin' });
     expect(res.status).toBe(201);
   });
+
+  it('does not let an admin lock themselves out', async () => {
+    loa = await startLoa();
+    const admin = await signedIn(loa, { name: 'Thầy Nam', role: 'admin' });
+    const self = await admin.browser.patch(`/api/admin/users/${admin.id}`).send({ disabled: true });
+    expect(self.status).toBe(400);
+    expect(self.body.error.code).toBe('self_lockout');
+    expect((await admin.browser.patch(`/api/admin/users/${admin.id}`).send({ role: 'viewer' })).status).toBe(400);
+    expect((await admin.browser.patch(`/api/admin/users/${admin.id}`).send({ name: 'Thầy Nam (CNTT)' })).status).toBe(200);
+    expect((await loa.admin().patch(`/api/admin/users/${admin.id}`).send({ role: 'principal' })).status).toBe(200);
+  });
 });
