@@ -91,11 +91,14 @@ export function fromCsv(text: string): ReadResult {
 
 // ---- YAML: the intents/ folder's files as one stream, a document per intent ----
 
+/** One intent as its intents/<id>.yaml file: the store's version number stays out, "enabled" only when off. */
+export function intentYaml(i: Intent): string {
+  const { version: _v, enabled, ...rest } = i;
+  return YAML.stringify(enabled === false ? { ...rest, enabled } : rest, { lineWidth: 0 });
+}
+
 export function toYaml(intents: Intent[]): string {
-  return intents.map((i) => {
-    const { version: _v, enabled, ...rest } = i;
-    return YAML.stringify(enabled === false ? { ...rest, enabled } : rest, { lineWidth: 0 });
-  }).join('---\n');
+  return intents.map(intentYaml).join('---\n');
 }
 
 export function fromYaml(text: string): ReadResult {
