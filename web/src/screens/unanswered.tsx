@@ -85,7 +85,8 @@ function Group(props: {
   const guessed = new Set(g.guesses.map((x) => x.intent));
   // The actions apply to the messages ticked: the whole group unless some are unticked.
   const [chosen, setChosen] = useState<string[]>(() => g.messages.map((m) => m.id));
-  const [target, setTarget] = useState(g.guesses.find((x) => x.intent !== 'none')?.intent ?? '');
+  // Nothing is chosen for the person: a low-confidence guess clicked through would teach Loa wrong.
+  const [target, setTarget] = useState('');
   const headingId = useId('group');
   return (
     <li class="item group card" aria-labelledby={headingId} data-group={g.sample}>
