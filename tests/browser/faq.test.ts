@@ -183,6 +183,13 @@ describeBrowser('console: teaching Loa', () => {
     await page.locator('[data-intent="school_bus"]').getByText('Đang tắt').waitFor();
     await toggle.click();
     await expect.poll(async () => (await adminApi(server, 'GET', '/api/admin/intents/school_bus')).body.intent.enabled).toBe(true);
+    // And deleted, after saying so twice.
+    await page.locator('[data-intent="school_bus"] a').click();
+    await page.getByRole('button', { name: 'Xóa câu hỏi này' }).click();
+    await page.getByText('Xóa hẳn “school_bus”?').waitFor();
+    await page.getByRole('button', { name: 'Xóa', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Câu hỏi thường gặp' }).waitFor();
+    expect((await adminApi(server, 'GET', '/api/admin/intents/school_bus')).status).toBe(404);
     await context.close();
   }, 60_000);
 

@@ -1,7 +1,7 @@
 // Editing (or creating) an intent: description, utterances per language, the answer per language
 // with the school-data placeholders, quick replies. Saving retrains; the screen says when it is live.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, get, post, put } from '../api.ts';
+import { ApiError, del, get, post, put } from '../api.ts';
 import { formatDateTime, percent, t } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
 import type { CheckWarning, IntentDetail, IntentSummary, Lng, NluStatus, Placeholder, QuickReply } from '../types.ts';
@@ -160,8 +160,36 @@ export function IntentEditor({ id }: { id?: string }) {
         </div>
       </form>
       <Training key={saves} show={!!saved || new URLSearchParams(location.search).has('saved')} />
+      {!isNew && <DeleteIntent id={id!} />}
       <TryIt />
     </section>
+  );
+}
+
+/** Deleting asks once more, in words, before anything is removed. */
+function DeleteIntent({ id }: { id: string }) {
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState('');
+  const remove = async () => {
+    setError('');
+    try {
+      await del(`/admin/intents/${encodeURIComponent(id)}`);
+      navigate('/faq', true);
+    } catch (err) { setError(errorText(err)); }
+  };
+  return (
+    <div class="danger-zone">
+      {!asking ? <button type="button" class="danger" onClick={() => setAsking(true)}>{t('intent.delete')}</button> : (
+        <div role="group" aria-labelledby="delete-q">
+          <p id="delete-q">{t('intent.deleteAsk', { id })}</p>
+          <div class="row">
+            <button type="button" class="danger" onClick={remove}>{t('intent.deleteYes')}</button>
+            <button type="button" onClick={() => setAsking(false)}>{t('intent.deleteNo')}</button>
+          </div>
+        </div>
+      )}
+      <Notice kind="error">{error}</Notice>
+    </div>
   );
 }
 
