@@ -184,4 +184,23 @@ describeBrowser('console: signing in', () => {
     expect((await adminApi(server, 'GET', '/api/admin/intents/thanks')).body.intent.description).toBe('Phụ huynh cảm ơn (sửa khi phiên đã hết)');
     await context.close();
   }, 60_000);
+
+  it('every screen in English passes axe too (phone)', async () => {
+    const { context, page } = await signedInAdmin(browser, server, 'phone');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor();
+    const screens: [string, RegExp][] = [
+      ['/admin/', /^Hello/], ['/admin/faq', /^FAQ$/], ['/admin/faq/fees', /^Edit FAQ: fees$/], ['/admin/faq/new', /^New FAQ$/],
+      ['/admin/faq/import', /^Import/], ['/admin/unanswered', /^Unanswered questions$/], ['/admin/school/menus', /^School data: Menu$/],
+      ['/admin/school/calendar', /^School data: Calendar$/], ['/admin/users', /^Users$/], ['/admin/audit', /^Audit log$/], ['/admin/account', /^Account$/],
+    ];
+    for (const [url, heading] of screens) {
+      await page.goto(server.url + url);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await expectAccessible(page, `${url} (English)`);
+    }
+    expect(await page.getByRole('navigation', { name: 'Main navigation' }).textContent()).not.toMatch(/Tổng quan|Tài khoản/);
+    await context.close();
+  }, 90_000);
 });
