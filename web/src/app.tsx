@@ -26,7 +26,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/faq', view: () => <FaqList /> },
   { pattern: '/faq/new', need: 'editFaq', view: () => <IntentEditor /> },
   { pattern: '/faq/import', need: 'editFaq', view: () => <ImportExport /> },
-  { pattern: '/faq/:id', need: 'editFaq', view: (p) => <IntentEditor id={p.id} /> },
+  { pattern: '/faq/:id', need: 'editFaq', view: (p) => <IntentEditor key={p.id} id={p.id} /> },
   { pattern: '/unanswered', need: 'unanswered', view: () => <Unanswered /> },
   { pattern: '/school', need: 'editSchool', view: () => <SchoolData section="profile" /> },
   { pattern: '/school/:section', need: 'editSchool', view: (p) => <SchoolData section={p.section} /> },
