@@ -56,7 +56,7 @@ describe('unanswered questions', () => {
   it('adds a group to an existing intent (its utterances grow), and undo removes exactly those', async () => {
     const [camera] = (await groups()).groups;
     const before = loa.nlu.getIntent('contact')!.utterances.vi.length;
-    const res = await resolve({ ids: camera.messages.map((m: { id: number }) => m.id), action: 'add_to_intent', intentId: 'contact' });
+    const res = await resolve({ ids: camera.messages.map((m: { id: number }) => String(m.id)), action: 'add_to_intent', intentId: 'contact' }); // ids as a form gives them
     expect(res.status).toBe(200);
     expect(loa.nlu.getIntent('contact')!.utterances.vi).toHaveLength(before + 3);
     expect(loa.nlu.getIntent('contact')!.utterances.vi).toContain('lop co camera ko');
