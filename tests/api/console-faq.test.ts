@@ -70,6 +70,10 @@ describe('console FAQ', () => {
     expect(reply.body.replies[0].text).toMatch(/^Bố mẹ gửi xe ở sân trước cổng Trường Mầm non Hoa Sen/);
     expect(reply.body.replies[0].quickReplies).toEqual([{ title: 'Liên hệ', payload: 'intent:contact' }]);
     expect((await loa.admin().get('/api/admin/audit')).body.entries[0]).toMatchObject({ action: 'intent.create', target: 'intent:parking' });
+    // Without an English text the list says so, and the editor shows it empty (parents get the Vietnamese one).
+    await loa.admin().post('/api/admin/intents').send({ ...PARKING, id: 'parking_vi', answer: { vi: 'Chỉ tiếng Việt.' } });
+    expect((await loa.admin().get('/api/admin/intents')).body.intents.find((i: { id: string }) => i.id === 'parking_vi').answers).toEqual({ vi: true, en: false });
+    expect((await loa.admin().get('/api/admin/intents/parking_vi')).body.intent.answer).toEqual({ vi: 'Chỉ tiếng Việt.', en: null });
   });
 
   it('refuses a stale edit with 409 and keeps what the other person saved', async () => {

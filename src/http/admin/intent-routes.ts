@@ -14,7 +14,7 @@ import type { OutgoingMessage } from '../../core/messages.ts';
 import { todayIn } from '../../core/dates.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
 import { LOCALES } from '../../i18n.ts';
-import { placeholders, storedAnswer } from '../../features/faq/answer-texts.ts';
+import { placeholders } from '../../features/faq/answer-texts.ts';
 import { dryRunStore } from '../../features/faq/dry-run-store.ts';
 import { IntentEditError, mergeIntent } from '../../features/faq/intent-edit.ts';
 import { comparable, NEAR_DUPLICATE, similarity } from '../../features/faq/similarity.ts';
@@ -85,7 +85,8 @@ export function intentRoutes(deps: IntentRouteDeps): Router {
   const router = Router();
 
   const fileText = (i: Intent, lng: Locale) => (i.answer ? deps.localeText(i.answer, lng) ?? null : null);
-  const effective = (i: Intent, lng: Locale) => (i.handler ? null : storedAnswer(i, lng) ?? fileText(i, lng));
+  /** The text written for a language (edited, else the locales file's); null when there is none yet. */
+  const effective = (i: Intent, lng: Locale) => (i.handler ? null : i.texts?.[lng] ?? fileText(i, lng));
   const summary = (i: Intent) => ({
     id: i.id, description: i.description, enabled: i.enabled !== false,
     utterances: { vi: i.utterances.vi.length, en: i.utterances.en.length },
@@ -97,7 +98,7 @@ export function intentRoutes(deps: IntentRouteDeps): Router {
     utterances: i.utterances,
     answer: { vi: effective(i, 'vi'), en: effective(i, 'en') },
     answerKey: i.answer ?? null,
-    answerSource: Object.fromEntries(LOCALES.map((l) => [l, i.handler ? 'handler' : i.texts?.[l] || (!i.answer && l === 'en' && i.texts?.vi) ? 'store' : 'file'])),
+    answerSource: Object.fromEntries(LOCALES.map((l) => [l, i.handler ? 'handler' : i.texts?.[l] ? 'store' : 'file'])),
     quickReplies: i.quickReplies.map((id) => ({ title: deps.localeText(`quick.${id}`, lng) ?? id, payload: `intent:${id}` })),
     ...(i.handler ? { handler: i.handler } : {}),
     version: i.version,
