@@ -103,6 +103,17 @@ describe('console sign-in', () => {
     const res = await request(loa.app).get('/api/admin/me').set('cookie', `loa_session=${cookie}`);
     expect(res.status).toBe(200);
     expect(res.body.user.role).toBe('principal');
+    // A visit keeps it going for 30 more days; thirty days without one end it for good.
+    const me = () => request(loa.app).get('/api/admin/me').set('cookie', `loa_session=${cookie}`);
+    const day = (n: number) => new Date(THURSDAY_9AM.getTime() + n * 86_400_000);
+    loa.clockAt(day(20));
+    expect((await me()).status).toBe(200);
+    loa.clockAt(day(45));
+    expect((await me()).status).toBe(200);
+    loa.clockAt(day(76));
+    expect((await me()).status).toBe(401);
+    loa.clockAt(day(45));
+    expect((await me()).status).toBe(401);
   });
 
   it('signing out ends the session; signing out everywhere and deactivation end all of them', async () => {
