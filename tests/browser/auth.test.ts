@@ -55,10 +55,10 @@ describeBrowser('console: signing in', () => {
 
       // Signing in again with the password chosen.
       await page.getByLabel('Tên đăng nhập').fill(username);
-      await page.getByLabel('Mật khẩu').fill('wrong-password-1');
+      await page.getByLabel('Mật khẩu', { exact: true }).fill('wrong-password-1');
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
       await page.getByText('Tên đăng nhập hoặc mật khẩu không đúng.').waitFor();
-      await page.getByLabel('Mật khẩu').fill(PASSWORD);
+      await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
       await page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
       await context.close();
@@ -106,7 +106,7 @@ describeBrowser('console: signing in', () => {
     const second = await newPage(browser, 'desk');
     await second.page.goto(`${server.url}/admin/`);
     await second.page.getByLabel('Tên đăng nhập').fill(username);
-    await second.page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await second.page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
     await second.page.getByRole('button', { name: 'Đăng nhập' }).click();
     await second.page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
 
@@ -118,7 +118,7 @@ describeBrowser('console: signing in', () => {
 
     // Signed in again, then an admin deactivates the account in the console.
     await second.page.getByLabel('Tên đăng nhập').fill(username);
-    await second.page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await second.page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
     await second.page.getByRole('button', { name: 'Đăng nhập' }).click();
     await second.page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
     const admin = await signedInAdmin(browser, server, 'desk');
@@ -175,7 +175,7 @@ describeBrowser('console: signing in', () => {
     await dialog.waitFor();
     await expectAccessible(page, 'session ended');
     await dialog.getByLabel('Tên đăng nhập').fill(username);
-    await dialog.getByLabel('Mật khẩu').fill(PASSWORD);
+    await dialog.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
     await dialog.getByRole('button', { name: 'Đăng nhập' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(await description.inputValue()).toBe('Phụ huynh cảm ơn (sửa khi phiên đã hết)');
