@@ -59,7 +59,11 @@ export function IntentEditor({ id }: { id?: string }) {
 
   const load = async () => {
     setLoadError(null);
-    get<{ intents: IntentSummary[] }>('/admin/intents').then((r) => setIntents(r.intents), () => {});
+    // The list gives the quick-reply choices and, for a new FAQ, the placeholders it may use.
+    get<{ intents: IntentSummary[]; placeholders?: Placeholder[] }>('/admin/intents').then((r) => {
+      setIntents(r.intents);
+      if (!id) setPlaceholders(r.placeholders ?? []);
+    }, () => {});
     try {
       if (id) {
         const res = await get<{ intent: IntentDetail; placeholders: Placeholder[] }>(`/admin/intents/${encodeURIComponent(id)}`);
@@ -68,12 +72,6 @@ export function IntentEditor({ id }: { id?: string }) {
         setPlaceholders(res.placeholders ?? []);
       } else {
         setDraft({ id: '', description: '', utterances: { vi: (prefill?.texts.vi ?? []).join('\n'), en: (prefill?.texts.en ?? []).join('\n') }, answer: { vi: '', en: '' }, quickReplies: [] });
-        // Placeholders are the same for every intent: read them from any one.
-        const list = await get<{ intents: IntentSummary[] }>('/admin/intents');
-        if (list.intents[0]) {
-          const res = await get<{ placeholders: Placeholder[] }>(`/admin/intents/${encodeURIComponent(list.intents[0].id)}`);
-          setPlaceholders(res.placeholders ?? []);
-        }
       }
     } catch (err) {
       setLoadError(err);
