@@ -54,7 +54,7 @@ describe('FAQ import and export', () => {
     expect(res.body.errors.map((e: { line: number }) => e.line)).toEqual([13, 14, 15, 16, 17]);
     expect(res.body.errors[0].message).toBe('Ngôn ngữ «fr» không hợp lệ: dùng vi hoặc en.');
     const en = await importAs('csv', bad, 'text/csv').set('accept-language', 'en');
-    expect(en.body.errors[1].message).toBe('Unknown type “question”: use utterance, answer or description.');
+    expect(en.body.errors[1].message).toBe('Unknown type “question”: use utterance, answer, title or description.');
     expect(loa.nlu.getIntent('parking')).toBeUndefined();
     expect((await loa.admin().get('/api/admin/audit')).body.entries).toHaveLength(0);
     // A new intent without a Vietnamese answer is refused on its first line.

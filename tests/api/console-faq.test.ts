@@ -160,4 +160,19 @@ describe('console FAQ', () => {
       expect((await u.delete('/api/admin/intents/thanks')).status).toBe(403);
     }
   });
+
+  it('offers a console-made FAQ as a button with its own title in the parent\'s language (else its first question)', async () => {
+    await loa.admin().post('/api/admin/intents').send({ ...PARKING, title: { vi: 'Gửi xe', en: 'Parking' } });
+    await loa.admin().post('/api/admin/intents').send({ ...PARKING, id: 'camera', utterances: { vi: ['lớp có camera không', 'lop co camera ko', 'xem camera của lớp ở đâu'] }, answer: { vi: 'Có camera ạ.' } });
+    const thanks = (await loa.admin().get('/api/admin/intents/thanks')).body.intent;
+    expect(thanks.title).toEqual({ vi: 'Cảm ơn', en: 'Thanks' });
+    const put = await loa.admin().put('/api/admin/intents/thanks').send({ utterances: thanks.utterances, quickReplies: ['parking', 'camera'], version: thanks.version });
+    expect(put.body.intent.quickReplies).toEqual([{ title: 'Gửi xe', payload: 'intent:parking' }, { title: 'Lớp có camera không', payload: 'intent:camera' }]);
+    await loa.nlu.whenTrained();
+    expect((await loa.chat('p1', 'cảm ơn cô nhiều ạ')).body.replies[0].quickReplies).toEqual([{ title: 'Gửi xe', payload: 'intent:parking' }, { title: 'Lớp có camera không', payload: 'intent:camera' }]);
+    const en = await loa.chat('p2', 'thank you so much for your help');
+    expect(en.body.replies[0].quickReplies[0]).toEqual({ title: 'Parking', payload: 'intent:parking' });
+    // The title travels in the CSV.
+    expect((await loa.admin().get('/api/admin/intents/export?format=csv')).text).toContain('parking,title,en,Parking');
+  });
 });

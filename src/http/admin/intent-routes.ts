@@ -14,7 +14,7 @@ import type { OutgoingMessage } from '../../core/messages.ts';
 import { todayIn } from '../../core/dates.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
 import { LOCALES } from '../../i18n.ts';
-import { placeholders } from '../../features/faq/answer-texts.ts';
+import { intentButtonTitle, placeholders } from '../../features/faq/answer-texts.ts';
 import { dryRunStore } from '../../features/faq/dry-run-store.ts';
 import { IntentEditError, mergeIntent } from '../../features/faq/intent-edit.ts';
 import { comparable, NEAR_DUPLICATE, similarity } from '../../features/faq/similarity.ts';
@@ -59,6 +59,8 @@ const intentInput = z.object({
   answer: z.union([z.string().min(1), z.object({ vi: z.string().trim().max(4000).nullish(), en: z.string().trim().max(4000).nullish() })]).optional(),
   handler: z.string().min(1).optional(),
   quickReplies: z.array(quickReply).max(13).optional(),
+  /** The button text parents see when another answer offers this one. */
+  title: z.object({ vi: z.string().trim().max(40).nullish(), en: z.string().trim().max(40).nullish() }).optional(),
   enabled: z.boolean().optional(),
   version: z.number().int().min(0).optional(),
 });
@@ -99,7 +101,11 @@ export function intentRoutes(deps: IntentRouteDeps): Router {
     answer: { vi: effective(i, 'vi'), en: effective(i, 'en') },
     answerKey: i.answer ?? null,
     answerSource: Object.fromEntries(LOCALES.map((l) => [l, i.handler ? 'handler' : i.texts?.[l] ? 'store' : 'file'])),
-    quickReplies: i.quickReplies.map((id) => ({ title: deps.localeText(`quick.${id}`, lng) ?? id, payload: `intent:${id}` })),
+    title: { vi: deps.localeText(`quick.${i.id}`, 'vi') ?? i.title?.vi ?? null, en: deps.localeText(`quick.${i.id}`, 'en') ?? i.title?.en ?? null },
+    quickReplies: i.quickReplies.map((id) => {
+      const target = nlu.getIntent(id);
+      return { title: deps.localeText(`quick.${id}`, lng) ?? (target ? intentButtonTitle(target, lng) : id), payload: `intent:${id}` };
+    }),
     ...(i.handler ? { handler: i.handler } : {}),
     version: i.version,
   });
