@@ -79,6 +79,11 @@ export async function startServer(): Promise<Server> {
   };
 }
 
+interface Dialogs { messages: string[]; accept: boolean }
+const dialogs = new WeakMap<Page, Dialogs>();
+/** The confirm() texts a page showed; `accept` is how the next ones are answered. */
+export const pageDialogs = (page: Page): Dialogs => dialogs.get(page)!;
+
 /** What the console's Content-Security-Policy refused on each page (it should refuse nothing). */
 const cspRefusals = new WeakMap<Page, string[]>();
 
@@ -89,6 +94,13 @@ export async function newPage(browser: Browser, viewport: ViewportName): Promise
   const refused: string[] = [];
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
   cspRefusals.set(page, refused);
+  // Dialogs (leaving unsaved changes) are answered "yes" unless a test says otherwise.
+  const asked: Dialogs = { messages: [], accept: true };
+  dialogs.set(page, asked);
+  page.on('dialog', (d) => {
+    asked.messages.push(d.message());
+    void (asked.accept ? d.accept() : d.dismiss());
+  });
   return { context, page };
 }
 

@@ -2,7 +2,7 @@
 // "thực đơn hôm nay" answers; a wrong field is shown next to itself and nothing is saved.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { adminApi, chat, describeBrowser, expectAccessible, launchBrowser, signedInAdmin, startServer, type Server, type ViewportName } from './harness.ts';
+import { adminApi, chat, describeBrowser, expectAccessible, launchBrowser, pageDialogs, signedInAdmin, startServer, type Server, type ViewportName } from './harness.ts';
 
 const DAY_NAMES = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
 
@@ -33,9 +33,20 @@ describeBrowser('console: school data', () => {
       const lunch = `Cơm gạo lứt, cá hồi áp chảo, canh cải (${size})`;
       const cell = page.getByLabel(`Tuần ${week + 1}, ${day}, Bữa trưa (Tiếng Việt)`);
       await cell.fill(lunch);
+      // Leaving with the change unsaved asks first; "no" keeps the grid as it is.
+      const asked = pageDialogs(page);
+      asked.accept = false;
+      await page.getByRole('link', { name: 'Tổng quan' }).click();
+      await expect.poll(() => asked.messages.length).toBe(1);
+      expect(asked.messages[0]).toContain('chưa lưu');
+      expect(await cell.inputValue()).toBe(lunch);
+      asked.accept = true;
       await page.getByRole('button', { name: 'Lưu', exact: true }).click();
       await page.getByText('Đã lưu. Loa trả lời theo dữ liệu mới ngay.').waitFor();
       expect(await chat(server, `parent-menu-${size}`, 'thực đơn hôm nay')).toContain(lunch);
+      await page.getByRole('link', { name: 'Tổng quan' }).click();
+      await page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
+      expect(asked.messages.length).toBe(1);
       await context.close();
     }, 60_000);
 

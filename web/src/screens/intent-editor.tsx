@@ -3,9 +3,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, del, get, post, put } from '../api.ts';
 import { formatDateTime, percent, t } from '../i18n.ts';
-import { Link, navigate } from '../router.tsx';
+import { Link, markUnsaved, navigate } from '../router.tsx';
 import type { CheckWarning, IntentDetail, IntentSummary, Lng, NluStatus, Placeholder, QuickReply } from '../types.ts';
-import { Field, Loading, Notice, PageTitle, TextInput, errorText, useTitle } from '../ui/kit.tsx';
+import { Field, Loading, Notice, PageTitle, TextInput, errorText, useTitle, useUnsaved } from '../ui/kit.tsx';
 import { TryIt } from './try-it.tsx';
 import { title } from './faq-list.tsx';
 
@@ -56,6 +56,8 @@ export function IntentEditor({ id }: { id?: string }) {
   const [busy, setBusy] = useState(false);
   const [saves, setSaves] = useState(0);
   const [prefill] = useState(() => (isNew ? readPrefill() : null));
+  const [loadedDraft, setLoadedDraft] = useState('');
+  useUnsaved(`intent:${id ?? 'new'}`, !!draft && loadedDraft !== '' && JSON.stringify(draft) !== loadedDraft);
 
   const load = async () => {
     setLoadError(null);
@@ -69,9 +71,12 @@ export function IntentEditor({ id }: { id?: string }) {
         const res = await get<{ intent: IntentDetail; placeholders: Placeholder[] }>(`/admin/intents/${encodeURIComponent(id)}`);
         setDetail(res.intent);
         setDraft(toDraft(res.intent));
+        setLoadedDraft(JSON.stringify(toDraft(res.intent)));
         setPlaceholders(res.placeholders ?? []);
       } else {
-        setDraft({ id: '', description: '', utterances: { vi: (prefill?.texts.vi ?? []).join('\n'), en: (prefill?.texts.en ?? []).join('\n') }, answer: { vi: '', en: '' }, quickReplies: [] });
+        const empty: Draft = { id: '', description: '', utterances: { vi: (prefill?.texts.vi ?? []).join('\n'), en: (prefill?.texts.en ?? []).join('\n') }, answer: { vi: '', en: '' }, quickReplies: [] };
+        setDraft(empty);
+        setLoadedDraft(JSON.stringify(empty));
       }
     } catch (err) {
       setLoadError(err);
@@ -109,9 +114,10 @@ export function IntentEditor({ id }: { id?: string }) {
       }
       setSaved(t('intent.saved'));
       setSaves((n) => n + 1);
-      if (isNew) { navigate(`/faq/${encodeURIComponent(res.intent.id)}?saved=1`, true); return; }
+      if (isNew) { markUnsaved('intent:new', false); navigate(`/faq/${encodeURIComponent(res.intent.id)}?saved=1`, true); return; }
       setDetail(res.intent);
       setDraft(toDraft(res.intent));
+      setLoadedDraft(JSON.stringify(toDraft(res.intent)));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'stale') setStale(true);
       else { setFields(err instanceof ApiError ? err.fields : {}); setError(errorText(err)); }
@@ -172,7 +178,7 @@ function DeleteIntent({ id }: { id: string }) {
     setError('');
     try {
       await del(`/admin/intents/${encodeURIComponent(id)}`);
-      navigate('/faq', true);
+      navigate('/faq', true, true);
     } catch (err) { setError(errorText(err)); }
   };
   return (

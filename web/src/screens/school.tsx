@@ -6,7 +6,7 @@ import { t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import type { SchoolSection } from '../types.ts';
 import { Fields, clean, setAt, unshown, type Desc, type Errors } from '../ui/form.tsx';
-import { Loading, Notice, PageTitle, errorText, useTitle } from '../ui/kit.tsx';
+import { Loading, Notice, PageTitle, errorText, useTitle, useUnsaved } from '../ui/kit.tsx';
 import { MenuGrid, cleanMenus } from './menu-grid.tsx';
 
 const bi = (key: string, optional = false, long = false): Desc => ({ k: 'bilingual', key, optional, long });
@@ -77,13 +77,17 @@ function SectionForm({ tab }: { tab: string }) {
   const [stale, setStale] = useState(false);
   const [ok, setOk] = useState('');
   const [busy, setBusy] = useState(false);
+  const [loadedText, setLoadedText] = useState('');
+  useUnsaved(`school:${tab}`, draft !== null && loadedText !== '' && JSON.stringify(draft) !== loadedText);
 
   const load = async () => {
     setError('');
     try {
       const res = await get<{ data: any; version: number }>(`/admin/school/${def.section}`);
       setLoaded(res);
-      setDraft(def.section === 'classes' ? { classes: res.data } : res.data);
+      const next = def.section === 'classes' ? { classes: res.data } : res.data;
+      setDraft(next);
+      setLoadedText(JSON.stringify(next));
     } catch (err) { setError(errorText(err)); }
   };
   useEffect(() => { load(); }, [tab]);
@@ -100,7 +104,9 @@ function SectionForm({ tab }: { tab: string }) {
     try {
       const res = await put<Loaded>(`/admin/school/${def.section}`, { data, version: loaded!.version });
       setLoaded(res);
-      setDraft(def.section === 'classes' ? { classes: res.data } : res.data);
+      const next = def.section === 'classes' ? { classes: res.data } : res.data;
+      setDraft(next);
+      setLoadedText(JSON.stringify(next));
       setOk(t('school.saved'));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'stale') setStale(true);
