@@ -99,6 +99,11 @@ describeBrowser('console: teaching Loa', () => {
       const first = await chat(server, parent, q.ask);
       expect(first).not.toContain(q.answer);
       const { context, page } = await signedInAdmin(browser, server, size);
+      // The count is on the front page and on the FAQ screen.
+      const count = Number(await page.getByTestId('unanswered-count').textContent());
+      expect(count).toBeGreaterThan(0);
+      await page.getByRole('link', { name: 'Câu hỏi thường gặp' }).first().click();
+      await page.getByRole('link', { name: `${count} câu hỏi chưa trả lời được – xem ngay` }).waitFor();
       await page.getByRole('link', { name: /Chưa trả lời/ }).first().click();
       const group = page.locator(`[data-group="${q.ask}"]`);
       await group.waitFor();
