@@ -9,6 +9,7 @@ import type { IntentSummary, UnansweredGroup } from '../types.ts';
 import { Field, Loading, Notice, PageTitle, errorText, useId, useLoad, useTitle } from '../ui/kit.tsx';
 import { PREFILL_KEY, Training, type Prefill } from './intent-editor.tsx';
 import { title } from './faq-list.tsx';
+import { TryIt } from './try-it.tsx';
 
 export function Unanswered() {
   useTitle(t('unanswered.title'));
@@ -73,6 +74,7 @@ export function Unanswered() {
           </ul>
         </>
       )}
+      <TryIt />
     </section>
   );
 }
