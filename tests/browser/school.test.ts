@@ -132,4 +132,16 @@ describeBrowser('console: school data', () => {
     expect((await adminApi(server, 'GET', '/api/admin/school/menus')).body.data.weeks[0].mon.lunch.vi).not.toBe('Phở gà');
     await context.close();
   }, 60_000);
+
+  it('the day at school, edited beside the pick-up hours, is what parents get (phone)', async () => {
+    const { context, page } = await signedInAdmin(browser, server, 'phone');
+    await page.goto(`${server.url}/admin/school/pickup`);
+    const routine = page.getByRole('form', { name: 'Một ngày ở trường' });
+    const text = '7:00 đón trẻ, 8:00 thể dục sáng, 10:30 ăn trưa, 12:00 ngủ trưa, 16:30 trả trẻ.';
+    await routine.getByLabel('Tiếng Việt').fill(text);
+    await routine.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await routine.getByText('Đã lưu. Loa trả lời theo dữ liệu mới ngay.').waitFor();
+    expect(await chat(server, 'parent-routine', 'một ngày ở trường của con như thế nào ạ')).toContain(text);
+    await context.close();
+  }, 60_000);
 });
