@@ -82,6 +82,10 @@ describeBrowser('console: teaching Loa', () => {
       await page.getByRole('button', { name: /^\{\{phone\}\} – chèn vào câu trả lời Tiếng Việt/ }).click();
       expect(await answer.inputValue()).toBe(`${faq.answer} Cần hỏi thêm xin gọi {{phone}} ạ.`);
       await page.getByLabel('Câu trả lời tiếng Anh').fill('Ask the school office.');
+      // A quick reply: the contact topic, offered as a button under the answer.
+      await page.getByLabel('Thêm nút cho mục').selectOption('contact');
+      await page.getByRole('button', { name: 'Thêm nút' }).click();
+      await page.getByRole('button', { name: 'Xóa nút Liên hệ' }).waitFor();
       await expectAccessible(page, 'new intent');
       await page.getByRole('button', { name: 'Tạo câu hỏi' }).click();
       await page.getByRole('heading', { level: 1, name: `Sửa câu hỏi: ${faq.id}` }).waitFor();
@@ -90,6 +94,9 @@ describeBrowser('console: teaching Loa', () => {
       expect(await chat(server, `parent-${size}-new`, faq.ask)).toContain(`${faq.answer} Cần hỏi thêm xin gọi ${phone} ạ.`);
       const stored = await adminApi(server, 'GET', `/api/admin/intents/${faq.id}`);
       expect(stored.body.intent.utterances.vi).toEqual(faq.utterances);
+      const res = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: `parent-${size}-buttons`, text: faq.ask }) });
+      const replies = (await res.json()).replies as { quickReplies?: { title: string }[] }[];
+      expect(replies.flatMap((r) => r.quickReplies ?? []).map((q) => q.title)).toContain('Liên hệ');
       await context.close();
     }, 90_000);
 
