@@ -193,6 +193,9 @@ describeBrowser('console: teaching Loa', () => {
     await toggle.click();
     await expect.poll(async () => (await adminApi(server, 'GET', '/api/admin/intents/school_bus')).body.intent.enabled).toBe(false);
     await page.locator('[data-intent="school_bus"]').getByText('Đang tắt').waitFor();
+    await page.getByLabel('Hiển thị').selectOption('off');
+    await expect.poll(() => page.locator('[data-intent]').evaluateAll((els) => els.map((e) => e.getAttribute('data-intent')))).toEqual(['school_bus']);
+    await page.getByLabel('Hiển thị').selectOption('all');
     await toggle.click();
     await expect.poll(async () => (await adminApi(server, 'GET', '/api/admin/intents/school_bus')).body.intent.enabled).toBe(true);
     // And deleted, after saying so twice.

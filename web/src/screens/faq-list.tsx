@@ -29,7 +29,11 @@ export function FaqList() {
   const byServer = new Set((found.data?.intents ?? []).map((i) => i.id));
 
   const q = fold(query);
-  const shown = (intents.data?.intents ?? []).filter((i) => !q || fold(`${i.id} ${i.description} ${title(i)}`).includes(q) || byServer.has(i.id));
+  const [show, setShow] = useState<'all' | 'missing' | 'off'>('all');
+  const missing = (i: IntentSummary) => !i.handler && !(i.answers?.vi && i.answers?.en);
+  const shown = (intents.data?.intents ?? [])
+    .filter((i) => !q || fold(`${i.id} ${i.description} ${title(i)}`).includes(q) || byServer.has(i.id))
+    .filter((i) => show === 'all' || (show === 'missing' ? missing(i) : i.enabled === false));
 
   const toggle = async (i: IntentSummary) => {
     setError('');
@@ -48,11 +52,20 @@ export function FaqList() {
           <Link href="/faq/import" class="button">{t('faq.importExport')}</Link>
         </div>
       )}
-      <div role="search">
+      <div role="search" class="filters">
         <Field label={t('faq.search')} hint={t('faq.searchHint')}>
           {({ id, describedBy }) => (
             <input id={id} type="search" value={query} aria-describedby={describedBy} aria-controls="faq-results"
               onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
+          )}
+        </Field>
+        <Field label={t('faq.show')}>
+          {({ id }) => (
+            <select id={id} value={show} aria-controls="faq-results" onChange={(e) => setShow((e.target as HTMLSelectElement).value as typeof show)}>
+              <option value="all">{t('faq.showAll')}</option>
+              <option value="missing">{t('faq.showMissing')}</option>
+              <option value="off">{t('faq.showOff')}</option>
+            </select>
           )}
         </Field>
       </div>
