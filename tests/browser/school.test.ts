@@ -99,6 +99,10 @@ describeBrowser('console: school data', () => {
       const users = (await adminApi(server, 'GET', '/api/admin/users')).body.users as { username: string; role: string }[];
       expect(users.find((u) => u.username === `teacher-${size}`)?.role).toBe('viewer');
       await expectAccessible(page, 'users, editing one');
+      // She forgot her password: a new link, different from the first.
+      await page.getByRole('button', { name: `Đường dẫn mới cho Cô Lan ${size}`, exact: true }).click();
+      await expect.poll(() => page.getByTestId('setup-url').textContent()).not.toBe(link);
+      expect(await page.getByTestId('setup-url').textContent()).toMatch(new RegExp(`^${server.url}/admin/setup/`));
       await page.goto(`${server.url}/admin/audit`);
       await page.getByRole('table').waitFor();
       await expectAccessible(page, 'audit');
