@@ -70,6 +70,7 @@ describeBrowser('console: teaching Loa', () => {
       await page.goto(`${server.url}/admin/faq/new`);
       await page.getByLabel('Mã (id)').fill(faq.id);
       await page.getByLabel('Mô tả').fill(faq.description);
+      await page.getByLabel('Tên nút (tiếng Việt)').fill(faq.description.slice(0, 40));
       // While typing, a warning when the model already sends the line to another intent.
       await page.getByLabel('Câu hỏi mẫu tiếng Việt').click();
       await page.keyboard.type('học phí tháng này bao nhiêu');
@@ -94,6 +95,7 @@ describeBrowser('console: teaching Loa', () => {
       expect(await chat(server, `parent-${size}-new`, faq.ask)).toContain(`${faq.answer} Cần hỏi thêm xin gọi ${phone} ạ.`);
       const stored = await adminApi(server, 'GET', `/api/admin/intents/${faq.id}`);
       expect(stored.body.intent.utterances.vi).toEqual(faq.utterances);
+      expect(stored.body.intent.title.vi).toBe(faq.description.slice(0, 40));
       const res = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: `parent-${size}-buttons`, text: faq.ask }) });
       const replies = (await res.json()).replies as { quickReplies?: { title: string }[] }[];
       expect(replies.flatMap((r) => r.quickReplies ?? []).map((q) => q.title)).toContain('Liên hệ');

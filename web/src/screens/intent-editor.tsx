@@ -18,6 +18,8 @@ interface Draft {
   description: string;
   utterances: Record<Lng, string>;
   answer: Record<Lng, string>;
+  /** The button text when another answer offers this FAQ. */
+  title: Record<Lng, string>;
   quickReplies: QuickReply[];
   version?: number;
 }
@@ -30,6 +32,7 @@ function toDraft(i: IntentDetail): Draft {
     id: i.id, description: i.description,
     utterances: { vi: i.utterances.vi.join('\n'), en: i.utterances.en.join('\n') },
     answer: { vi: i.answer.vi ?? '', en: i.answer.en ?? '' },
+    title: { vi: i.title?.vi ?? '', en: i.title?.en ?? '' },
     quickReplies: i.quickReplies ?? [], version: i.version,
   };
 }
@@ -74,7 +77,7 @@ export function IntentEditor({ id }: { id?: string }) {
         setLoadedDraft(JSON.stringify(toDraft(res.intent)));
         setPlaceholders(res.placeholders ?? []);
       } else {
-        const empty: Draft = { id: '', description: '', utterances: { vi: (prefill?.texts.vi ?? []).join('\n'), en: (prefill?.texts.en ?? []).join('\n') }, answer: { vi: '', en: '' }, quickReplies: [] };
+        const empty: Draft = { id: '', description: '', utterances: { vi: (prefill?.texts.vi ?? []).join('\n'), en: (prefill?.texts.en ?? []).join('\n') }, answer: { vi: '', en: '' }, title: { vi: '', en: '' }, quickReplies: [] };
         setDraft(empty);
         setLoadedDraft(JSON.stringify(empty));
       }
@@ -88,6 +91,8 @@ export function IntentEditor({ id }: { id?: string }) {
   if (!draft) return <Loading />;
 
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  // A shipped intent's button text comes from the locales files; others are named here.
+  const builtIn = !isNew && !!t(`intentTitle.${id}`, { defaultValue: '' });
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -98,6 +103,7 @@ export function IntentEditor({ id }: { id?: string }) {
     const body = {
       ...(isNew ? { id: draft.id.trim() } : {}),
       description: draft.description.trim(),
+      ...(builtIn ? {} : { title: { vi: draft.title.vi.trim() || null, en: draft.title.en.trim() || null } }),
       utterances: { vi: lines(draft.utterances.vi), en: lines(draft.utterances.en) },
       // An emptied answer goes back to the locales text (or none): it is sent as "".
       ...(detail?.handler ? {} : { answer: { vi: draft.answer.vi, en: draft.answer.en } }),
@@ -134,6 +140,14 @@ export function IntentEditor({ id }: { id?: string }) {
       <form onSubmit={save} noValidate class="editor">
         {isNew && <TextInput label={t('intent.id')} hint={t('intent.idHint')} value={draft.id} onInput={(v) => set({ id: v })} error={fields.id} name="id" />}
         <TextInput label={t('intent.description')} value={draft.description} onInput={(v) => set({ description: v })} error={fields.description} name="description" />
+        {builtIn ? <p class="hint">{t('intent.titleBuiltIn', { title: draft.title.vi })}</p> : (
+          <div class="two-col">
+            {LANGS.map((lng) => (
+              <TextInput key={lng} label={t(`intent.title_${lng}`)} hint={lng === 'vi' ? t('intent.titleHint') : undefined} value={draft.title[lng]}
+                onInput={(v) => set({ title: { ...draft.title, [lng]: v } })} error={fields[`title.${lng}`]} name={`title-${lng}`} />
+            ))}
+          </div>
+        )}
         <div class="two-col">
           {LANGS.map((lng) => (
             <UtteranceEditor key={lng} lng={lng} intentId={isNew ? draft.id : id!} value={draft.utterances[lng]}
