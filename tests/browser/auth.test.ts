@@ -203,4 +203,23 @@ describeBrowser('console: signing in', () => {
     expect(await page.getByRole('navigation', { name: 'Main navigation' }).textContent()).not.toMatch(/Tổng quan|Tài khoản/);
     await context.close();
   }, 90_000);
+
+  it('after five wrong passwords in a row the sign-in form says when to try again', async () => {
+    const { username, setupUrl } = await newUser(server, 'staff');
+    const first = await newPage(browser, 'desk');
+    await setUp(first.page, server, setupUrl);
+    await first.context.close();
+    for (let i = 0; i < 5; i++) {
+      await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `wrong-${i}-password` }) });
+    }
+    const { context, page } = await newPage(browser, 'phone');
+    await page.goto(`${server.url}/admin/`);
+    await page.getByLabel('Tên đăng nhập').fill(username);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByText(/Thử lại sau \d+ giây\./).waitFor();
+    expect(await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).count()).toBe(1);
+    await expectAccessible(page, 'sign-in, slowed down');
+    await context.close();
+  }, 60_000);
 });
