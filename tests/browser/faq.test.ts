@@ -187,6 +187,8 @@ describeBrowser('console: teaching Loa', () => {
     expect((await adminApi(server, 'GET', '/api/admin/intents/school_bus')).status).toBe(404);
     await page.getByRole('button', { name: 'Nhập tất cả' }).click();
     await page.getByText('Đã nhập: tạo 1, cập nhật 0 câu hỏi.').waitFor();
+    await waitLive(page);
+    expect(await chat(server, 'parent-bus', 'trường có xe buýt không')).toContain('Trường chưa có xe buýt đưa đón.');
     const stored = await adminApi(server, 'GET', '/api/admin/intents/school_bus');
     expect(stored.body.intent.utterances).toEqual({ vi: ['trường có xe buýt không'], en: ['is there a school bus'] });
     // Switched off in the list, and on again.
