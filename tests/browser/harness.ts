@@ -48,12 +48,14 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Today at the school if it is a school day, else the next one: "hôm nay" then has a menu. */
+/** Today at the school if it is a school day on the menu rotation, else the next one: "hôm nay"
+ *  then has a menu that the grid edits (a special day, like a Christmas lunch, would not follow it). */
 function nextSchoolDayOffset(loa: Loa): number {
   const calendar = loa.school.get('calendar');
+  const { overrides } = loa.school.get('menus');
   for (let k = 0; k < 30; k++) {
     const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(Date.now() + k * DAY));
-    if (dayStatus(calendar, date).kind === 'school') return k * DAY;
+    if (dayStatus(calendar, date).kind === 'school' && !overrides[date]) return k * DAY;
   }
   return 0;
 }
