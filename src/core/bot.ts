@@ -3,7 +3,7 @@
 import { conversationKey, eventText, type IncomingEvent, type OutgoingMessage, type QuickReply } from './messages.ts';
 import { schoolName, type BotServices, type FormDefinition, type Handler, type Interceptor, type TurnContext } from './turn.ts';
 import type { Locale, Session, Store } from '../store/types.ts';
-import { renderAnswer } from '../features/faq/answer-texts.ts';
+import { intentButtonTitle, renderAnswer } from '../features/faq/answer-texts.ts';
 import { translatorFor } from '../i18n.ts';
 import { todayIn } from './dates.ts';
 import { chooseLocale, languageSwitchRequest } from '../nlu/language.ts';
@@ -101,13 +101,18 @@ export class Bot {
     return Object.hasOwn(this.handlers, name);
   }
 
-  quickRepliesFor(intentIds: string[], t: TurnContext['t']): QuickReply[] {
+  quickRepliesFor(intentIds: string[], t: TurnContext['t'], locale: Locale = 'vi'): QuickReply[] {
     return intentIds
       .filter((id) => this.services.nlu.getIntent(id))
-      .map((id) => {
-        const title = t(`quick.${id}`);
-        return { title: title === `quick.${id}` ? id : title, payload: `intent:${id}` }; // an intent added by an admin may have no button text yet
-      });
+      .map((id) => ({ title: this.buttonTitle(id, t, locale), payload: `intent:${id}` }));
+  }
+
+  /** The locales button text, else (an intent added in the console) its own title or first question. */
+  private buttonTitle(id: string, t: TurnContext['t'], locale: Locale): string {
+    const title = t(`quick.${id}`);
+    if (title !== `quick.${id}`) return title;
+    const intent = this.services.nlu.getIntent(id);
+    return intent ? intentButtonTitle(intent, locale) : id;
   }
 
   async runTurn(event: IncomingEvent): Promise<TurnResult> {
@@ -282,7 +287,7 @@ export class Bot {
     }
     if (kind === 'intent' && value && this.services.nlu.getIntent(value)) return this.runIntent(ctx, value);
     // A button of a question that is no longer asked (a form finished or left): said so, in their language.
-    ctx.reply(ctx.t('answers.stale_button'), this.quickRepliesFor(['help'], ctx.t));
+    ctx.reply(ctx.t('answers.stale_button'), this.quickRepliesFor(['help'], ctx.t, ctx.locale));
     ctx.unanswered = true;
     return 'stale-button';
   }
@@ -308,7 +313,7 @@ export class Bot {
     const form = aside ? this.forms.get(aside.name) : undefined;
     delete ctx.session.data.asideForm;
     if (!aside || !form) {
-      ctx.reply(ctx.t('answers.stale_button'), this.quickRepliesFor(['help'], ctx.t));
+      ctx.reply(ctx.t('answers.stale_button'), this.quickRepliesFor(['help'], ctx.t, ctx.locale));
       return 'stale-button';
     }
     ctx.session.form = { ...aside, updatedAt: ctx.now.toISOString() };
@@ -329,7 +334,7 @@ export class Bot {
     const intent = this.services.nlu.getIntent(intentId);
     ctx.intent = intentId;
     if (!intent || intentId === NONE_INTENT) return this.fallback(ctx);
-    const quick = this.quickRepliesFor(intent.quickReplies, ctx.t);
+    const quick = this.quickRepliesFor(intent.quickReplies, ctx.t, ctx.locale);
     if (intent.handler) {
       const handler = this.handlers[intent.handler];
       if (!handler) throw new Error(`intent "${intent.id}" names unknown handler "${intent.handler}"`);
@@ -365,12 +370,12 @@ export class Bot {
     const nlu = ctx.nlu;
     const candidates = [nlu?.candidate, nlu?.runnerUp?.intent].filter((i): i is string => Boolean(i) && i !== NONE_INTENT);
     if (nlu?.rejected && candidates.length === 2 && nlu.confidence + (nlu.runnerUp?.confidence ?? 0) > 0.6) {
-      const [first, second] = candidates.map((id) => ctx.t(`quick.${id}`, { defaultValue: id }));
-      ctx.reply(ctx.t('answers.fallback_clarify', { first, second }), this.quickRepliesFor(candidates, ctx.t));
+      const [first, second] = candidates.map((id) => this.buttonTitle(id, ctx.t, ctx.locale));
+      ctx.reply(ctx.t('answers.fallback_clarify', { first, second }), this.quickRepliesFor(candidates, ctx.t, ctx.locale));
       return 'clarify';
     }
     const none = this.services.nlu.getIntent(NONE_INTENT);
-    ctx.reply(none ? renderAnswer(ctx, none) : this.answerText(ctx, 'answers.fallback'), this.quickRepliesFor(none?.quickReplies ?? ['help', 'contact'], ctx.t));
+    ctx.reply(none ? renderAnswer(ctx, none) : this.answerText(ctx, 'answers.fallback'), this.quickRepliesFor(none?.quickReplies ?? ['help', 'contact'], ctx.t, ctx.locale));
     return 'fallback';
   }
 }

@@ -3,7 +3,6 @@
 import { Router, type Request } from 'express';
 import { z } from '@botpress/sdk';
 import { AccountError, type UserService } from '../features/users/user-service.ts';
-import type { Audit } from './audit.ts';
 import type { User } from '../store/types.ts';
 import { authenticate, checkOrigin, clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie, type AuthedRequest } from './auth.ts';
 import { consoleError, parseInput } from './errors.ts';

@@ -12,6 +12,8 @@ export const intentSchema = z
     handler: z.string().min(1).optional(),
     /** Answer texts edited in the console: they win over the locales text `answer` names. */
     texts: z.object({ vi: z.string().trim().min(1).max(4000).optional(), en: z.string().trim().min(1).max(4000).optional() }).optional(),
+    /** The button text of an intent added in the console (built-in ones have quick.<id> in locales/). */
+    title: z.object({ vi: z.string().trim().min(1).max(40).optional(), en: z.string().trim().min(1).max(40).optional() }).optional(),
     quickReplies: z.array(z.string()).max(13).default([]),
     /** A switched-off intent is left out of training: Loa stops answering with it. */
     enabled: z.boolean().default(true),

@@ -103,6 +103,17 @@ describe('console sign-in', () => {
     const res = await request(loa.app).get('/api/admin/me').set('cookie', `loa_session=${cookie}`);
     expect(res.status).toBe(200);
     expect(res.body.user.role).toBe('principal');
+    // A visit keeps it going for 30 more days; thirty days without one end it for good.
+    const me = () => request(loa.app).get('/api/admin/me').set('cookie', `loa_session=${cookie}`);
+    const day = (n: number) => new Date(THURSDAY_9AM.getTime() + n * 86_400_000);
+    loa.clockAt(day(20));
+    expect((await me()).status).toBe(200);
+    loa.clockAt(day(45));
+    expect((await me()).status).toBe(200);
+    loa.clockAt(day(76));
+    expect((await me()).status).toBe(401);
+    loa.clockAt(day(45));
+    expect((await me()).status).toBe(401);
   });
 
   it('signing out ends the session; signing out everywhere and deactivation end all of them', async () => {
@@ -211,5 +222,16 @@ describe('console sign-in', () => {
     loa = fresh as TestLoa;
     const res = await request(fresh.app).post('/api/admin/users').set('authorization', `Bearer ${config.ADMIN_TOKEN}`).send({ username: 'first', name: 'Hiệu trưởng', role: 'admin' });
     expect(res.status).toBe(201);
+  });
+
+  it('does not let an admin lock themselves out', async () => {
+    loa = await startLoa();
+    const admin = await signedIn(loa, { name: 'Thầy Nam', role: 'admin' });
+    const self = await admin.browser.patch(`/api/admin/users/${admin.id}`).send({ disabled: true });
+    expect(self.status).toBe(400);
+    expect(self.body.error.code).toBe('self_lockout');
+    expect((await admin.browser.patch(`/api/admin/users/${admin.id}`).send({ role: 'viewer' })).status).toBe(400);
+    expect((await admin.browser.patch(`/api/admin/users/${admin.id}`).send({ name: 'Thầy Nam (CNTT)' })).status).toBe(200);
+    expect((await loa.admin().patch(`/api/admin/users/${admin.id}`).send({ role: 'principal' })).status).toBe(200);
   });
 });

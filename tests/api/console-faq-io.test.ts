@@ -54,7 +54,7 @@ describe('FAQ import and export', () => {
     expect(res.body.errors.map((e: { line: number }) => e.line)).toEqual([13, 14, 15, 16, 17]);
     expect(res.body.errors[0].message).toBe('Ngôn ngữ «fr» không hợp lệ: dùng vi hoặc en.');
     const en = await importAs('csv', bad, 'text/csv').set('accept-language', 'en');
-    expect(en.body.errors[1].message).toBe('Unknown type “question”: use utterance, answer or description.');
+    expect(en.body.errors[1].message).toBe('Unknown type “question”: use utterance, answer, title or description.');
     expect(loa.nlu.getIntent('parking')).toBeUndefined();
     expect((await loa.admin().get('/api/admin/audit')).body.entries).toHaveLength(0);
     // A new intent without a Vietnamese answer is refused on its first line.
@@ -79,6 +79,13 @@ describe('FAQ import and export', () => {
     expect((await importAs('csv', semi, 'text/csv')).body).toMatchObject({ ok: true, updated: 1 });
     expect(loa.nlu.getIntent('parking')?.texts?.en).toBe('Park; then walk in.');
     expect(loa.nlu.getIntent('parking')?.utterances.vi).toHaveLength(6); // answer rows alone keep the utterances
+    // A Vietnamese-only FAQ exports no English answer, and reads back unchanged.
+    await loa.admin().post('/api/admin/intents').send({ id: 'vi_only', utterances: { vi: ['chỉ tiếng việt thôi'] }, answer: { vi: 'Chỉ tiếng Việt.' } });
+    const csv = (await loa.admin().get('/api/admin/intents/export?format=csv')).text;
+    expect(csv).toContain('vi_only,answer,vi,Chỉ tiếng Việt.');
+    expect(csv).not.toContain('vi_only,answer,en');
+    await importAs('csv', csv, 'text/csv');
+    expect(loa.nlu.getIntent('vi_only')?.texts).toEqual({ vi: 'Chỉ tiếng Việt.' });
   });
 
   it('imports Botpress v12 Q&A JSON, with the line of a bad Q&A', async () => {

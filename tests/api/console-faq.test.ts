@@ -23,7 +23,9 @@ describe('console FAQ', () => {
   afterEach(async () => { await loa.close(); });
 
   it('lists intents with on/off, utterance counts, answers in both languages and version; searches without diacritics', async () => {
-    const list = (await loa.admin().get('/api/admin/intents')).body.intents;
+    const listed = (await loa.admin().get('/api/admin/intents')).body;
+    expect(listed.placeholders).toEqual(expect.arrayContaining([{ name: 'phone', example: '0229 3000 000' }]));
+    const list = listed.intents;
     const fees = list.find((i: { id: string }) => i.id === 'fees');
     expect(fees).toMatchObject({ enabled: true, answers: { vi: true, en: true }, handler: 'fees', version: 0 });
     expect(list.find((i: { id: string }) => i.id === 'greeting')).toMatchObject({ answers: { vi: true, en: true } });
@@ -68,6 +70,10 @@ describe('console FAQ', () => {
     expect(reply.body.replies[0].text).toMatch(/^Bố mẹ gửi xe ở sân trước cổng Trường Mầm non Hoa Sen/);
     expect(reply.body.replies[0].quickReplies).toEqual([{ title: 'Liên hệ', payload: 'intent:contact' }]);
     expect((await loa.admin().get('/api/admin/audit')).body.entries[0]).toMatchObject({ action: 'intent.create', target: 'intent:parking' });
+    // Without an English text the list says so, and the editor shows it empty (parents get the Vietnamese one).
+    await loa.admin().post('/api/admin/intents').send({ ...PARKING, id: 'parking_vi', answer: { vi: 'Chỉ tiếng Việt.' } });
+    expect((await loa.admin().get('/api/admin/intents')).body.intents.find((i: { id: string }) => i.id === 'parking_vi').answers).toEqual({ vi: true, en: false });
+    expect((await loa.admin().get('/api/admin/intents/parking_vi')).body.intent.answer).toEqual({ vi: 'Chỉ tiếng Việt.', en: null });
   });
 
   it('refuses a stale edit with 409 and keeps what the other person saved', async () => {
@@ -153,5 +159,20 @@ describe('console FAQ', () => {
       expect((await u.patch('/api/admin/intents/thanks').send({ enabled: false })).status).toBe(403);
       expect((await u.delete('/api/admin/intents/thanks')).status).toBe(403);
     }
+  });
+
+  it('offers a console-made FAQ as a button with its own title in the parent\'s language (else its first question)', async () => {
+    await loa.admin().post('/api/admin/intents').send({ ...PARKING, title: { vi: 'Gửi xe', en: 'Parking' } });
+    await loa.admin().post('/api/admin/intents').send({ ...PARKING, id: 'camera', utterances: { vi: ['lớp có camera không', 'lop co camera ko', 'xem camera của lớp ở đâu'] }, answer: { vi: 'Có camera ạ.' } });
+    const thanks = (await loa.admin().get('/api/admin/intents/thanks')).body.intent;
+    expect(thanks.title).toEqual({ vi: 'Cảm ơn', en: 'Thanks' });
+    const put = await loa.admin().put('/api/admin/intents/thanks').send({ utterances: thanks.utterances, quickReplies: ['parking', 'camera'], version: thanks.version });
+    expect(put.body.intent.quickReplies).toEqual([{ title: 'Gửi xe', payload: 'intent:parking' }, { title: 'Lớp có camera không', payload: 'intent:camera' }]);
+    await loa.nlu.whenTrained();
+    expect((await loa.chat('p1', 'cảm ơn cô nhiều ạ')).body.replies[0].quickReplies).toEqual([{ title: 'Gửi xe', payload: 'intent:parking' }, { title: 'Lớp có camera không', payload: 'intent:camera' }]);
+    const en = await loa.chat('p2', 'thank you so much for your help');
+    expect(en.body.replies[0].quickReplies[0]).toEqual({ title: 'Parking', payload: 'intent:parking' });
+    // The title travels in the CSV.
+    expect((await loa.admin().get('/api/admin/intents/export?format=csv')).text).toContain('parking,title,en,Parking');
   });
 });

@@ -34,6 +34,8 @@ describe('console static files', () => {
       expect(res.status, url).toBe(200);
       expect(res.text).toContain('<div id="app">');
       expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     }
   });
 

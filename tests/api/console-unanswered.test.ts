@@ -3,7 +3,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLoa, type TestLoa } from '../helpers.ts';
 import { userWithToken, withToken } from './console-helpers.ts';
+import express from 'express';
+import request from 'supertest';
 import { UnansweredService } from '../../src/features/faq/unanswered-service.ts';
+import { unansweredRoutes } from '../../src/http/admin/unanswered-routes.ts';
+import type { AuthedRequest } from '../../src/http/auth.ts';
+import type { User } from '../../src/store/types.ts';
 
 describe('unanswered questions', () => {
   let loa: TestLoa;
@@ -56,7 +61,7 @@ describe('unanswered questions', () => {
   it('adds a group to an existing intent (its utterances grow), and undo removes exactly those', async () => {
     const [football] = (await groups()).groups;
     const before = loa.nlu.getIntent('contact')!.utterances.vi.length;
-    const res = await resolve({ ids: football.messages.map((m: { id: number }) => m.id), action: 'add_to_intent', intentId: 'contact' });
+    const res = await resolve({ ids: football.messages.map((m: { id: number }) => String(m.id)), action: 'add_to_intent', intentId: 'contact' }); // ids as a form gives them
     expect(res.status).toBe(200);
     expect(loa.nlu.getIntent('contact')!.utterances.vi).toHaveLength(before + 3);
     expect(loa.nlu.getIntent('contact')!.utterances.vi).toContain('ai vo dich world cup nam nay');
@@ -101,5 +106,20 @@ describe('unanswered questions', () => {
     expect(mine.groups[0].messages.map((m) => m.text)).toEqual(['ai vô địch world cup năm nay ạ']);
     expect(await service.count(new Set())).toBe(0);
     expect(await service.count(null)).toBe(5);
+  });
+
+  it('the routes ask whom the user may see (the class scope) for the groups and the count', async () => {
+    const service = new UnansweredService({ store: loa.store, nlu: loa.nlu, clock: () => new Date('2026-11-26T02:00:00Z'), today: () => '2026-11-26' });
+    const p2 = (await loa.store.contacts.list()).find((c) => c.ref.userId === 'p2')!;
+    const staff: User = { id: 's1', username: 'co-la', name: 'Cô Lá', role: 'staff', classIds: ['la-a1'], createdAt: '', disabled: false };
+    const asked: string[] = [];
+    const app = express();
+    app.use((req, _res, next) => { (req as AuthedRequest).user = staff; next(); });
+    app.use(unansweredRoutes({ unanswered: service, audit: async () => {}, visibleContacts: async (u) => { asked.push(u.id); return new Set([p2.id]); } }));
+    const groups = (await request(app).get('/questions/unanswered/groups')).body;
+    expect(groups.total).toBe(1);
+    expect(groups.groups[0].messages[0].text).toBe('lop co camera ko');
+    expect((await request(app).get('/questions/unanswered/count')).body.count).toBe(1);
+    expect(asked).toEqual(['s1', 's1']);
   });
 });

@@ -55,10 +55,10 @@ describeBrowser('console: signing in', () => {
 
       // Signing in again with the password chosen.
       await page.getByLabel('Tên đăng nhập').fill(username);
-      await page.getByLabel('Mật khẩu').fill('wrong-password-1');
+      await page.getByLabel('Mật khẩu', { exact: true }).fill('wrong-password-1');
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
       await page.getByText('Tên đăng nhập hoặc mật khẩu không đúng.').waitFor();
-      await page.getByLabel('Mật khẩu').fill(PASSWORD);
+      await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
       await page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
       await context.close();
@@ -106,7 +106,7 @@ describeBrowser('console: signing in', () => {
     const second = await newPage(browser, 'desk');
     await second.page.goto(`${server.url}/admin/`);
     await second.page.getByLabel('Tên đăng nhập').fill(username);
-    await second.page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await second.page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
     await second.page.getByRole('button', { name: 'Đăng nhập' }).click();
     await second.page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
 
@@ -118,7 +118,7 @@ describeBrowser('console: signing in', () => {
 
     // Signed in again, then an admin deactivates the account in the console.
     await second.page.getByLabel('Tên đăng nhập').fill(username);
-    await second.page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await second.page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
     await second.page.getByRole('button', { name: 'Đăng nhập' }).click();
     await second.page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
     const admin = await signedInAdmin(browser, server, 'desk');
@@ -175,13 +175,51 @@ describeBrowser('console: signing in', () => {
     await dialog.waitFor();
     await expectAccessible(page, 'session ended');
     await dialog.getByLabel('Tên đăng nhập').fill(username);
-    await dialog.getByLabel('Mật khẩu').fill(PASSWORD);
+    await dialog.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
     await dialog.getByRole('button', { name: 'Đăng nhập' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(await description.inputValue()).toBe('Phụ huynh cảm ơn (sửa khi phiên đã hết)');
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
     await page.getByTestId('training').waitFor();
     expect((await adminApi(server, 'GET', '/api/admin/intents/thanks')).body.intent.description).toBe('Phụ huynh cảm ơn (sửa khi phiên đã hết)');
+    await context.close();
+  }, 60_000);
+
+  it('every screen in English passes axe too (phone)', async () => {
+    const { context, page } = await signedInAdmin(browser, server, 'phone');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor();
+    const screens: [string, RegExp][] = [
+      ['/admin/', /^Hello/], ['/admin/faq', /^FAQ$/], ['/admin/faq/fees', /^Edit FAQ: fees$/], ['/admin/faq/new', /^New FAQ$/],
+      ['/admin/faq/import', /^Import/], ['/admin/unanswered', /^Unanswered questions$/], ['/admin/school/menus', /^School data: Menu$/],
+      ['/admin/school/calendar', /^School data: Calendar$/], ['/admin/users', /^Users$/], ['/admin/audit', /^Audit log$/], ['/admin/account', /^Account$/],
+    ];
+    for (const [url, heading] of screens) {
+      await page.goto(server.url + url);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await expectAccessible(page, `${url} (English)`);
+    }
+    expect(await page.getByRole('navigation', { name: 'Main navigation' }).textContent()).not.toMatch(/Tổng quan|Tài khoản/);
+    await context.close();
+  }, 90_000);
+
+  it('after five wrong passwords in a row the sign-in form says when to try again', async () => {
+    const { username, setupUrl } = await newUser(server, 'staff');
+    const first = await newPage(browser, 'desk');
+    await setUp(first.page, server, setupUrl);
+    await first.context.close();
+    for (let i = 0; i < 5; i++) {
+      await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `wrong-${i}-password` }) });
+    }
+    const { context, page } = await newPage(browser, 'phone');
+    await page.goto(`${server.url}/admin/`);
+    await page.getByLabel('Tên đăng nhập').fill(username);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByText(/Thử lại sau \d+ giây\./).waitFor();
+    expect(await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).count()).toBe(1);
+    await expectAccessible(page, 'sign-in, slowed down');
     await context.close();
   }, 60_000);
 });

@@ -70,6 +70,7 @@ describeBrowser('console: teaching Loa', () => {
       await page.goto(`${server.url}/admin/faq/new`);
       await page.getByLabel('Mã (id)').fill(faq.id);
       await page.getByLabel('Mô tả').fill(faq.description);
+      await page.getByLabel('Tên nút (tiếng Việt)').fill(faq.description.slice(0, 40));
       // While typing, a warning when the model already sends the line to another intent.
       await page.getByLabel('Câu hỏi mẫu tiếng Việt').click();
       await page.keyboard.type('học phí tháng này bao nhiêu');
@@ -82,6 +83,10 @@ describeBrowser('console: teaching Loa', () => {
       await page.getByRole('button', { name: /^\{\{phone\}\} – chèn vào câu trả lời Tiếng Việt/ }).click();
       expect(await answer.inputValue()).toBe(`${faq.answer} Cần hỏi thêm xin gọi {{phone}} ạ.`);
       await page.getByLabel('Câu trả lời tiếng Anh').fill('Ask the school office.');
+      // A quick reply: the contact topic, offered as a button under the answer.
+      await page.getByLabel('Thêm nút cho mục').selectOption('contact');
+      await page.getByRole('button', { name: 'Thêm nút' }).click();
+      await page.getByRole('button', { name: 'Xóa nút Liên hệ' }).waitFor();
       await expectAccessible(page, 'new intent');
       await page.getByRole('button', { name: 'Tạo câu hỏi' }).click();
       await page.getByRole('heading', { level: 1, name: `Sửa câu hỏi: ${faq.id}` }).waitFor();
@@ -90,6 +95,10 @@ describeBrowser('console: teaching Loa', () => {
       expect(await chat(server, `parent-${size}-new`, faq.ask)).toContain(`${faq.answer} Cần hỏi thêm xin gọi ${phone} ạ.`);
       const stored = await adminApi(server, 'GET', `/api/admin/intents/${faq.id}`);
       expect(stored.body.intent.utterances.vi).toEqual(faq.utterances);
+      expect(stored.body.intent.title.vi).toBe(faq.description.slice(0, 40));
+      const res = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: `parent-${size}-buttons`, text: faq.ask }) });
+      const replies = (await res.json()).replies as { quickReplies?: { title: string }[] }[];
+      expect(replies.flatMap((r) => r.quickReplies ?? []).map((q) => q.title)).toContain('Liên hệ');
       await context.close();
     }, 90_000);
 
@@ -99,6 +108,11 @@ describeBrowser('console: teaching Loa', () => {
       const first = await chat(server, parent, q.ask);
       expect(first).not.toContain(q.answer);
       const { context, page } = await signedInAdmin(browser, server, size);
+      // The count is on the front page and on the FAQ screen.
+      const count = Number(await page.getByTestId('unanswered-count').textContent());
+      expect(count).toBeGreaterThan(0);
+      await page.getByRole('link', { name: 'Câu hỏi thường gặp' }).first().click();
+      await page.getByRole('link', { name: `${count} câu hỏi chưa trả lời được – xem ngay` }).waitFor();
       await page.getByRole('link', { name: /Chưa trả lời/ }).first().click();
       const group = page.locator(`[data-group="${q.ask}"]`);
       await group.waitFor();
@@ -173,6 +187,8 @@ describeBrowser('console: teaching Loa', () => {
     expect((await adminApi(server, 'GET', '/api/admin/intents/school_bus')).status).toBe(404);
     await page.getByRole('button', { name: 'Nhập tất cả' }).click();
     await page.getByText('Đã nhập: tạo 1, cập nhật 0 câu hỏi.').waitFor();
+    await waitLive(page);
+    expect(await chat(server, 'parent-bus', 'trường có xe buýt không')).toContain('Trường chưa có xe buýt đưa đón.');
     const stored = await adminApi(server, 'GET', '/api/admin/intents/school_bus');
     expect(stored.body.intent.utterances).toEqual({ vi: ['trường có xe buýt không'], en: ['is there a school bus'] });
     // Switched off in the list, and on again.
@@ -181,8 +197,18 @@ describeBrowser('console: teaching Loa', () => {
     await toggle.click();
     await expect.poll(async () => (await adminApi(server, 'GET', '/api/admin/intents/school_bus')).body.intent.enabled).toBe(false);
     await page.locator('[data-intent="school_bus"]').getByText('Đang tắt').waitFor();
+    await page.getByLabel('Hiển thị').selectOption('off');
+    await expect.poll(() => page.locator('[data-intent]').evaluateAll((els) => els.map((e) => e.getAttribute('data-intent')))).toEqual(['school_bus']);
+    await page.getByLabel('Hiển thị').selectOption('all');
     await toggle.click();
     await expect.poll(async () => (await adminApi(server, 'GET', '/api/admin/intents/school_bus')).body.intent.enabled).toBe(true);
+    // And deleted, after saying so twice.
+    await page.locator('[data-intent="school_bus"] a').click();
+    await page.getByRole('button', { name: 'Xóa câu hỏi này' }).click();
+    await page.getByText('Xóa hẳn “school_bus”?').waitFor();
+    await page.getByRole('button', { name: 'Xóa', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Câu hỏi thường gặp' }).waitFor();
+    expect((await adminApi(server, 'GET', '/api/admin/intents/school_bus')).status).toBe(404);
     await context.close();
   }, 60_000);
 
@@ -221,4 +247,24 @@ describeBrowser('console: teaching Loa', () => {
     expect(await page.locator(`[data-group="${books}"]`).count()).toBe(0);
     await context.close();
   }, 90_000);
+
+  it('unanswered: an action can take some messages of a group and leave the others (desk)', async () => {
+    const a = 'con có được mang bánh sinh nhật đến lớp không';
+    const b = 'con có được mang bánh sinh nhật đến lớp không cô';
+    // A server of its own: what the tests above taught must not answer these.
+    const own = await startServer();
+    await chat(own, 'parent-cake-1', a);
+    await chat(own, 'parent-cake-2', b);
+    const { context, page } = await signedInAdmin(browser, own, 'desk');
+    await page.goto(`${own.url}/admin/unanswered`);
+    const group = page.locator('[data-group]', { hasText: 'sinh nhật' });
+    await group.getByText('Xem 2 tin nhắn').click();
+    await group.getByRole('checkbox', { name: new RegExp(b) }).uncheck();
+    await group.getByRole('button', { name: 'Bỏ qua' }).click();
+    await page.getByText(/^✓?\s*Đã bỏ qua/).waitFor();
+    await expect.poll(() => group.textContent()).toContain('1 lần');
+    expect(await group.textContent()).toContain(b);
+    await context.close();
+    await own.close();
+  }, 60_000);
 });

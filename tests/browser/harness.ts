@@ -48,12 +48,14 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Today at the school if it is a school day, else the next one: "hôm nay" then has a menu. */
+/** Today at the school if it is a school day on the menu rotation, else the next one: "hôm nay"
+ *  then has a menu that the grid edits (a special day, like a Christmas lunch, would not follow it). */
 function nextSchoolDayOffset(loa: Loa): number {
   const calendar = loa.school.get('calendar');
+  const { overrides } = loa.school.get('menus');
   for (let k = 0; k < 30; k++) {
     const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(Date.now() + k * DAY));
-    if (dayStatus(calendar, date).kind === 'school') return k * DAY;
+    if (dayStatus(calendar, date).kind === 'school' && !overrides[date]) return k * DAY;
   }
   return 0;
 }
@@ -79,10 +81,28 @@ export async function startServer(): Promise<Server> {
   };
 }
 
+interface Dialogs { messages: string[]; accept: boolean }
+const dialogs = new WeakMap<Page, Dialogs>();
+/** The confirm() texts a page showed; `accept` is how the next ones are answered. */
+export const pageDialogs = (page: Page): Dialogs => dialogs.get(page)!;
+
+/** What the console's Content-Security-Policy refused on each page (it should refuse nothing). */
+const cspRefusals = new WeakMap<Page, string[]>();
+
 export async function newPage(browser: Browser, viewport: ViewportName): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
+  const refused: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
+  cspRefusals.set(page, refused);
+  // Dialogs (leaving unsaved changes) are answered "yes" unless a test says otherwise.
+  const asked: Dialogs = { messages: [], accept: true };
+  dialogs.set(page, asked);
+  page.on('dialog', (d) => {
+    asked.messages.push(d.message());
+    void (asked.accept ? d.accept() : d.dismiss());
+  });
   return { context, page };
 }
 
@@ -127,13 +147,15 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8
 
 /** axe-core in the page: no WCAG 2 A/AA violation (2.0 and 2.1 rules). */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated rather than added as a <script>: the console's CSP refuses inline scripts.
+  await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const axe = (window as any).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
     return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
   });
   expect(violations, `${screen}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+  expect(cspRefusals.get(page) ?? [], `${screen}: refused by the CSP`).toEqual([]);
 }
 
 /** A fresh admin, signed in through their set-up link, on a page of the given size. */

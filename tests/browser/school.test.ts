@@ -2,7 +2,7 @@
 // "thực đơn hôm nay" answers; a wrong field is shown next to itself and nothing is saved.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { adminApi, chat, describeBrowser, expectAccessible, launchBrowser, signedInAdmin, startServer, type Server, type ViewportName } from './harness.ts';
+import { adminApi, chat, describeBrowser, expectAccessible, launchBrowser, pageDialogs, signedInAdmin, startServer, type Server, type ViewportName } from './harness.ts';
 
 const DAY_NAMES = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
 
@@ -33,9 +33,20 @@ describeBrowser('console: school data', () => {
       const lunch = `Cơm gạo lứt, cá hồi áp chảo, canh cải (${size})`;
       const cell = page.getByLabel(`Tuần ${week + 1}, ${day}, Bữa trưa (Tiếng Việt)`);
       await cell.fill(lunch);
+      // Leaving with the change unsaved asks first; "no" keeps the grid as it is.
+      const asked = pageDialogs(page);
+      asked.accept = false;
+      await page.getByRole('link', { name: 'Tổng quan' }).click();
+      await expect.poll(() => asked.messages.length).toBe(1);
+      expect(asked.messages[0]).toContain('chưa lưu');
+      expect(await cell.inputValue()).toBe(lunch);
+      asked.accept = true;
       await page.getByRole('button', { name: 'Lưu', exact: true }).click();
       await page.getByText('Đã lưu. Loa trả lời theo dữ liệu mới ngay.').waitFor();
       expect(await chat(server, `parent-menu-${size}`, 'thực đơn hôm nay')).toContain(lunch);
+      await page.getByRole('link', { name: 'Tổng quan' }).click();
+      await page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
+      expect(asked.messages.length).toBe(1);
       await context.close();
     }, 60_000);
 
@@ -88,6 +99,10 @@ describeBrowser('console: school data', () => {
       const users = (await adminApi(server, 'GET', '/api/admin/users')).body.users as { username: string; role: string }[];
       expect(users.find((u) => u.username === `teacher-${size}`)?.role).toBe('viewer');
       await expectAccessible(page, 'users, editing one');
+      // She forgot her password: a new link, different from the first.
+      await page.getByRole('button', { name: `Đường dẫn mới cho Cô Lan ${size}`, exact: true }).click();
+      await expect.poll(() => page.getByTestId('setup-url').textContent()).not.toBe(link);
+      expect(await page.getByTestId('setup-url').textContent()).toMatch(new RegExp(`^${server.url}/admin/setup/`));
       await page.goto(`${server.url}/admin/audit`);
       await page.getByRole('table').waitFor();
       await expectAccessible(page, 'audit');
@@ -119,6 +134,18 @@ describeBrowser('console: school data', () => {
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
     await page.getByText('Người khác vừa lưu phần này.').waitFor();
     expect((await adminApi(server, 'GET', '/api/admin/school/menus')).body.data.weeks[0].mon.lunch.vi).not.toBe('Phở gà');
+    await context.close();
+  }, 60_000);
+
+  it('the day at school, edited beside the pick-up hours, is what parents get (phone)', async () => {
+    const { context, page } = await signedInAdmin(browser, server, 'phone');
+    await page.goto(`${server.url}/admin/school/pickup`);
+    const routine = page.getByRole('form', { name: 'Một ngày ở trường' });
+    const text = '7:00 đón trẻ, 8:00 thể dục sáng, 10:30 ăn trưa, 12:00 ngủ trưa, 16:30 trả trẻ.';
+    await routine.getByLabel('Tiếng Việt').fill(text);
+    await routine.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await routine.getByText('Đã lưu. Loa trả lời theo dữ liệu mới ngay.').waitFor();
+    expect(await chat(server, 'parent-routine', 'một ngày ở trường của con như thế nào ạ')).toContain(text);
     await context.close();
   }, 60_000);
 });

@@ -72,6 +72,7 @@ describe('npm run users and npm run intents', () => {
     const exported = run('scripts/intents.ts', ['export', out], env);
     expect(exported.status, exported.stderr).toBe(0);
     expect(fs.readFileSync(path.join(out, 'thanks.yaml'), 'utf8')).toContain('edited in the admin API');
+    expect(fs.readFileSync(path.join(out, 'thanks.yaml'), 'utf8')).not.toMatch(/^(version|enabled):/m);
 
     const broken = tempDir();
     fs.writeFileSync(path.join(broken, 'x.yaml'), 'id: x\nutterances: {}\n');
@@ -79,5 +80,5 @@ describe('npm run users and npm run intents', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/nothing imported: .*x\.yaml/);
     expect(run('scripts/intents.ts', ['import', out], env).stdout).toMatch(/Imported 20 intents/);
-  });
+  }, 90_000); // a dozen tsx processes, each starting in about a second on a busy machine
 });

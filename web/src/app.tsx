@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, post, setUnauthorizedHandler } from './api.ts';
 import { lang, setLang, t } from './i18n.ts';
-import { Link, match, navigate, useLocation } from './router.tsx';
+import { Link, match, navigate, setLeaveQuestion, useLocation } from './router.tsx';
 import { SessionContext, allowed, type Permission, type Session } from './session.tsx';
 import type { Me } from './types.ts';
 import { Forbidden, Loading } from './ui/kit.tsx';
@@ -26,7 +26,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/faq', view: () => <FaqList /> },
   { pattern: '/faq/new', need: 'editFaq', view: () => <IntentEditor /> },
   { pattern: '/faq/import', need: 'editFaq', view: () => <ImportExport /> },
-  { pattern: '/faq/:id', need: 'editFaq', view: (p) => <IntentEditor id={p.id} /> },
+  { pattern: '/faq/:id', need: 'editFaq', view: (p) => <IntentEditor key={p.id} id={p.id} /> },
   { pattern: '/unanswered', need: 'unanswered', view: () => <Unanswered /> },
   { pattern: '/school', need: 'editSchool', view: () => <SchoolData section="profile" /> },
   { pattern: '/school/:section', need: 'editSchool', view: (p) => <SchoolData section={p.section} /> },
@@ -53,6 +53,7 @@ export function App() {
   }), [me]);
 
   useEffect(() => {
+    setLeaveQuestion(() => window.confirm(t('common.leaveUnsaved')));
     setUnauthorizedHandler(() => setMe((current) => {
       if (current) setExpired(true);
       return current ? current : null;
@@ -168,6 +169,6 @@ function NotFound() {
 export async function signOut(session: Session, everywhere = false): Promise<void> {
   try { await post(everywhere ? '/auth/logout-all' : '/auth/logout'); } finally {
     session.signedOut();
-    navigate('/', true);
+    navigate('/', true, true);
   }
 }

@@ -10,7 +10,23 @@ export function currentPath(): string {
   return p === '' ? '/' : p;
 }
 
-export function navigate(to: string, replace = false): void {
+/** Forms with unsaved changes; leaving them asks first (links here, closing or reloading the page). */
+const unsaved = new Set<string>();
+let askLeave: () => boolean = () => true;
+export const setLeaveQuestion = (ask: () => boolean) => { askLeave = ask; };
+export function markUnsaved(form: string, isUnsaved: boolean): void {
+  if (isUnsaved) unsaved.add(form);
+  else unsaved.delete(form);
+}
+addEventListener('beforeunload', (e) => {
+  if (unsaved.size) e.preventDefault();
+});
+
+export function navigate(to: string, replace = false, force = false): void {
+  if (!force && unsaved.size && !replace) {
+    if (!askLeave()) return;
+    unsaved.clear();
+  }
   const url = BASE + (to === '/' ? '/' : to);
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);

@@ -39,6 +39,7 @@ export interface IntentDetail {
   answer: { vi: string | null; en?: string | null };
   answerKey?: string | null;
   answerSource?: PerLang<'store' | 'file' | 'handler'>;
+  title?: { vi: string | null; en: string | null };
   quickReplies: QuickReply[];
   handler?: string;
   version: number;

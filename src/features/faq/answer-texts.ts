@@ -53,3 +53,10 @@ export function renderAnswer(ctx: TurnContext, intent: Intent): string {
   const stored = storedAnswer(intent, ctx.locale);
   return stored !== null ? fillPlaceholders(stored, vars) : ctx.t(intent.answer!, vars);
 }
+
+/** A button to an intent that has no locales text: its title, else its first question, capitalised. */
+export function intentButtonTitle(intent: Intent, locale: Locale): string {
+  const text = intent.title?.[locale] ?? intent.title?.vi ?? intent.utterances[locale][0] ?? intent.utterances.vi[0] ?? intent.id;
+  const short = [...text].length > 20 ? `${[...text].slice(0, 19).join('').trimEnd()}…` : text;
+  return short.charAt(0).toLocaleUpperCase('vi') + short.slice(1);
+}

@@ -12,6 +12,8 @@ export interface IntentDraft {
   answer?: string | { vi?: string | null; en?: string | null };
   handler?: string;
   quickReplies?: string[];
+  /** Button text per language; null or '' removes it. */
+  title?: { vi?: string | null; en?: string | null };
   enabled?: boolean;
 }
 
@@ -53,8 +55,21 @@ export function mergeIntent(id: string, draft: IntentDraft, current: Intent | un
     ...(answer ? { answer } : {}),
     ...(handler ? { handler } : {}),
     ...(texts ? { texts } : {}),
+    ...titleOf(draft.title, current?.title),
     quickReplies: draft.quickReplies ?? current?.quickReplies ?? [],
     enabled: draft.enabled ?? current?.enabled ?? true,
     version: current?.version ?? 0,
   };
+}
+
+/** The button text after an edit: given languages replace, null or '' removes, unsaid ones stay. */
+function titleOf(given: IntentDraft['title'], current: Intent['title']): { title?: Intent['title'] } {
+  const next: { vi?: string; en?: string } = { ...current };
+  for (const lng of LOCALES) {
+    if (given?.[lng] === undefined) continue;
+    const value = given[lng]?.trim();
+    if (value) next[lng] = value;
+    else delete next[lng];
+  }
+  return next.vi || next.en ? { title: next } : {};
 }

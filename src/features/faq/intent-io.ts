@@ -43,6 +43,7 @@ export function toCsv(intents: Intent[], answerOf: (i: Intent, lng: Locale) => s
   const rows = [CSV_HEADER];
   for (const i of intents) {
     if (i.description) rows.push([i.id, 'description', '', i.description]);
+    for (const lng of ['vi', 'en'] as const) if (i.title?.[lng]) rows.push([i.id, 'title', lng, i.title[lng]!]);
     for (const lng of ['vi', 'en'] as const) for (const u of i.utterances[lng]) rows.push([i.id, 'utterance', lng, u]);
     for (const lng of ['vi', 'en'] as const) {
       const a = answerOf(i, lng);
@@ -75,8 +76,12 @@ export function fromCsv(text: string): ReadResult {
     byId.set(id, at);
     if (!value) problems.push({ line, key: 'import.empty_text' });
     else if (type === 'description') at.draft.description = value;
-    else if (type !== 'utterance' && type !== 'answer') problems.push({ line, key: 'import.bad_type', vars: { type } });
+    else if (type !== 'utterance' && type !== 'answer' && type !== 'title') problems.push({ line, key: 'import.bad_type', vars: { type } });
     else if (!LANGS.has(lang)) problems.push({ line, key: 'import.bad_language', vars: { language: lang } });
+    else if (type === 'title') {
+      if (value.length > 40) problems.push({ line, key: 'import.too_long', vars: { max: 40 } });
+      else (at.draft.title ??= {})[lang as Locale] = value;
+    }
     else if (type === 'utterance') {
       if (value.length > 500) problems.push({ line, key: 'import.too_long', vars: { max: 500 } });
       else if (!at.draft.utterances[lang as Locale].includes(value)) at.draft.utterances[lang as Locale].push(value);
@@ -91,11 +96,14 @@ export function fromCsv(text: string): ReadResult {
 
 // ---- YAML: the intents/ folder's files as one stream, a document per intent ----
 
+/** One intent as its intents/<id>.yaml file: the store's version number stays out, "enabled" only when off. */
+export function intentYaml(i: Intent): string {
+  const { version: _v, enabled, ...rest } = i;
+  return YAML.stringify(enabled === false ? { ...rest, enabled } : rest, { lineWidth: 0 });
+}
+
 export function toYaml(intents: Intent[]): string {
-  return intents.map((i) => {
-    const { version: _v, enabled, ...rest } = i;
-    return YAML.stringify(enabled === false ? { ...rest, enabled } : rest, { lineWidth: 0 });
-  }).join('---\n');
+  return intents.map(intentYaml).join('---\n');
 }
 
 export function fromYaml(text: string): ReadResult {
@@ -126,6 +134,7 @@ export function fromYaml(text: string): ReadResult {
         answer: typeof value.answer === 'string' ? value.answer : (value.texts as IntentDraft['answer']) ?? undefined,
         handler: typeof value.handler === 'string' ? value.handler : undefined,
         quickReplies: Array.isArray(value.quickReplies) ? value.quickReplies.map(String) : undefined,
+        title: value.title && typeof value.title === 'object' ? (value.title as IntentDraft['title']) : undefined,
         enabled: typeof value.enabled === 'boolean' ? value.enabled : undefined,
       },
     });

@@ -127,7 +127,11 @@ export class UserService {
     const hash = hashSecret(sessionId);
     const session = await this.deps.store.staffSessions.get(hash);
     const now = this.now;
-    if (!session || Date.parse(session.expiresAt) <= now.getTime()) return null;
+    if (!session) return null;
+    if (Date.parse(session.expiresAt) <= now.getTime()) {
+      await this.deps.store.staffSessions.delete(hash); // an expired session is gone for good
+      return null;
+    }
     const user = await this.deps.store.users.get(session.userId);
     if (!user || user.disabled) return null;
     if (now.getTime() - Date.parse(session.lastSeenAt) > HOUR) {

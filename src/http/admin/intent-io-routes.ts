@@ -6,7 +6,6 @@ import type { NluService } from '../../nlu/nlu-service.ts';
 import { IntentError } from '../../nlu/nlu-service.ts';
 import { intentSchema, type Intent } from '../../nlu/intent-schema.ts';
 import type { Bot } from '../../core/bot.ts';
-import { storedAnswer } from '../../features/faq/answer-texts.ts';
 import { IntentEditError, mergeIntent } from '../../features/faq/intent-edit.ts';
 import { FORMATS, fromBotpress, fromCsv, fromYaml, toBotpress, toCsv, toYaml, type ImportProblem, type IntentFormat } from '../../features/faq/intent-io.ts';
 import { requireRole } from '../auth.ts';
@@ -34,7 +33,8 @@ export function intentIoRoutes(deps: IntentIoDeps): Router {
     if (!(FORMATS as readonly string[]).includes(f)) throw consoleError(400, 'bad_format', { format: f });
     return f as IntentFormat;
   };
-  const answerOf = (i: Intent, lng: Locale) => (i.handler ? null : storedAnswer(i, lng) ?? (i.answer ? deps.localeText(i.answer, lng) ?? null : null));
+  // What is written for the language (no fallback to the other one: an export must read back unchanged).
+  const answerOf = (i: Intent, lng: Locale) => (i.handler ? null : i.texts?.[lng] ?? (i.answer ? deps.localeText(i.answer, lng) ?? null : null));
 
   router.get('/intents/export', requireRole('admin', 'principal', 'staff', 'viewer'), (req, res) => {
     const format = formatOf(req.query.format);

@@ -14,7 +14,7 @@ import type { OutgoingMessage } from '../../core/messages.ts';
 import { todayIn } from '../../core/dates.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
 import { LOCALES } from '../../i18n.ts';
-import { placeholders, storedAnswer } from '../../features/faq/answer-texts.ts';
+import { intentButtonTitle, placeholders } from '../../features/faq/answer-texts.ts';
 import { dryRunStore } from '../../features/faq/dry-run-store.ts';
 import { IntentEditError, mergeIntent } from '../../features/faq/intent-edit.ts';
 import { comparable, NEAR_DUPLICATE, similarity } from '../../features/faq/similarity.ts';
@@ -59,6 +59,8 @@ const intentInput = z.object({
   answer: z.union([z.string().min(1), z.object({ vi: z.string().trim().max(4000).nullish(), en: z.string().trim().max(4000).nullish() })]).optional(),
   handler: z.string().min(1).optional(),
   quickReplies: z.array(quickReply).max(13).optional(),
+  /** The button text parents see when another answer offers this one. */
+  title: z.object({ vi: z.string().trim().max(40).nullish(), en: z.string().trim().max(40).nullish() }).optional(),
   enabled: z.boolean().optional(),
   version: z.number().int().min(0).optional(),
 });
@@ -85,7 +87,8 @@ export function intentRoutes(deps: IntentRouteDeps): Router {
   const router = Router();
 
   const fileText = (i: Intent, lng: Locale) => (i.answer ? deps.localeText(i.answer, lng) ?? null : null);
-  const effective = (i: Intent, lng: Locale) => (i.handler ? null : storedAnswer(i, lng) ?? fileText(i, lng));
+  /** The text written for a language (edited, else the locales file's); null when there is none yet. */
+  const effective = (i: Intent, lng: Locale) => (i.handler ? null : i.texts?.[lng] ?? fileText(i, lng));
   const summary = (i: Intent) => ({
     id: i.id, description: i.description, enabled: i.enabled !== false,
     utterances: { vi: i.utterances.vi.length, en: i.utterances.en.length },
@@ -97,8 +100,12 @@ export function intentRoutes(deps: IntentRouteDeps): Router {
     utterances: i.utterances,
     answer: { vi: effective(i, 'vi'), en: effective(i, 'en') },
     answerKey: i.answer ?? null,
-    answerSource: Object.fromEntries(LOCALES.map((l) => [l, i.handler ? 'handler' : i.texts?.[l] || (!i.answer && l === 'en' && i.texts?.vi) ? 'store' : 'file'])),
-    quickReplies: i.quickReplies.map((id) => ({ title: deps.localeText(`quick.${id}`, lng) ?? id, payload: `intent:${id}` })),
+    answerSource: Object.fromEntries(LOCALES.map((l) => [l, i.handler ? 'handler' : i.texts?.[l] ? 'store' : 'file'])),
+    title: { vi: deps.localeText(`quick.${i.id}`, 'vi') ?? i.title?.vi ?? null, en: deps.localeText(`quick.${i.id}`, 'en') ?? i.title?.en ?? null },
+    quickReplies: i.quickReplies.map((id) => {
+      const target = nlu.getIntent(id);
+      return { title: deps.localeText(`quick.${id}`, lng) ?? (target ? intentButtonTitle(target, lng) : id), payload: `intent:${id}` };
+    }),
     ...(i.handler ? { handler: i.handler } : {}),
     version: i.version,
   });
@@ -128,7 +135,8 @@ export function intentRoutes(deps: IntentRouteDeps): Router {
   router.get('/intents', requireRole('admin', 'principal', 'staff', 'viewer'), (req, res) => {
     const q = typeof req.query.q === 'string' ? folded(req.query.q.trim()) : '';
     const matches = (i: Intent) => !q || [i.id, i.description, ...i.utterances.vi, ...i.utterances.en].some((s) => folded(s).includes(q));
-    res.json({ intents: nlu.listIntents().filter(matches).map(summary) });
+    // The placeholders too: a new FAQ's answer may use them before it has an id.
+    res.json({ intents: nlu.listIntents().filter(matches).map(summary), placeholders: placeholders(school, localeOf(req)) });
   });
 
   router.get('/intents/:id', requireRole('admin', 'principal', 'staff', 'viewer'), (req, res) => {

@@ -11,7 +11,7 @@ import { consoleError, parseInput } from '../errors.ts';
 const STATUS = { no_questions: 404, no_intent: 404, no_undo: 404, intent_exists: 409, invalid: 400 } as const;
 
 const resolveBody = z.object({
-  ids: z.array(z.number().int().positive()).min(1).max(1000),
+  ids: z.array(z.coerce.number().int().positive()).min(1).max(1000), // numbers, or their digits from a form
   action: z.enum(['add_to_intent', 'new_intent', 'ignore']),
   intentId: z.string().max(60).optional(),
   /** For a new FAQ made from the messages: its id and answer (the messages become its utterances). */

@@ -54,6 +54,8 @@ export function userRoutes(deps: UserRouteDeps): Router {
       classIds: z.array(z.string()).optional(),
       disabled: z.boolean().optional(),
     }).strict(), req.body);
+    // An admin cannot lock themselves out (another admin, or ADMIN_TOKEN, can).
+    if (String(req.params.id) === currentUser(req).id && (patch.disabled || (patch.role && patch.role !== 'admin'))) throw consoleError(400, 'self_lockout');
     const unknown = (patch.classIds ?? []).filter((c) => !deps.classIds().includes(c));
     if (unknown.length) throw consoleError(400, 'unknown_class', { classes: unknown.join(', ') });
     let user: User | null;

@@ -5,7 +5,7 @@ import { fold } from '../fold.ts';
 import { t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { allowed, useSession } from '../session.tsx';
-import type { IntentDetail, IntentSummary } from '../types.ts';
+import type { IntentSummary } from '../types.ts';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
 import { TryIt } from './try-it.tsx';
 
@@ -18,25 +18,22 @@ export function FaqList() {
   const [error, setError] = useState('');
   const count = session.me!.unansweredCount ?? 0;
 
-  // The list carries counts only; the utterances are fetched behind it so that "hoc phi" finds the
-  // fees intent by what parents write, not only by its English description.
-  const [said, setSaid] = useState<Record<string, string>>({});
+  // The server searches what parents write too ("hoc phi" finds fees by its utterances); the
+  // list's own titles are matched here, so that the result follows each keystroke.
+  const [serverQuery, setServerQuery] = useState('');
   useEffect(() => {
-    const ids = (intents.data?.intents ?? []).map((i) => i.id).filter((id) => !(id in said));
-    let live = true;
-    (async () => {
-      for (let k = 0; k < ids.length && live; k += 4) {
-        const batch = await Promise.all(ids.slice(k, k + 4).map((id) =>
-          get<{ intent: IntentDetail }>(`/admin/intents/${encodeURIComponent(id)}`).then(
-            (r) => [id, fold([...r.intent.utterances.vi, ...r.intent.utterances.en].join('\n'))] as const, () => [id, ''] as const)));
-        if (live) setSaid((s) => ({ ...s, ...Object.fromEntries(batch) }));
-      }
-    })();
-    return () => { live = false; };
-  }, [intents.data]);
+    const id = window.setTimeout(() => setServerQuery(query.trim()), 200);
+    return () => clearTimeout(id);
+  }, [query]);
+  const found = useLoad(() => (serverQuery ? get<{ intents: IntentSummary[] }>(`/admin/intents?q=${encodeURIComponent(serverQuery)}`) : Promise.resolve(null)), [serverQuery]);
+  const byServer = new Set((found.data?.intents ?? []).map((i) => i.id));
 
   const q = fold(query);
-  const shown = (intents.data?.intents ?? []).filter((i) => !q || fold(`${i.id} ${i.description} ${title(i)}`).includes(q) || (said[i.id] ?? '').includes(q));
+  const [show, setShow] = useState<'all' | 'missing' | 'off'>('all');
+  const missing = (i: IntentSummary) => !i.handler && !(i.answers?.vi && i.answers?.en);
+  const shown = (intents.data?.intents ?? [])
+    .filter((i) => !q || fold(`${i.id} ${i.description} ${title(i)}`).includes(q) || byServer.has(i.id))
+    .filter((i) => show === 'all' || (show === 'missing' ? missing(i) : i.enabled === false));
 
   const toggle = async (i: IntentSummary) => {
     setError('');
@@ -55,11 +52,20 @@ export function FaqList() {
           <Link href="/faq/import" class="button">{t('faq.importExport')}</Link>
         </div>
       )}
-      <div role="search">
+      <div role="search" class="filters">
         <Field label={t('faq.search')} hint={t('faq.searchHint')}>
           {({ id, describedBy }) => (
             <input id={id} type="search" value={query} aria-describedby={describedBy} aria-controls="faq-results"
               onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
+          )}
+        </Field>
+        <Field label={t('faq.show')}>
+          {({ id }) => (
+            <select id={id} value={show} aria-controls="faq-results" onChange={(e) => setShow((e.target as HTMLSelectElement).value as typeof show)}>
+              <option value="all">{t('faq.showAll')}</option>
+              <option value="missing">{t('faq.showMissing')}</option>
+              <option value="off">{t('faq.showOff')}</option>
+            </select>
           )}
         </Field>
       </div>

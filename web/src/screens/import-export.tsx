@@ -5,6 +5,7 @@ import { ApiError, api } from '../api.ts';
 import { t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { Field, Notice, PageTitle, errorText, useTitle } from '../ui/kit.tsx';
+import { Training } from './intent-editor.tsx';
 
 type Format = 'yaml' | 'csv' | 'botpress';
 const FORMATS: Format[] = ['csv', 'yaml', 'botpress'];
@@ -75,6 +76,7 @@ export function ImportExport() {
             </div>
           ))}
         {applied && <Notice kind="ok">{t('io.applied', { created: applied.created ?? 0, updated: applied.updated ?? 0 })}</Notice>}
+        {applied && <Training show />}
       </div>
     </section>
   );

@@ -1,11 +1,11 @@
 // Editing (or creating) an intent: description, utterances per language, the answer per language
 // with the school-data placeholders, quick replies. Saving retrains; the screen says when it is live.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, get, post, put } from '../api.ts';
+import { ApiError, del, get, post, put } from '../api.ts';
 import { formatDateTime, percent, t } from '../i18n.ts';
-import { Link, navigate } from '../router.tsx';
+import { Link, markUnsaved, navigate } from '../router.tsx';
 import type { CheckWarning, IntentDetail, IntentSummary, Lng, NluStatus, Placeholder, QuickReply } from '../types.ts';
-import { Field, Loading, Notice, PageTitle, TextInput, errorText, useTitle } from '../ui/kit.tsx';
+import { Field, Loading, Notice, PageTitle, TextInput, errorText, useTitle, useUnsaved } from '../ui/kit.tsx';
 import { TryIt } from './try-it.tsx';
 import { title } from './faq-list.tsx';
 
@@ -18,6 +18,8 @@ interface Draft {
   description: string;
   utterances: Record<Lng, string>;
   answer: Record<Lng, string>;
+  /** The button text when another answer offers this FAQ. */
+  title: Record<Lng, string>;
   quickReplies: QuickReply[];
   version?: number;
 }
@@ -30,6 +32,7 @@ function toDraft(i: IntentDetail): Draft {
     id: i.id, description: i.description,
     utterances: { vi: i.utterances.vi.join('\n'), en: i.utterances.en.join('\n') },
     answer: { vi: i.answer.vi ?? '', en: i.answer.en ?? '' },
+    title: { vi: i.title?.vi ?? '', en: i.title?.en ?? '' },
     quickReplies: i.quickReplies ?? [], version: i.version,
   };
 }
@@ -56,24 +59,27 @@ export function IntentEditor({ id }: { id?: string }) {
   const [busy, setBusy] = useState(false);
   const [saves, setSaves] = useState(0);
   const [prefill] = useState(() => (isNew ? readPrefill() : null));
+  const [loadedDraft, setLoadedDraft] = useState('');
+  useUnsaved(`intent:${id ?? 'new'}`, !!draft && loadedDraft !== '' && JSON.stringify(draft) !== loadedDraft);
 
   const load = async () => {
     setLoadError(null);
-    get<{ intents: IntentSummary[] }>('/admin/intents').then((r) => setIntents(r.intents), () => {});
+    // The list gives the quick-reply choices and, for a new FAQ, the placeholders it may use.
+    get<{ intents: IntentSummary[]; placeholders?: Placeholder[] }>('/admin/intents').then((r) => {
+      setIntents(r.intents);
+      if (!id) setPlaceholders(r.placeholders ?? []);
+    }, () => {});
     try {
       if (id) {
         const res = await get<{ intent: IntentDetail; placeholders: Placeholder[] }>(`/admin/intents/${encodeURIComponent(id)}`);
         setDetail(res.intent);
         setDraft(toDraft(res.intent));
+        setLoadedDraft(JSON.stringify(toDraft(res.intent)));
         setPlaceholders(res.placeholders ?? []);
       } else {
-        setDraft({ id: '', description: '', utterances: { vi: (prefill?.texts.vi ?? []).join('\n'), en: (prefill?.texts.en ?? []).join('\n') }, answer: { vi: '', en: '' }, quickReplies: [] });
-        // Placeholders are the same for every intent: read them from any one.
-        const list = await get<{ intents: IntentSummary[] }>('/admin/intents');
-        if (list.intents[0]) {
-          const res = await get<{ placeholders: Placeholder[] }>(`/admin/intents/${encodeURIComponent(list.intents[0].id)}`);
-          setPlaceholders(res.placeholders ?? []);
-        }
+        const empty: Draft = { id: '', description: '', utterances: { vi: (prefill?.texts.vi ?? []).join('\n'), en: (prefill?.texts.en ?? []).join('\n') }, answer: { vi: '', en: '' }, title: { vi: '', en: '' }, quickReplies: [] };
+        setDraft(empty);
+        setLoadedDraft(JSON.stringify(empty));
       }
     } catch (err) {
       setLoadError(err);
@@ -85,6 +91,8 @@ export function IntentEditor({ id }: { id?: string }) {
   if (!draft) return <Loading />;
 
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  // A shipped intent's button text comes from the locales files; others are named here.
+  const builtIn = !isNew && !!t(`intentTitle.${id}`, { defaultValue: '' });
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -95,6 +103,7 @@ export function IntentEditor({ id }: { id?: string }) {
     const body = {
       ...(isNew ? { id: draft.id.trim() } : {}),
       description: draft.description.trim(),
+      ...(builtIn ? {} : { title: { vi: draft.title.vi.trim() || null, en: draft.title.en.trim() || null } }),
       utterances: { vi: lines(draft.utterances.vi), en: lines(draft.utterances.en) },
       // An emptied answer goes back to the locales text (or none): it is sent as "".
       ...(detail?.handler ? {} : { answer: { vi: draft.answer.vi, en: draft.answer.en } }),
@@ -111,9 +120,10 @@ export function IntentEditor({ id }: { id?: string }) {
       }
       setSaved(t('intent.saved'));
       setSaves((n) => n + 1);
-      if (isNew) { navigate(`/faq/${encodeURIComponent(res.intent.id)}?saved=1`, true); return; }
+      if (isNew) { markUnsaved('intent:new', false); navigate(`/faq/${encodeURIComponent(res.intent.id)}?saved=1`, true); return; }
       setDetail(res.intent);
       setDraft(toDraft(res.intent));
+      setLoadedDraft(JSON.stringify(toDraft(res.intent)));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'stale') setStale(true);
       else { setFields(err instanceof ApiError ? err.fields : {}); setError(errorText(err)); }
@@ -130,6 +140,14 @@ export function IntentEditor({ id }: { id?: string }) {
       <form onSubmit={save} noValidate class="editor">
         {isNew && <TextInput label={t('intent.id')} hint={t('intent.idHint')} value={draft.id} onInput={(v) => set({ id: v })} error={fields.id} name="id" />}
         <TextInput label={t('intent.description')} value={draft.description} onInput={(v) => set({ description: v })} error={fields.description} name="description" />
+        {builtIn ? <p class="hint">{t('intent.titleBuiltIn', { title: draft.title.vi })}</p> : (
+          <div class="two-col">
+            {LANGS.map((lng) => (
+              <TextInput key={lng} label={t(`intent.title_${lng}`)} hint={lng === 'vi' ? t('intent.titleHint') : undefined} value={draft.title[lng]}
+                onInput={(v) => set({ title: { ...draft.title, [lng]: v } })} error={fields[`title.${lng}`]} name={`title-${lng}`} />
+            ))}
+          </div>
+        )}
         <div class="two-col">
           {LANGS.map((lng) => (
             <UtteranceEditor key={lng} lng={lng} intentId={isNew ? draft.id : id!} value={draft.utterances[lng]}
@@ -160,8 +178,36 @@ export function IntentEditor({ id }: { id?: string }) {
         </div>
       </form>
       <Training key={saves} show={!!saved || new URLSearchParams(location.search).has('saved')} />
+      {!isNew && <DeleteIntent id={id!} />}
       <TryIt />
     </section>
+  );
+}
+
+/** Deleting asks once more, in words, before anything is removed. */
+function DeleteIntent({ id }: { id: string }) {
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState('');
+  const remove = async () => {
+    setError('');
+    try {
+      await del(`/admin/intents/${encodeURIComponent(id)}`);
+      navigate('/faq', true, true);
+    } catch (err) { setError(errorText(err)); }
+  };
+  return (
+    <div class="danger-zone">
+      {!asking ? <button type="button" class="danger" onClick={() => setAsking(true)}>{t('intent.delete')}</button> : (
+        <div role="group" aria-labelledby="delete-q">
+          <p id="delete-q">{t('intent.deleteAsk', { id })}</p>
+          <div class="row">
+            <button type="button" class="danger" onClick={remove}>{t('intent.deleteYes')}</button>
+            <button type="button" onClick={() => setAsking(false)}>{t('intent.deleteNo')}</button>
+          </div>
+        </div>
+      )}
+      <Notice kind="error">{error}</Notice>
+    </div>
   );
 }
 

@@ -6,28 +6,13 @@ import { ApiError, api } from '../api.ts';
 import { t } from '../i18n.ts';
 import type { SchoolData } from '../types.ts';
 import type { Errors } from '../ui/form.tsx';
+import { DAYS, emptyMeal, type Meal } from './menu-data.ts';
+
+export { cleanMenus } from './menu-data.ts';
 import { Field, Notice, errorText } from '../ui/kit.tsx';
 
 type Menus = SchoolData['menus'];
-type Meal = { lunch: { vi: string; en: string }; snack?: { vi: string; en: string } };
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const ROWS = [['lunch', 'vi'], ['lunch', 'en'], ['snack', 'vi'], ['snack', 'en']] as const;
-const emptyMeal = (): Meal => ({ lunch: { vi: '', en: '' }, snack: { vi: '', en: '' } });
-
-/** An empty lunch drops the day, an empty snack drops the snack: the rotation stays valid. */
-function cleanMeal(m: Meal | undefined): Meal | undefined {
-  if (!m) return undefined;
-  const lunchEmpty = !m.lunch?.vi?.trim() && !m.lunch?.en?.trim();
-  const snackEmpty = !m.snack?.vi?.trim() && !m.snack?.en?.trim();
-  if (lunchEmpty && snackEmpty) return undefined;
-  return snackEmpty ? { lunch: m.lunch } : m;
-}
-export function cleanMenus(m: Menus): Menus {
-  const weeks = m.weeks.map((w) => Object.fromEntries(DAYS.map((d) => [d, cleanMeal((w as any)[d])]).filter(([, v]) => v)));
-  const overrides = Object.fromEntries(Object.entries(m.overrides ?? {}).map(([d, v]) => [d, cleanMeal(v as Meal)]).filter(([, v]) => v));
-  return { ...m, weeks, overrides } as Menus;
-}
-
 /** Which rotation week and weekday "today" is at the school (Asia/Ho_Chi_Minh). */
 function today(m: Menus): { week: number; day: string; date: string } | null {
   const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());

@@ -6,7 +6,7 @@ import { t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import type { SchoolSection } from '../types.ts';
 import { Fields, clean, setAt, unshown, type Desc, type Errors } from '../ui/form.tsx';
-import { Loading, Notice, PageTitle, errorText, useTitle } from '../ui/kit.tsx';
+import { Loading, Notice, PageTitle, errorText, useTitle, useUnsaved } from '../ui/kit.tsx';
 import { MenuGrid, cleanMenus } from './menu-grid.tsx';
 
 const bi = (key: string, optional = false, long = false): Desc => ({ k: 'bilingual', key, optional, long });
@@ -18,7 +18,8 @@ const HOURS: Desc = { k: 'group', key: 'hours', fields: [
 ] };
 
 /** Each tab: the API section it edits and the fields it shows (the rest of the section is kept as is). */
-const TABS: Record<string, { section: SchoolSection; fields: Desc[] }> = {
+interface Part { section: SchoolSection; fields: Desc[]; heading?: string }
+const TABS: Record<string, Part | Part[]> = {
   profile: { section: 'profile', fields: [
     text('name'), text('nameEn', true), text('shortName'), text('address'), text('phone'), text('email'),
     text('zalo', true), text('fanpage', true), text('website', true),
@@ -26,7 +27,8 @@ const TABS: Record<string, { section: SchoolSection; fields: Desc[] }> = {
     { k: 'list', key: 'contacts', item: [bi('role'), text('name'), text('phone')] },
     bi('officeHours'),
   ] },
-  pickup: { section: 'profile', fields: [HOURS] },
+  // Pick-up hours live in the profile, the day's routine in the guides: one tab, two forms.
+  pickup: [{ section: 'profile', fields: [HOURS], heading: 'school.f.hours' }, { section: 'guides', fields: [bi('routine', false, true)], heading: 'school.f.routine' }],
   fees: { section: 'fees', fields: [
     text('schoolYear'),
     { k: 'group', key: 'tuition', fields: [{ k: 'number', key: 'amount' }, bi('note', false, true)] },
@@ -43,7 +45,7 @@ const TABS: Record<string, { section: SchoolSection; fields: Desc[] }> = {
     { k: 'list', key: 'holidays', item: [bi('name'), { k: 'date', key: 'from' }, { k: 'date', key: 'to' }] },
     { k: 'list', key: 'events', item: [{ k: 'date', key: 'date' }, bi('name'), { k: 'time', key: 'time', optional: true }, bi('details', true, true)] },
   ] },
-  guides: { section: 'guides', fields: [bi('routine', false, true), bi('health', false, true), bi('uniform', false, true), bi('enrollment', false, true), bi('support', false, true)] },
+  guides: { section: 'guides', fields: [bi('health', false, true), bi('uniform', false, true), bi('enrollment', false, true), bi('support', false, true)] },
   classes: { section: 'classes', fields: [] },
   menus: { section: 'menus', fields: [] },
 };
@@ -61,15 +63,16 @@ export function SchoolData({ section: tab }: { section: string }) {
           {TAB_IDS.map((id) => <li key={id}><Link href={`/school/${id}`} aria-current={id === tab ? 'page' : undefined}>{t(`school.tab.${id}`)}</Link></li>)}
         </ul>
       </nav>
-      {!def ? <Notice kind="error">{t('notFound.title')}</Notice> : <SectionForm key={tab} tab={tab} />}
+      {!def ? <Notice kind="error">{t('notFound.title')}</Notice> : (Array.isArray(def) ? def : [def]).map((part, i) => (
+        <SectionForm key={`${tab}-${i}`} id={`${tab}-${i}`} part={part} />
+      ))}
     </section>
   );
 }
 
 interface Loaded { data: any; version: number }
 
-function SectionForm({ tab }: { tab: string }) {
-  const def = TABS[tab];
+function SectionForm({ id: tab, part: def }: { id: string; part: Part }) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [draft, setDraft] = useState<any>(null);
   const [errors, setErrors] = useState<Errors>({});
@@ -77,13 +80,17 @@ function SectionForm({ tab }: { tab: string }) {
   const [stale, setStale] = useState(false);
   const [ok, setOk] = useState('');
   const [busy, setBusy] = useState(false);
+  const [loadedText, setLoadedText] = useState('');
+  useUnsaved(`school:${tab}`, draft !== null && loadedText !== '' && JSON.stringify(draft) !== loadedText);
 
   const load = async () => {
     setError('');
     try {
       const res = await get<{ data: any; version: number }>(`/admin/school/${def.section}`);
       setLoaded(res);
-      setDraft(def.section === 'classes' ? { classes: res.data } : res.data);
+      const next = def.section === 'classes' ? { classes: res.data } : res.data;
+      setDraft(next);
+      setLoadedText(JSON.stringify(next));
     } catch (err) { setError(errorText(err)); }
   };
   useEffect(() => { load(); }, [tab]);
@@ -100,7 +107,9 @@ function SectionForm({ tab }: { tab: string }) {
     try {
       const res = await put<Loaded>(`/admin/school/${def.section}`, { data, version: loaded!.version });
       setLoaded(res);
-      setDraft(def.section === 'classes' ? { classes: res.data } : res.data);
+      const next = def.section === 'classes' ? { classes: res.data } : res.data;
+      setDraft(next);
+      setLoadedText(JSON.stringify(next));
       setOk(t('school.saved'));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'stale') setStale(true);
@@ -125,7 +134,8 @@ function SectionForm({ tab }: { tab: string }) {
     return <MenuGrid value={draft} errors={errors} onChange={(v) => { setDraft(v); setOk(''); }} onSave={save} busy={busy} status={status} />;
   }
   return (
-    <form onSubmit={save} noValidate class="school-form">
+    <form onSubmit={save} noValidate class="school-form" aria-label={def.heading ? t(def.heading) : undefined}>
+      {def.heading && <h2>{t(def.heading)}</h2>}
       <Fields fields={fields} value={draft} path={[]} errors={errors} onChange={change} />
       {status}
       <div class="sticky-actions"><button type="submit" class="primary" disabled={busy}>{t('school.save')}</button></div>

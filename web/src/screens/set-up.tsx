@@ -15,6 +15,7 @@ export function SetUp({ token }: { token: string }) {
   const [again, setAgain] = useState('');
   const [errors, setErrors] = useState<{ password?: string; again?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
+  const [show, setShow] = useState(false);
 
   if (link.error) {
     return (
@@ -54,10 +55,11 @@ export function SetUp({ token }: { token: string }) {
       <p class="hint">{t('setUp.validUntil', { at: formatDateTime(link.data.expiresAt) })}</p>
       <form onSubmit={submit} noValidate>
         <input type="text" name="username" value={link.data.username} autoComplete="username" hidden readOnly />
-        <TextInput label={t('setUp.password')} hint={t('setUp.rule')} value={password} onInput={setPassword} type="password"
+        <TextInput label={t('setUp.password')} hint={t('setUp.rule')} value={password} onInput={setPassword} type={show ? 'text' : 'password'}
           autoComplete="new-password" name="new-password" error={errors.password} required />
-        <TextInput label={t('setUp.again')} value={again} onInput={setAgain} type="password" autoComplete="new-password"
+        <TextInput label={t('setUp.again')} value={again} onInput={setAgain} type={show ? 'text' : 'password'} autoComplete="new-password"
           name="new-password-again" error={errors.again} required />
+        <label class="check"><input type="checkbox" checked={show} onChange={(e) => setShow((e.target as HTMLInputElement).checked)} />{t('common.showPassword')}</label>
         <Notice kind="error">{errors.form}</Notice>
         <button type="submit" class="primary" disabled={busy}>{t('setUp.submit')}</button>
       </form>

@@ -12,6 +12,7 @@ export function SignIn(props: { inDialog?: boolean }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [show, setShow] = useState(false);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -30,7 +31,8 @@ export function SignIn(props: { inDialog?: boolean }) {
   const form = (
       <form onSubmit={submit} noValidate>
         <TextInput label={t('signIn.username')} value={username} onInput={setUsername} autoComplete="username" name="username" required />
-        <TextInput label={t('signIn.password')} value={password} onInput={setPassword} type="password" autoComplete="current-password" name="password" required />
+        <TextInput label={t('signIn.password')} value={password} onInput={setPassword} type={show ? 'text' : 'password'} autoComplete="current-password" name="password" required />
+        <label class="check"><input type="checkbox" checked={show} onChange={(e) => setShow((e.target as HTMLInputElement).checked)} />{t('common.showPassword')}</label>
         <Notice kind="error">{error}</Notice>
         <button type="submit" class="primary" disabled={busy}>{t('signIn.submit')}</button>
       </form>

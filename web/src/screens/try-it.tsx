@@ -21,6 +21,7 @@ export function TryIt() {
   return (
     <section class="card try" aria-labelledby="try-h">
       <h2 id="try-h">{t('try.title')}</h2>
+      <p class="hint">{t('try.hint')}</p>
       <form onSubmit={submit} class="inline-form" noValidate>
         <TextInput label={t('try.message')} value={text} onInput={setText} name="try" />
         <button type="submit" disabled={busy}>{t('try.send')}</button>

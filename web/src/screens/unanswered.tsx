@@ -6,9 +6,10 @@ import { formatDateTime, percent, t } from '../i18n.ts';
 import { navigate } from '../router.tsx';
 import { allowed, useSession } from '../session.tsx';
 import type { IntentSummary, UnansweredGroup } from '../types.ts';
-import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
+import { Field, Loading, Notice, PageTitle, errorText, useId, useLoad, useTitle } from '../ui/kit.tsx';
 import { PREFILL_KEY, Training, type Prefill } from './intent-editor.tsx';
 import { title } from './faq-list.tsx';
+import { TryIt } from './try-it.tsx';
 
 export function Unanswered() {
   useTitle(t('unanswered.title'));
@@ -20,10 +21,10 @@ export function Unanswered() {
   const [error, setError] = useState('');
   const [trainings, setTrainings] = useState(0);
 
-  const resolve = async (g: UnansweredGroup, action: 'add_to_intent' | 'ignore', intentId?: string) => {
+  const resolve = async (g: UnansweredGroup, ids: string[], action: 'add_to_intent' | 'ignore', intentId?: string) => {
     setError('');
     try {
-      const res = await post<{ undoId: string }>('/admin/questions/unanswered/resolve', { ids: g.messages.map((m) => m.id), action, intentId });
+      const res = await post<{ undoId: string }>('/admin/questions/unanswered/resolve', { ids, action, intentId });
       setDone({ text: action === 'ignore' ? t('unanswered.ignored', { sample: g.sample }) : t('unanswered.added', { sample: g.sample, intent: intentId }), undoId: res?.undoId });
       if (action !== 'ignore') setTrainings((n) => n + 1);
       groups.reload();
@@ -39,10 +40,11 @@ export function Unanswered() {
       session.refresh();
     } catch (err) { setError(errorText(err)); }
   };
-  const newFaq = (g: UnansweredGroup) => {
+  const newFaq = (g: UnansweredGroup, ids: string[]) => {
+    const messages = g.messages.filter((m) => ids.includes(m.id));
     // Each message goes to its own language's utterances.
-    const of = (lng: 'vi' | 'en') => [...new Set(g.messages.filter((m) => (m.locale === 'en' ? 'en' : 'vi') === lng).map((m) => m.text.trim()))];
-    const prefill: Prefill = { ids: g.messages.map((m) => m.id), texts: { vi: of('vi'), en: of('en') } };
+    const of = (lng: 'vi' | 'en') => [...new Set(messages.filter((m) => (m.locale === 'en' ? 'en' : 'vi') === lng).map((m) => m.text.trim()))];
+    const prefill: Prefill = { ids, texts: { vi: of('vi'), en: of('en') } };
     try { sessionStorage.setItem(PREFILL_KEY, JSON.stringify(prefill)); } catch { /* ignore */ }
     navigate('/faq/new?from=unanswered');
   };
@@ -67,23 +69,27 @@ export function Unanswered() {
           <ul class="list groups">
             {groups.data.groups.map((g) => (
               <Group key={g.key} group={g} intents={intents.data?.intents ?? []} canEditFaq={canEditFaq}
-                onAdd={(id) => resolve(g, 'add_to_intent', id)} onIgnore={() => resolve(g, 'ignore')} onNew={() => newFaq(g)} />
+                onAdd={(ids, id) => resolve(g, ids, 'add_to_intent', id)} onIgnore={(ids) => resolve(g, ids, 'ignore')} onNew={(ids) => newFaq(g, ids)} />
             ))}
           </ul>
         </>
       )}
+      <TryIt />
     </section>
   );
 }
 
 function Group(props: {
   group: UnansweredGroup; intents: IntentSummary[]; canEditFaq: boolean;
-  onAdd: (intentId: string) => void; onIgnore: () => void; onNew: () => void;
+  onAdd: (ids: string[], intentId: string) => void; onIgnore: (ids: string[]) => void; onNew: (ids: string[]) => void;
 }) {
   const g = props.group;
   const guessed = new Set(g.guesses.map((x) => x.intent));
-  const [target, setTarget] = useState(g.guesses.find((x) => x.intent !== 'none')?.intent ?? '');
-  const headingId = `g-${g.key.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+  // The actions apply to the messages ticked: the whole group unless some are unticked.
+  const [chosen, setChosen] = useState<string[]>(() => g.messages.map((m) => m.id));
+  // Nothing is chosen for the person: a low-confidence guess clicked through would teach Loa wrong.
+  const [target, setTarget] = useState('');
+  const headingId = useId('group');
   return (
     <li class="item group card" aria-labelledby={headingId} data-group={g.sample}>
       <div class="grow">
@@ -94,7 +100,13 @@ function Group(props: {
             <summary>{t('unanswered.messages', { count: g.messages.length })}</summary>
             <ul>
               {g.messages.map((m) => (
-                <li key={m.id}>{m.text} <span class="hint">{m.guess ? `(${m.guess.intent} ${percent(m.guess.confidence)})` : ''}</span></li>
+                <li key={m.id}>
+                  <label class="check">
+                    <input type="checkbox" checked={chosen.includes(m.id)}
+                      onChange={(e) => setChosen((ids) => (e.target as HTMLInputElement).checked ? [...ids, m.id] : ids.filter((x) => x !== m.id))} />
+                    <span>{m.text} <span class="hint">{m.guess ? `(${m.guess.intent} ${percent(m.guess.confidence)})` : ''}</span></span>
+                  </label>
+                </li>
               ))}
             </ul>
           </details>
@@ -116,9 +128,9 @@ function Group(props: {
             )}
           </Field>
           <div class="row">
-            <button type="button" class="primary" disabled={!target} onClick={() => props.onAdd(target)}>{t('unanswered.add')}</button>
-            {props.canEditFaq && <button type="button" onClick={props.onNew}>{t('unanswered.newFaq')}</button>}
-            <button type="button" onClick={props.onIgnore}>{t('unanswered.ignore')}</button>
+            <button type="button" class="primary" disabled={!target || !chosen.length} onClick={() => props.onAdd(chosen, target)}>{t('unanswered.add')}</button>
+            {props.canEditFaq && <button type="button" disabled={!chosen.length} onClick={() => props.onNew(chosen)}>{t('unanswered.newFaq')}</button>}
+            <button type="button" disabled={!chosen.length} onClick={() => props.onIgnore(chosen)}>{t('unanswered.ignore')}</button>
           </div>
         </div>
       </div>

@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState, useCallback } from 'preact/hooks';
 import { ApiError } from '../api.ts';
+import { markUnsaved } from '../router.tsx';
 import { t } from '../i18n.ts';
 
 let nextId = 0;
@@ -126,4 +127,12 @@ export function PageTitle(props: { children: ComponentChildren }) {
 
 export function useTitle(title: string) {
   useEffect(() => { document.title = `${title} – Loa`; }, [title]);
+}
+
+/** Marks a form as holding unsaved changes while `changed` is true (and never after it is gone). */
+export function useUnsaved(form: string, changed: boolean) {
+  useEffect(() => {
+    markUnsaved(form, changed);
+    return () => markUnsaved(form, false);
+  }, [form, changed]);
 }
