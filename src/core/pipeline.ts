@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { InboxEntry, Store } from '../store/types.ts';
 import { conversationKey, type ConversationRef, type IncomingEvent, type OutgoingMessage } from './messages.ts';
 import { KeyedQueue } from './keyed-queue.ts';
-import { withCappedRaw } from './raw-payload.ts';
+import { storableEvent } from './raw-payload.ts';
 import type { Bot, TurnResult } from './bot.ts';
 
 /** Where replies go once a turn is done: the channel adapters' outbound halves. */
@@ -62,7 +62,7 @@ export class Pipeline {
    */
   async receive(incoming: IncomingEvent): Promise<Received> {
     if (!this.accepting) throw new PipelineClosedError();
-    const event = withCappedRaw(incoming);
+    const event = storableEvent(incoming);
     const key = conversationKey(event.ref);
     const { inserted, entry } = await this.deps.store.inbox.record(event, key, this.deps.clock().toISOString());
     if (!inserted) return { inserted: false, entry, turn: Promise.resolve(null) };

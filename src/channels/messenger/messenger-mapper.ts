@@ -35,7 +35,8 @@ export function messengerEvents(body: unknown): IncomingEvent[] {
 function toEvent(pageId: string, item: MessagingItem): IncomingEvent | null {
   const psid = str(item?.sender?.id);
   if (!psid || psid === pageId) return null;
-  const ts = typeof item.timestamp === 'number' ? new Date(item.timestamp).toISOString() : new Date().toISOString();
+  // A time outside Date's range (±8.64e15 ms) is no time at all: toISOString() would throw.
+  const ts = typeof item.timestamp === 'number' && Math.abs(item.timestamp) <= 8.64e15 ? new Date(item.timestamp).toISOString() : new Date().toISOString();
   const ref = { channel: 'messenger' as const, accountId: pageId, userId: psid, threadId: psid, threadType: 'user' as const };
   const base = { ref, timestamp: ts, raw: item };
 
