@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { nluBench } from './nlu-bench.ts';
 import { channelBench } from './channel-bench.ts';
 import { broadcastBench } from './broadcast-bench.ts';
+import { storageBench } from './storage-bench.ts';
 import { startCommand } from '../tests/helpers.ts';
 
-const benches: Record<string, () => Promise<void>> = { nlu: nluBench, channels: channelBench, broadcasts: broadcastBench };
+const benches: Record<string, () => Promise<void>> = { nlu: nluBench, channels: channelBench, broadcasts: broadcastBench, storage: storageBench };
 const args = process.argv.slice(2);
 
 if (args[0] === '--one') {
