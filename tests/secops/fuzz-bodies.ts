@@ -7,8 +7,12 @@ import * as zfx from '../fakes/zalo-oa-fixtures.ts';
 export const MARK = 'zzfuzzextra';
 
 const text = fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('xin chào', 'học phí bao nhiêu', 'con bị sốt, cho cháu nghỉ', 'xóa dữ liệu của tôi', 'yes', 'LOA-123456', '👍', ''), fc.string({ unit: 'grapheme', maxLength: 200 }));
-const weird = fc.oneof(fc.anything({ maxDepth: 3 }), fc.constant(null), fc.integer(), fc.double(), fc.boolean(), fc.nat({ max: 50 }).map((n) => 'á'.repeat(20_001 + n)));
-const extras = fc.dictionary(fc.string({ maxLength: 8 }).map((k) => `${MARK}${k}`), fc.oneof(fc.anything({ maxDepth: 2 }), fc.string({ maxLength: 2000 })), { maxKeys: 3 });
+const weird = fc.oneof(
+  { arbitrary: fc.anything({ maxDepth: 2, maxKeys: 4 }), weight: 8 }, { arbitrary: fc.constant(null), weight: 2 }, { arbitrary: fc.integer(), weight: 2 },
+  { arbitrary: fc.double(), weight: 2 }, { arbitrary: fc.boolean(), weight: 1 },
+  { arbitrary: fc.nat({ max: 50 }).map((n) => 'á'.repeat(20_001 + n)), weight: 1 }, // just over the web chat's limit
+);
+const extras = fc.dictionary(fc.string({ maxLength: 8 }).map((k) => `${MARK}${k}`), fc.oneof(fc.anything({ maxDepth: 2, maxKeys: 4 }), fc.string({ maxLength: 2000 })), { maxKeys: 3 });
 const deep = fc.integer({ min: 1_000, max: 50_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`);
 
 /** Bodies around a shape: mostly well-formed with wrong or odd leaves and extra fields, some garbage. */

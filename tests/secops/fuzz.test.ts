@@ -16,9 +16,8 @@ import { MARK, bodiesOf, chatShape, messengerShape, zaloShape } from './fuzz-bod
 
 /** Bodies per endpoint: 3 × 4,000 = 12,000 in all, in about a minute on a shared 2-core machine. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 4_000);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
-function post(url: string, raw: string, headers: Record<string, string>): Promise<number> {
+function post(agent: http.Agent, url: string, raw: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(raw), ...headers } }, (res) => {
       res.resume();
@@ -32,13 +31,17 @@ function post(url: string, raw: string, headers: Record<string, string>): Promis
 /** Sends every body, 32 at a time; returns the statuses. */
 async function fire(bodies: { raw: string; headers: Record<string, string> }[], url: string): Promise<number[]> {
   const statuses: number[] = new Array(bodies.length);
+  // An agent of its own: a socket left idle since the last run may be closed by the server's
+  // keep-alive timeout just as it is reused, a race of the client, not an answer of Loa's.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   let next = 0;
   await Promise.all(Array.from({ length: 32 }, async () => {
     while (next < bodies.length) {
       const i = next++;
-      statuses[i] = await post(url, bodies[i].raw, bodies[i].headers);
+      statuses[i] = await post(agent, url, bodies[i].raw, bodies[i].headers);
     }
   }));
+  agent.destroy();
   return statuses;
 }
 
@@ -65,7 +68,6 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated bodies at /api/chat and a
       await loa.exited;
     }
     await platform?.stop();
-    agent.destroy();
   });
 
   it('/api/chat: no 5xx, no exit', async () => {
@@ -118,7 +120,7 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated bodies at /api/chat and a
         if (e.type === 'text') expect(e.text.length).toBeLessThanOrEqual(20_000);
         if (e.type === 'payload') expect(e.payload.length).toBeLessThanOrEqual(1000);
         if (channel === 'webchat') {
-          expect(e.raw).toBeNull();
+          expect(e.raw ?? null).toBeNull(); // never the request body
           expect(Object.keys(e).every((k) => ['ref', 'messageId', 'timestamp', 'displayName', 'raw', 'type', 'text', 'payload'].includes(k)), event.slice(0, 200)).toBe(true);
         } else {
           // Kept (capped) while an event waits; a processed event keeps none.
