@@ -227,5 +227,17 @@ export const MIGRATIONS: string[] = [
   `,
   /* secops-2: an erased contact stays as a tombstone (de-duplication holds), without personal data */ `
   ALTER TABLE contacts ADD COLUMN erased_at TEXT;
+  CREATE INDEX transcript_contact ON transcript (contact_id);
+  CREATE INDEX inbox_conversation ON inbox (conversation_key);
+  CREATE INDEX inbox_received ON inbox (received_at);
+  CREATE INDEX outbox_created ON outbox (created_at);
+  CREATE INDEX sessions_updated ON sessions (updated_at);
+  `,
+  /* secops-3: the nightly jobs and a rare erasure can scan; these indexes cost every message bytes */ `
+  DROP INDEX IF EXISTS transcript_contact;
+  DROP INDEX IF EXISTS inbox_conversation;
+  DROP INDEX IF EXISTS inbox_received;
+  DROP INDEX IF EXISTS outbox_created;
+  DROP INDEX IF EXISTS sessions_updated;
   `,
 ];
