@@ -8,9 +8,12 @@ import { channelBench } from './channel-bench.ts';
 import { broadcastBench } from './broadcast-bench.ts';
 import { webchatBench } from './webchat-bench.ts';
 import { consoleBench } from './console-bench.ts';
+import { storageBench } from './storage-bench.ts';
 import { startCommand } from '../tests/helpers.ts';
 
-const benches: Record<string, () => Promise<void>> = { nlu: nluBench, channels: channelBench, broadcasts: broadcastBench, webchat: webchatBench, console: consoleBench };
+const benches: Record<string, () => Promise<void>> = {
+  nlu: nluBench, channels: channelBench, broadcasts: broadcastBench, webchat: webchatBench, console: consoleBench, storage: storageBench,
+};
 const args = process.argv.slice(2);
 
 if (args[0] === '--one') {

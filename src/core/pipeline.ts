@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { InboxEntry, Store } from '../store/types.ts';
 import { conversationKey, type ConversationRef, type IncomingEvent, type OutgoingMessage } from './messages.ts';
 import { KeyedQueue } from './keyed-queue.ts';
-import { withCappedRaw } from './raw-payload.ts';
+import { storableEvent } from './raw-payload.ts';
+import { isStorageFailure } from '../store/store-errors.ts';
 import type { Bot, TurnResult } from './bot.ts';
 
 /** Where replies go once a turn is done: the channel adapters' outbound halves. */
@@ -62,7 +63,7 @@ export class Pipeline {
    */
   async receive(incoming: IncomingEvent): Promise<Received> {
     if (!this.accepting) throw new PipelineClosedError();
-    const event = withCappedRaw(incoming);
+    const event = storableEvent(incoming);
     const key = conversationKey(event.ref);
     const { inserted, entry } = await this.deps.store.inbox.record(event, key, this.deps.clock().toISOString());
     if (!inserted) return { inserted: false, entry, turn: Promise.resolve(null) };
@@ -172,6 +173,12 @@ export class Pipeline {
       if (event.ref.channel !== 'webchat' && result.replies.length) await delivery.deliver(event.ref, result.replies);
       return result;
     } catch (err) {
+      // The store could not write (full disk): the event stays pending, and is processed again
+      // once writes work (the store's recovery re-reads the inbox). Only a real failure is final.
+      if (isStorageFailure(err)) {
+        logger.warn({ inboxId }, 'event left pending: the store cannot write now');
+        throw err;
+      }
       logger.error({ err, inboxId }, 'event processing failed');
       await store.inbox.markDone(inboxId, 'failed', clock().toISOString(), (err as Error).message).catch(() => undefined);
       throw err;

@@ -66,6 +66,7 @@ export interface InboxEntry {
 export interface InboxRepository {
   /** Idempotent on (channel, messageId): a second call returns { inserted: false }. */
   record(event: IncomingEvent, conversationKey: string, at: string): Promise<{ inserted: boolean; entry: InboxEntry }>;
+  /** A processed event loses its raw payload (a failed one keeps it until retention). */
   markDone(id: number, status: 'processed' | 'failed', at: string, error?: string, replies?: OutgoingMessage[]): Promise<void>;
   /** The entry of a (channel, message id), if recorded. */
   find(channel: ChannelName, messageId: string): Promise<InboxEntry | null>;

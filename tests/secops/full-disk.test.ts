@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, tempDir } from '../helpers.ts';
 import { postJson, spawnLoa, waitReady } from './process.ts';
@@ -85,8 +86,15 @@ describe.skipIf(!mount)('a full disk (real tmpfs)', () => {
       expect(kinds).toContain('store_write_failed');
       expect(loa.output()).toContain('disk almost full');
       expect(loa.alive()).toBe(true);
-    } finally {
+      // Nothing answered 200 was lost: every such message is in the transcript.
       loa.child.kill('SIGTERM');
+      expect(await loa.exited).toBe(0);
+      const db = new Database(path.join(dir, 'data', 'loa.db'), { readonly: true });
+      const keys = new Set((db.prepare('SELECT conversation_key AS k FROM transcript').all() as { k: string }[]).map((r) => r.k.split(':').pop()));
+      db.close();
+      statuses.forEach((s, i) => { if (s === 200) expect(keys.has(`parent-${i}`), `parent-${i}`).toBe(true); });
+    } finally {
+      if (loa.alive()) loa.child.kill('SIGTERM');
       await loa.exited;
     }
   }, 90_000);

@@ -14,7 +14,7 @@ const MEDIA: Record<string, Extract<IncomingEvent, { type: 'media' }>['mediaType
 function toIso(ms: string | null): string {
   // Zalo sends milliseconds as a string; parse only for the date, never for ids.
   const n = ms && /^\d+$/.test(ms) ? Number(ms) : NaN;
-  return Number.isFinite(n) && n > 0 ? new Date(n).toISOString() : new Date().toISOString();
+  return Number.isFinite(n) && n > 0 && n <= 8.64e15 ? new Date(n).toISOString() : new Date().toISOString();
 }
 
 export function zaloOaEvent(body: unknown): IncomingEvent | null {

@@ -99,7 +99,11 @@ export function inboxRepository(c: SqliteContext): InboxRepository {
       return { inserted: false, entry: toInbox(byKey.get(event.ref.channel, event.messageId) as Row) };
     },
     async markDone(id, status, at, error, replies) {
-      w('UPDATE inbox SET status = ?, processed_at = ?, error = ?, replies = ? WHERE id = ?').run(status, at, error ?? null, replies ? json(replies) : null, id);
+      // Once processed, the platform's raw payload has served (the event and the transcript hold
+      // what was validated); a failed event keeps it for a look, until retention.
+      w(`UPDATE inbox SET status = ?, processed_at = ?, error = ?, replies = ?,
+        event = CASE ? WHEN 'processed' THEN json_remove(event, '$.raw') ELSE event END WHERE id = ?`)
+        .run(status, at, error ?? null, replies ? json(replies) : null, status, id);
     },
     async find(channel, messageId) {
       const r = byKey.get(channel, messageId) as Row | undefined;

@@ -233,11 +233,6 @@ export const MIGRATIONS: string[] = [
   `,
   /* 9: an erased contact stays as a tombstone (de-duplication holds), without personal data */ `
   ALTER TABLE contacts ADD COLUMN erased_at TEXT;
-  CREATE INDEX transcript_contact ON transcript (contact_id);
-  CREATE INDEX inbox_conversation ON inbox (conversation_key);
-  CREATE INDEX inbox_received ON inbox (received_at);
-  CREATE INDEX outbox_created ON outbox (created_at);
-  CREATE INDEX sessions_updated ON sessions (updated_at);
   `,
   /* 10: the web chat: each conversation's messages, and what waits for a page that is closed */ `
   CREATE TABLE webchat_messages (

@@ -18,7 +18,7 @@ export function privacyRepository(c: SqliteContext): PrivacyRepository {
       const run = (name: string, sql: string, ...args: unknown[]) => {
         n[name] = (n[name] ?? 0) + db.prepare(sql).run(...args).changes;
       };
-      run('transcript', 'DELETE FROM transcript WHERE contact_id = ? OR conversation_key = ?', contactId, key);
+      run('transcript', 'DELETE FROM transcript WHERE conversation_key = ?', key);
       run('sessions', 'DELETE FROM sessions WHERE key = ?', key);
       run('subscriptions', 'DELETE FROM subscriptions WHERE contact_id = ?', contactId);
       // Tombstones: the (channel, message id) stays so a redelivered webhook is still a duplicate.
@@ -50,7 +50,8 @@ export function privacyRepository(c: SqliteContext): PrivacyRepository {
         if (days > 0) n[name] = (n[name] ?? 0) + db.prepare(sql).run(...args(daysBefore(now, days))).changes;
       };
       run('transcript', p.transcriptDays, 'DELETE FROM transcript WHERE at < ?');
-      run('rawPayloads', p.rawPayloadDays, "UPDATE inbox SET event = json_remove(event, '$.raw') WHERE received_at < ? AND status <> 'pending' AND json_type(event, '$.raw') IS NOT NULL");
+      // Processed events lose their raw payload at once; failed ones keep it this long, for a look.
+      run('rawPayloads', p.rawPayloadDays, "UPDATE inbox SET event = json_remove(event, '$.raw') WHERE received_at < ? AND status = 'failed' AND json_type(event, '$.raw') IS NOT NULL");
       run('inbox', p.inboxDays, "DELETE FROM inbox WHERE received_at < ? AND status <> 'pending'");
       run('outbox', p.outboxDays, "DELETE FROM outbox WHERE created_at < ? AND status IN ('sent', 'failed')");
       run('deliveries', p.outboxDays, "UPDATE deliveries SET name = NULL WHERE next_attempt_at < ? AND status NOT IN ('pending', 'sending') AND name IS NOT NULL");
