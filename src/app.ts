@@ -35,7 +35,7 @@ export interface AppDeps {
   answerExists: (key: string) => boolean;
   isShuttingDown?: () => boolean;
   /** The web chat's identity, history, live stream and widget (src/http/webchat-routes.ts). */
-  webchat: Omit<WebchatRouteDeps, 'store' | 'school' | 'clock'>;
+  webchat?: Omit<WebchatRouteDeps, 'store' | 'school' | 'clock'>;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http', 'public');
@@ -63,7 +63,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
-  app.use(webchatRoutes({ ...deps.webchat, store: deps.store, school: deps.school, clock: deps.clock }));
+  if (deps.webchat) app.use(webchatRoutes({ ...deps.webchat, store: deps.store, school: deps.school, clock: deps.clock }));
   app.use(chatRoutes(deps));
   app.use('/api/admin', adminRoutes(deps));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
