@@ -132,7 +132,8 @@ describe('operations', () => {
     const loa = await startLoa();
     const page = await request(loa.app).get('/');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('/api/chat');
+    expect(page.text).toContain('/widget.js');
+    expect((await request(loa.app).get('/widget.js')).text).toContain('/api/chat');
     expect((await request(loa.app).get('/healthz')).body).toEqual({ status: 'ok' });
     expect((await request(loa.app).get('/readyz')).body).toMatchObject({ status: 'ready', store: 'ok' });
     await loa.close();
