@@ -126,7 +126,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       logger, clock, timeZone: config.TZ, allowSelfApproval: config.APPROVAL_SELF,
     });
     const outboundByName = new Map<ChannelName, OutboundChannel>(channels.outbound.map((c) => [c.name, c]));
-    const dispatcher = new Dispatcher({ store, service: broadcasts, channels: outboundByName, logger, clock }, {
+    const dispatcher = new Dispatcher({ store, service: broadcasts, channels: outboundByName, logger, clock, webchat }, {
       ...options.dispatcher,
       // The configured limits (0 lifts one); the personal Zalo account shares its adapter's limit.
       rates: {

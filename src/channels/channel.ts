@@ -4,8 +4,8 @@ import type { ChannelName, ConversationRef, OutgoingMessage } from '../core/mess
 import { toPlainText } from '../core/messages.ts';
 
 export type SendResult =
-  /** webchat: whether an open page received it, or it waits for the visitor's next visit. */
-  | { status: 'sent'; platformMessageId?: string; webchat?: 'delivered' | 'waiting' }
+  /** webchat: the stored message, which waits until a page of the visitor says it has it. */
+  | { status: 'sent'; platformMessageId?: string; webchatMessageId?: number }
   /** Try again later: rate limits, temporary errors, Zalo's night hours. */
   | { status: 'retry-later'; reason: string; afterMs?: number; notBefore?: Date }
   /** Never retry this message: outside the window, person unavailable, token revoked. */
@@ -18,16 +18,11 @@ export type SendResult =
  */
 export type SendPurpose = 'reply' | 'proactive' | 'human';
 
-/** What a send carries along: the announcement delivery it belongs to, if any. */
-export interface SendContext {
-  deliveryId?: number;
-}
-
 export interface OutboundChannel {
   readonly name: ChannelName;
   /** Splits or degrades a message into what the platform takes, one send each (kept in order). */
   prepare?(message: OutgoingMessage): OutgoingMessage[];
-  send(ref: ConversationRef, message: OutgoingMessage, purpose: SendPurpose, context?: SendContext): Promise<SendResult>;
+  send(ref: ConversationRef, message: OutgoingMessage, purpose: SendPurpose): Promise<SendResult>;
   /** When the platform takes no proactive messages now (Zalo's night hours), the time it will again. */
   quietUntil?(now: Date): Date | null;
 }

@@ -528,6 +528,8 @@ export interface WebchatMessageRepository {
   recent(conversationKey: string, limit: number): Promise<WebchatMessage[]>;
   /** Messages from the school a page has not had: still waiting, or newer than the last one it saw. */
   unseen(conversationKey: string, afterId: number, limit: number): Promise<WebchatMessage[]>;
+  /** Ties messages to the announcement delivery they carry; returns them as they are now. */
+  attachDelivery(ids: number[], deliveryId: number): Promise<WebchatMessage[]>;
   /** waiting → delivered; returns the messages that changed. */
   markDelivered(ids: number[], at: string): Promise<WebchatMessage[]>;
   /** waiting → expired for messages past their time; returns them. */

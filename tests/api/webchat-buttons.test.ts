@@ -54,7 +54,7 @@ describe('web chat quick replies', () => {
     expect(first.body.intent).toBe('fees');
     const retry = await browser.post('/api/chat').send({ payload: 'intent:fees', messageId: 'tap-1' });
     expect(retry.body.stale).toBeUndefined();
-    expect(retry.body.replies).toEqual([]);
+    expect(retry.body.duplicate).toBe(true);
     expect((await loa.store.transcript.list()).filter((t) => t.intent === 'fees')).toHaveLength(1);
   });
 

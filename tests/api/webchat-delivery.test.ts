@@ -126,6 +126,19 @@ describe('web chat: messages that arrive later', () => {
     page.close();
   });
 
+  it('counts a delivery even when something wraps the channel\'s send and passes on only its usual arguments (metrics)', async () => {
+    const send = loa.webchat.send.bind(loa.webchat);
+    loa.webchat.send = (ref, message, purpose) => send(ref, message, purpose);
+    const parent = await visitor();
+    await parent.say('nhận thông báo toàn trường');
+    const page = await openStream(base, parent.token);
+    const id = await announce('Thông báo qua kênh được đo');
+    await loa.features.dispatcher.drain();
+    await page.until(1);
+    await expect.poll(() => counts(id)).toMatchObject({ delivered: 1, waiting: 0 });
+    page.close();
+  });
+
   it('counts nothing delivered that a page did not acknowledge (a dead connection), and sends it again on reconnect', async () => {
     const parent = await visitor();
     await parent.say('nhận thông báo toàn trường');

@@ -386,6 +386,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.webchatMessages.markDelivered([notice.id], '2026-11-26T04:00:00.000Z')).toEqual([]); // once
       expect((await store.webchatMessages.unseen(key, Number.MAX_SAFE_INTEGER, 10)).map((m) => m.id)).toEqual([staff.id]);
       expect((await store.webchatMessages.unseen(key, answer.id, 10)).map((m) => m.id)).toEqual([notice.id, staff.id]); // a resumed stream
+      const [attached] = await store.webchatMessages.attachDelivery([staff.id], 9);
+      expect(attached).toMatchObject({ id: staff.id, deliveryId: 9, status: 'waiting' });
+      expect(await store.webchatMessages.attachDelivery([], 9)).toEqual([]);
       expect(await store.webchatMessages.expire('2026-11-29T01:59:59.000Z', 10)).toEqual([]);
       expect((await store.webchatMessages.expire('2026-11-29T02:00:00.000Z', 10)).map((m) => m.status)).toEqual(['expired', 'expired']);
       expect(await store.webchatMessages.unseen(key, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);

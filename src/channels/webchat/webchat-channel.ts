@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { ConversationRef, OutgoingMessage } from '../../core/messages.ts';
 import { conversationKey } from '../../core/messages.ts';
 import type { Store, WebchatMessage, WebchatMessageKind } from '../../store/types.ts';
-import type { OutboundChannel, SendContext, SendPurpose, SendResult } from '../channel.ts';
+import type { OutboundChannel, SendPurpose, SendResult } from '../channel.ts';
 import type { Job } from '../../jobs/scheduler.ts';
 
 /** An open page of a visitor (a server-sent events stream). */
@@ -43,16 +43,28 @@ export class WebchatChannel implements OutboundChannel {
     return n;
   }
 
-  async send(ref: ConversationRef, message: OutgoingMessage, purpose: SendPurpose, context?: SendContext): Promise<SendResult> {
+  async send(ref: ConversationRef, message: OutgoingMessage, purpose: SendPurpose): Promise<SendResult> {
     const key = conversationKey(ref);
     const now = this.deps.clock();
     const kind: WebchatMessageKind = purpose === 'human' ? 'staff' : purpose === 'reply' ? 'bot' : 'notice';
     const expiresAt = new Date(now.getTime() + this.deps.ttlHours * 3_600_000).toISOString();
     const [stored] = await this.deps.store.webchatMessages.append([
-      { conversationKey: key, at: now.toISOString(), kind, message, status: 'waiting', deliveryId: context?.deliveryId ?? null, expiresAt },
+      { conversationKey: key, at: now.toISOString(), kind, message, status: 'waiting', deliveryId: null, expiresAt },
     ]);
     for (const page of this.pages.get(key) ?? []) page.push(stored);
-    return { status: 'sent', platformMessageId: `webchat-${stored.id}`, webchat: 'waiting' };
+    return { status: 'sent', platformMessageId: `webchat-${stored.id}`, webchatMessageId: stored.id };
+  }
+
+  /**
+   * The dispatcher ties an announcement's delivery to the messages that carry it, after sending
+   * (so nothing rides on the send call's arguments, which wrappers such as metrics may not pass on).
+   * A page may have acknowledged them already: then the delivery is delivered now, else it waits.
+   */
+  async attachDelivery(messageIds: number[], deliveryId: number): Promise<void> {
+    const { store, clock } = this.deps;
+    const messages = await store.webchatMessages.attachDelivery(messageIds, deliveryId);
+    if (messages.some((m) => m.status === 'delivered')) await store.deliveries.markDelivered([deliveryId], clock().toISOString());
+    else await store.deliveries.markWaiting(deliveryId);
   }
 
   /** A page says it has every message up to `upTo`: those that waited are delivered now. */

@@ -36,7 +36,11 @@ export class Dispatcher {
   private stopped = false;
 
   constructor(
-    private readonly deps: { store: Store; service: BroadcastService; channels: Map<ChannelName, OutboundChannel>; logger: Logger; clock: () => Date },
+    private readonly deps: {
+      store: Store; service: BroadcastService; channels: Map<ChannelName, OutboundChannel>; logger: Logger; clock: () => Date;
+      /** Ties web chat messages to their delivery (see WebchatChannel.attachDelivery). */
+      webchat?: { attachDelivery(messageIds: number[], deliveryId: number): Promise<void> };
+    },
     options: DispatcherOptions = {},
   ) {
     this.holder = options.holder ?? `dispatcher-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -117,16 +121,16 @@ export class Dispatcher {
     if (!(await store.deliveries.markSending(d.id, this.holder))) return; // another dispatcher took it over
     await store.flush(); // on disk before the call: a crash now leaves "uncertain", never a second copy
     const messages = this.deps.service.render(b, d).flatMap((m) => channel.prepare?.(m) ?? [m]);
-    let received: 'delivered' | 'waiting' | undefined;
+    const webchatMessages: number[] = [];
     for (const message of messages) {
       let result;
       try {
-        result = await channel.send(d.ref, message, 'proactive', { deliveryId: d.id });
+        result = await channel.send(d.ref, message, 'proactive');
       } catch (err) {
         result = { status: 'retry-later' as const, reason: (err as Error).message };
       }
       if (result.status === 'sent') {
-        received = result.webchat;
+        if (result.webchatMessageId !== undefined) webchatMessages.push(result.webchatMessageId);
         continue;
       }
       if (result.status === 'failed') {
@@ -140,9 +144,9 @@ export class Dispatcher {
       const wait = result.notBefore ? result.notBefore.getTime() - clock().getTime() : Math.max(result.afterMs ?? 0, backoffMs(d.attempts, 1000, 5 * 60_000));
       return store.deliveries.reschedule(d.id, new Date(clock().getTime() + wait).toISOString(), d.attempts + 1, result.reason);
     }
-    // The web chat marks "delivered" itself when a page takes the message; otherwise it waits for one.
-    if (received === 'waiting') await store.deliveries.markWaiting(d.id);
-    else if (received !== 'delivered') await store.deliveries.finish(d.id, 'sent', null, now());
+    // The web chat's messages wait for a page of the visitor: "delivered" when one says it has them.
+    if (webchatMessages.length && this.deps.webchat) await this.deps.webchat.attachDelivery(webchatMessages, d.id);
+    else await store.deliveries.finish(d.id, 'sent', null, now());
   }
 
   /** Waits for the channel and account's rate: a token bucket with a burst of about 50 ms. */

@@ -28,6 +28,10 @@ export function webchatMessagesRepository(c: SqliteContext): WebchatMessageRepos
       return (stmt(`SELECT * FROM webchat_messages WHERE conversation_key = ? AND kind IN ('staff', 'notice')
         AND (status = 'waiting' OR (id > ? AND status = 'delivered')) ORDER BY id LIMIT ?`).all(key, afterId, limit) as Row[]).map(toMessage);
     },
+    async attachDelivery(ids, deliveryId) {
+      if (!ids.length) return [];
+      return (w(`UPDATE webchat_messages SET delivery_id = ? WHERE id IN (${inList(ids.length)}) RETURNING *`).all(deliveryId, ...ids) as Row[]).map(toMessage);
+    },
     async markDelivered(ids, at) {
       if (!ids.length) return [];
       return (w(`UPDATE webchat_messages SET status = 'delivered', delivered_at = ? WHERE id IN (${inList(ids.length)}) AND status = 'waiting' RETURNING *`)
