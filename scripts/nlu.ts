@@ -108,6 +108,7 @@ async function experiments(): Promise<void> {
     { name: '  L2 1e-4', options: { ...base, train: { ...base.train, l2: 1e-4 } } },
     { name: '  L2 1e-6', options: { ...base, train: { ...base.train, l2: 1e-6 } } },
     { name: '  25 epochs, every gradient', options: { ...base, train: { epochs: 25, minGradient: 1e-6 } } },
+    { name: '  8 epochs', options: { ...base, train: { ...base.train, epochs: 8 } } },
   ];
   console.log(`dev: ${DEV} (${dev.length} messages); pool: ${pool.length} sentences; thresholds tuned on dev for each run`);
   for (const run of runs) {

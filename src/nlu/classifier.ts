@@ -134,7 +134,7 @@ export class IntentModel {
     readonly intents: string[],
     private readonly featureIndex: Map<string, number>,
     private readonly idf: Float64Array,
-    private readonly weights: Float64Array, // intents.length x features, row-major
+    private readonly weights: Float64Array, // features x intents: one feature's weights side by side, for the cache
     private readonly bias: Float64Array,
     /** Every word seen in training: lets the normaliser repair typos into known words. */
     readonly vocabulary: ReadonlySet<string>,
@@ -184,6 +184,7 @@ export class IntentModel {
     const order = Array.from({ length: n }, (_, i) => i);
     const random = rng(seed);
     const probs = new Float64Array(k);
+    const grad = new Float64Array(k);
 
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = n - 1; i > 0; i--) {
@@ -197,13 +198,18 @@ export class IntentModel {
         softmaxInPlace(probs);
         for (let c = 0; c < k; c++) {
           const g = probs[c] - (c === labels[s] ? 1 : 0);
-          if (Math.abs(g) < minGradient) continue;
-          const row = c * dim;
-          for (let m = 0; m < x.idx.length; m++) {
-            const w = row + x.idx[m];
-            weights[w] -= lr * (g * x.val[m] + l2 * weights[w]);
+          grad[c] = Math.abs(g) < minGradient ? 0 : g;
+          bias[c] -= lr * grad[c] * 0.1;
+        }
+        for (let m = 0; m < x.idx.length; m++) {
+          const base = x.idx[m] * k;
+          const v = x.val[m];
+          for (let c = 0; c < k; c++) {
+            const g = grad[c];
+            if (g === 0) continue;
+            const w = base + c;
+            weights[w] -= lr * (g * v + l2 * weights[w]);
           }
-          bias[c] -= lr * g * 0.1;
         }
       }
     }
@@ -231,12 +237,12 @@ export class IntentModel {
   }
 
   private scores(x: SparseVector, out: Float64Array): void {
-    const dim = this.idf.length;
-    for (let c = 0; c < this.intents.length; c++) {
-      let s = this.bias[c];
-      const row = c * dim;
-      for (let m = 0; m < x.idx.length; m++) s += this.weights[row + x.idx[m]] * x.val[m];
-      out[c] = s;
+    const k = this.intents.length;
+    for (let c = 0; c < k; c++) out[c] = this.bias[c];
+    for (let m = 0; m < x.idx.length; m++) {
+      const base = x.idx[m] * k;
+      const v = x.val[m];
+      for (let c = 0; c < k; c++) out[c] += this.weights[base + c] * v;
     }
   }
 

@@ -30,7 +30,7 @@ export interface ModelOptions {
 
 /** What `npm run nlu -- experiments` found best on dev (see README, "NLU figures"). */
 export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
-  features: DEFAULT_FEATURES, outOfScope: 'separate', openers: true, wordDropout: 1, train: { epochs: 12, minGradient: 1e-3 },
+  features: DEFAULT_FEATURES, outOfScope: 'separate', openers: true, wordDropout: 1, train: { epochs: 12, minGradient: 1e-2 },
 };
 
 const OPENERS_VI = ['cô ơi', 'cho em hỏi', 'chị ơi cho em hỏi', 'dạ cô ơi', 'em chào cô, cho em hỏi', 'ad ơi', 'cho mình hỏi', 'co oi cho e hoi'];
