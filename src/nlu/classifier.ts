@@ -84,18 +84,28 @@ export function learnLexicon(examples: { tokens: string[] }[], minCount = 4, min
   return lexicon;
 }
 
-export function extractFeatures(tokens: string[], options: FeatureOptions = DEFAULT_FEATURES, marked?: string[], lexicon?: ReadonlySet<string>): string[] {
+/** A word's character n-grams; training asks for the same words thousands of times, so they are kept. */
+function charNgrams(t: string, sizes: number[], cache?: Map<string, string[]>): string[] {
+  const hit = cache?.get(t);
+  if (hit) return hit;
+  const grams: string[] = [];
+  const padded = `#${t}#`;
+  for (const n of sizes) {
+    for (let j = 0; j + n <= padded.length; j++) grams.push('c:' + padded.slice(j, j + n));
+  }
+  cache?.set(t, grams);
+  return grams;
+}
+
+export function extractFeatures(tokens: string[], options: FeatureOptions = DEFAULT_FEATURES, marked?: string[], lexicon?: ReadonlySet<string>, cache?: Map<string, string[]>): string[] {
   const feats: string[] = [];
   const words = options.segmentation && lexicon ? segment(tokens, lexicon) : tokens;
   for (let i = 0; i < words.length; i++) {
     const t = words[i];
     feats.push('w:' + t);
     if (options.bigrams && i + 1 < words.length) feats.push('b:' + t + '_' + words[i + 1]);
-    if (t.length >= 3 && !t.startsWith('_')) {
-      const padded = `#${t}#`;
-      for (const n of options.charNgrams) {
-        for (let j = 0; j + n <= padded.length; j++) feats.push('c:' + padded.slice(j, j + n));
-      }
+    if (t.length >= 3 && !t.startsWith('_') && options.charNgrams.length) {
+      for (const g of charNgrams(t, options.charNgrams, cache)) feats.push(g);
     }
   }
   if (options.marked && marked) for (const m of marked) if (m) feats.push('m:' + m);
@@ -152,7 +162,8 @@ export class IntentModel {
   static train(examples: TrainingExample[], options: TrainOptions = {}, features: FeatureOptions = DEFAULT_FEATURES): IntentModel {
     const { epochs = 25, learningRate = 1, l2 = 1e-5, seed = 42, minGradient = 1e-6 } = options;
     const lexicon = features.segmentation ? learnLexicon(examples) : new Set<string>();
-    const featuresOf = (e: TrainingExample) => extractFeatures(e.tokens, features, e.marked, lexicon);
+    const cache = new Map<string, string[]>();
+    const featuresOf = (e: TrainingExample) => extractFeatures(e.tokens, features, e.marked, lexicon, cache);
     if (examples.length === 0) throw new Error('cannot train on no examples');
     const intents = [...new Set(examples.map((e) => e.intent))].sort();
     const intentIndex = new Map(intents.map((n, i) => [n, i]));

@@ -71,22 +71,37 @@ export function trainModel(intents: Intent[], pool: string[] = readPool(), optio
 
 let lastTrained: { key: string; model: NluModel } | null = null;
 
+/** A training under way in a worker thread; cancel() stops it (its model then resolves to null). */
+export interface BackgroundTraining {
+  model: Promise<NluModel | null>;
+  cancel(): void;
+}
+
 /** Trains in a worker thread; falls back to this thread if a worker cannot start. */
-export function trainInBackground(intents: Intent[], pool: string[] = readPool()): Promise<NluModel> {
-  return new Promise((resolve) => {
-    let worker: Worker;
+export function trainInBackground(intents: Intent[], pool: string[] = readPool()): BackgroundTraining {
+  let worker: Worker | null = null;
+  let cancelled = false;
+  const model = new Promise<NluModel | null>((resolve) => {
     try {
       worker = new Worker(new URL('./train-worker.mjs', import.meta.url), { workerData: { intents, pool } });
     } catch {
-      setImmediate(() => resolve(trainModel(intents, pool)));
+      setImmediate(() => resolve(cancelled ? null : trainModel(intents, pool)));
       return;
     }
     worker.once('message', (data: NluModelData) => {
       resolve(NluModel.fromData(data));
-      void worker.terminate();
+      void worker!.terminate();
     });
-    worker.once('error', () => resolve(trainModel(intents, pool)));
+    worker.once('error', () => resolve(cancelled ? null : trainModel(intents, pool)));
+    worker.once('exit', () => resolve(null)); // cancelled, or ended without a model
   });
+  return {
+    model,
+    cancel: () => {
+      cancelled = true;
+      void (worker as Worker | null)?.terminate();
+    },
+  };
 }
 
 export interface ClassifyOutcome {
@@ -142,6 +157,7 @@ export class NluService {
   private model: NluModel;
   private intents: Map<string, Intent>;
   private training: Promise<void> = Promise.resolve();
+  private inFlight: BackgroundTraining | null = null;
   private version = 0;
   /** Changes with every intent edit (answers, handlers and buttons may have changed). */
   revision = 0;
@@ -202,13 +218,20 @@ export class NluService {
 
   private scheduleRetrain(): void {
     const snapshot = [...this.intents.values()];
-    // Chained so that two quick edits train in order and the last edit wins.
+    // The last edit wins: a training of an older snapshot still under way is stopped, not waited for
+    // (training the content pack and the out-of-scope pool takes seconds).
+    this.inFlight?.cancel();
+    const job = trainInBackground(snapshot);
+    this.inFlight = job;
     this.training = this.training.then(async () => {
-      const next = await trainInBackground(snapshot);
+      const next = await job.model;
+      if (!next || this.inFlight !== job) return;
       this.model = next; // one assignment: the swap is atomic for every later message
       this.version++;
+      this.inFlight = null;
     });
   }
+
 
   parse(text: string, ctx: NluContext): NluResult {
     const detected = detectLanguage(text).locale;
