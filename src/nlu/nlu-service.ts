@@ -11,6 +11,7 @@ import { intentSchema, type Intent } from './intent-schema.ts';
 import { normalise } from './normalise.ts';
 import { buildModel, DEFAULT_MODEL_OPTIONS, NluModel, NONE_INTENT, type ModelOptions, type NluModelData } from './model.ts';
 import { readPool, readThresholds, type Thresholds } from './out-of-scope.ts';
+import { cacheKey, readCachedModel, writeCachedModel } from './model-cache.ts';
 import { chooseLocale, detectLanguage } from './language.ts';
 import { extractEntities, type Entities } from './entities.ts';
 
@@ -61,10 +62,13 @@ export { trainingExamples } from './model.ts';
 /** The intent classifier and the out-of-scope model, trained on the intents and the pool. */
 export function trainModel(intents: Intent[], pool: string[] = readPool(), options: ModelOptions = DEFAULT_MODEL_OPTIONS): NluModel {
   // A model is immutable and training is deterministic: the same data gives the same model, so the
-  // last one is reused (a process that starts Loa many times, like the tests, trains once).
-  const key = JSON.stringify([intents, pool, options]);
+  // last one is reused (a process that starts Loa many times, like the tests, trains once), and a
+  // model trained by an earlier process is read back from disk (see model-cache.ts).
+  const key = cacheKey([intents, pool, options]);
   if (lastTrained?.key === key) return lastTrained.model;
-  const model = buildModel(intents, pool, options);
+  const cached = readCachedModel(key);
+  const model = cached ? NluModel.fromData(cached) : buildModel(intents, pool, options);
+  if (!cached) writeCachedModel(key, model.toData());
   lastTrained = { key, model };
   return model;
 }
