@@ -106,3 +106,18 @@ describe('normaliser and language for short messages', () => {
     expect(chooseLocale('menu', 'vi')).toBe('vi');
   });
 });
+
+describe('the model cache', () => {
+  it('gives back the model trained for the same data, and trains anew for other data', async () => {
+    const { cacheKey, readCachedModel, writeCachedModel } = await import('../../src/nlu/model-cache.ts');
+    const key = cacheKey([intents, pool, DEFAULT_MODEL_OPTIONS]);
+    expect(cacheKey([intents, pool, { ...DEFAULT_MODEL_OPTIONS, wordDropout: 2 }])).not.toBe(key);
+    writeCachedModel(key, model.toData());
+    const back = readCachedModel(key);
+    expect(back).not.toBeNull();
+    const { NluModel } = await import('../../src/nlu/model.ts');
+    const restored = NluModel.fromData(back!);
+    for (const text of ['hoc phi bn', 'mấy giờ rồi', '👍']) expect(classify(restored, text)).toEqual(classify(model, text));
+    expect(readCachedModel('0'.repeat(32))).toBeNull();
+  });
+});
