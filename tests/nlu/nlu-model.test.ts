@@ -121,3 +121,18 @@ describe('the model cache', () => {
     expect(readCachedModel('0'.repeat(32))).toBeNull();
   });
 });
+
+describe('calibration', () => {
+  it('takes the middle of a plateau of equally good thresholds, so "unsure" stays possible', () => {
+    // Right guesses are confident, out-of-scope ones are clear: every low confidence threshold ties.
+    const scored = [
+      ...Array.from({ length: 20 }, () => ({ expected: 'fees', intent: 'fees', confidence: 0.9, runnerUp: { intent: 'menu', confidence: 0.05 }, outOfScope: 0.1 })),
+      ...Array.from({ length: 5 }, () => ({ expected: 'none', intent: 'menu', confidence: 0.5, runnerUp: { intent: 'fees', confidence: 0.3 }, outOfScope: 0.9 })),
+    ];
+    const { thresholds, figures } = tune(scored);
+    expect(figures.accuracy).toBe(1);
+    expect(thresholds.minConfidence).toBeGreaterThan(0.2);
+    expect(thresholds.outOfScope).toBeGreaterThan(0.3);
+    expect(thresholds.outOfScope).toBeLessThan(0.9);
+  });
+});
