@@ -127,7 +127,9 @@ export function normalise(input: string, options: NormaliseOptions = {}): Normal
       if (vocab.has(single)) token = single;
       else if (vocab.has(telex)) token = telex;
     }
-    const expand = ABBREVIATIONS[token];
+    // Abbreviations are typed without marks: "hồng" (a rose, a class name) is not "hông" (không).
+    const writtenWithMarks = written[i] !== '' && written[i].replace(/đ/g, 'd') !== raw[i];
+    const expand = writtenWithMarks ? undefined : ABBREVIATIONS[token];
     if (expand) {
       push(expand(out[out.length - 1], raw[i + 1]).split(' '));
       continue;

@@ -136,3 +136,11 @@ describe('calibration', () => {
     expect(thresholds.outOfScope).toBeLessThan(0.9);
   });
 });
+
+describe('abbreviations', () => {
+  it('are read only when typed without marks: "hồng" in a class name is not "hông"', () => {
+    expect(normalise('lớp Hoa Hồng').text).toBe('lop hoa hong');
+    expect(normalise('lop hoa hong').text).toBe('lop hoa khong');
+    expect(normalise('đc không').text).toBe('duoc khong');
+  });
+});
