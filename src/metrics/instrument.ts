@@ -32,8 +32,8 @@ export function instrument(parts: { pipeline: Pipeline; bot: Bot; outbound: Outb
   };
   for (const channel of parts.outbound) {
     const send = channel.send.bind(channel);
-    channel.send = async (ref, message, purpose, context) => {
-      const result = await send(ref, message, purpose, context);
+    channel.send = async (ref, message, purpose) => {
+      const result = await send(ref, message, purpose);
       messagesOut.inc({ channel: channel.name, result: result.status });
       return result;
     };

@@ -52,22 +52,37 @@ export interface TuneOptions {
   outOfScope?: boolean;
 }
 
-/** The best thresholds on the scored messages; ties go to fewer false rejects, then to the middle of the grid. */
+/**
+ * The best thresholds on the scored messages: the most accurate with false rejects within the
+ * target; ties go to fewer false rejects, then more out-of-scope recall, and among thresholds still
+ * tied, to the middle of their plateau (the median of each threshold), the choice least likely to
+ * move with the next unseen message. The middle keeps `rejected` meaningful: a plateau that starts
+ * at a confidence of 0 rarely ends there.
+ */
 export function tune(scored: Scored[], options: TuneOptions = {}): { thresholds: Thresholds; figures: Figures } {
   const { maxFalseRejects = 0.03, margins = true, outOfScope = true } = options;
-  let best: { thresholds: Thresholds; figures: Figures; key: number[] } | null = null;
+  let bestKey: number[] | null = null;
+  let tied: { thresholds: Thresholds; figures: Figures }[] = [];
   for (const o of outOfScope ? range(0.3, 0.95, 0.025) : [1.01]) {
     for (const c of range(0, 0.6, 0.025)) {
       for (const m of margins ? range(0, 0.3, 0.02) : [0]) {
         const thresholds = { outOfScope: o, minConfidence: c, minMargin: m };
         const f = figuresAt(scored, thresholds);
-        const within = f.falseRejectRate <= maxFalseRejects ? 1 : 0;
-        const key = [within, f.accuracy, -f.falseRejectRate, f.outOfScopeRecall, -Math.abs(o - 0.6) - Math.abs(c - 0.3) - Math.abs(m - 0.1)];
-        if (!best || compare(key, best.key) > 0) best = { thresholds, figures: f, key };
+        const key = [f.falseRejectRate <= maxFalseRejects ? 1 : 0, f.accuracy, -f.falseRejectRate, f.outOfScopeRecall];
+        const cmp = bestKey ? compare(key, bestKey) : 1;
+        if (cmp > 0) { bestKey = key; tied = [{ thresholds, figures: f }]; }
+        else if (cmp === 0) tied.push({ thresholds, figures: f });
       }
     }
   }
-  return { thresholds: best!.thresholds, figures: best!.figures };
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const mid = {
+    outOfScope: median(tied.map((t) => t.thresholds.outOfScope)),
+    minConfidence: median(tied.map((t) => t.thresholds.minConfidence)),
+    minMargin: median(tied.map((t) => t.thresholds.minMargin)),
+  };
+  const distance = (t: Thresholds) => Math.abs(t.outOfScope - mid.outOfScope) + Math.abs(t.minConfidence - mid.minConfidence) + Math.abs(t.minMargin - mid.minMargin);
+  return tied.reduce((a, b) => (distance(b.thresholds) < distance(a.thresholds) ? b : a));
 }
 
 function compare(a: number[], b: number[]): number {

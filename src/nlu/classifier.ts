@@ -84,18 +84,28 @@ export function learnLexicon(examples: { tokens: string[] }[], minCount = 4, min
   return lexicon;
 }
 
-export function extractFeatures(tokens: string[], options: FeatureOptions = DEFAULT_FEATURES, marked?: string[], lexicon?: ReadonlySet<string>): string[] {
+/** A word's character n-grams; training asks for the same words thousands of times, so they are kept. */
+function charNgrams(t: string, sizes: number[], cache?: Map<string, string[]>): string[] {
+  const hit = cache?.get(t);
+  if (hit) return hit;
+  const grams: string[] = [];
+  const padded = `#${t}#`;
+  for (const n of sizes) {
+    for (let j = 0; j + n <= padded.length; j++) grams.push('c:' + padded.slice(j, j + n));
+  }
+  cache?.set(t, grams);
+  return grams;
+}
+
+export function extractFeatures(tokens: string[], options: FeatureOptions = DEFAULT_FEATURES, marked?: string[], lexicon?: ReadonlySet<string>, cache?: Map<string, string[]>): string[] {
   const feats: string[] = [];
   const words = options.segmentation && lexicon ? segment(tokens, lexicon) : tokens;
   for (let i = 0; i < words.length; i++) {
     const t = words[i];
     feats.push('w:' + t);
     if (options.bigrams && i + 1 < words.length) feats.push('b:' + t + '_' + words[i + 1]);
-    if (t.length >= 3 && !t.startsWith('_')) {
-      const padded = `#${t}#`;
-      for (const n of options.charNgrams) {
-        for (let j = 0; j + n <= padded.length; j++) feats.push('c:' + padded.slice(j, j + n));
-      }
+    if (t.length >= 3 && !t.startsWith('_') && options.charNgrams.length) {
+      for (const g of charNgrams(t, options.charNgrams, cache)) feats.push(g);
     }
   }
   if (options.marked && marked) for (const m of marked) if (m) feats.push('m:' + m);
@@ -134,7 +144,7 @@ export class IntentModel {
     readonly intents: string[],
     private readonly featureIndex: Map<string, number>,
     private readonly idf: Float64Array,
-    private readonly weights: Float64Array, // intents.length x features, row-major
+    private readonly weights: Float64Array, // features x intents: one feature's weights side by side, for the cache
     private readonly bias: Float64Array,
     /** Every word seen in training: lets the normaliser repair typos into known words. */
     readonly vocabulary: ReadonlySet<string>,
@@ -152,7 +162,8 @@ export class IntentModel {
   static train(examples: TrainingExample[], options: TrainOptions = {}, features: FeatureOptions = DEFAULT_FEATURES): IntentModel {
     const { epochs = 25, learningRate = 1, l2 = 1e-5, seed = 42, minGradient = 1e-6 } = options;
     const lexicon = features.segmentation ? learnLexicon(examples) : new Set<string>();
-    const featuresOf = (e: TrainingExample) => extractFeatures(e.tokens, features, e.marked, lexicon);
+    const cache = new Map<string, string[]>();
+    const featuresOf = (e: TrainingExample) => extractFeatures(e.tokens, features, e.marked, lexicon, cache);
     if (examples.length === 0) throw new Error('cannot train on no examples');
     const intents = [...new Set(examples.map((e) => e.intent))].sort();
     const intentIndex = new Map(intents.map((n, i) => [n, i]));
@@ -184,6 +195,7 @@ export class IntentModel {
     const order = Array.from({ length: n }, (_, i) => i);
     const random = rng(seed);
     const probs = new Float64Array(k);
+    const grad = new Float64Array(k);
 
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = n - 1; i > 0; i--) {
@@ -197,13 +209,18 @@ export class IntentModel {
         softmaxInPlace(probs);
         for (let c = 0; c < k; c++) {
           const g = probs[c] - (c === labels[s] ? 1 : 0);
-          if (Math.abs(g) < minGradient) continue;
-          const row = c * dim;
-          for (let m = 0; m < x.idx.length; m++) {
-            const w = row + x.idx[m];
-            weights[w] -= lr * (g * x.val[m] + l2 * weights[w]);
+          grad[c] = Math.abs(g) < minGradient ? 0 : g;
+          bias[c] -= lr * grad[c] * 0.1;
+        }
+        for (let m = 0; m < x.idx.length; m++) {
+          const base = x.idx[m] * k;
+          const v = x.val[m];
+          for (let c = 0; c < k; c++) {
+            const g = grad[c];
+            if (g === 0) continue;
+            const w = base + c;
+            weights[w] -= lr * (g * v + l2 * weights[w]);
           }
-          bias[c] -= lr * g * 0.1;
         }
       }
     }
@@ -231,12 +248,12 @@ export class IntentModel {
   }
 
   private scores(x: SparseVector, out: Float64Array): void {
-    const dim = this.idf.length;
-    for (let c = 0; c < this.intents.length; c++) {
-      let s = this.bias[c];
-      const row = c * dim;
-      for (let m = 0; m < x.idx.length; m++) s += this.weights[row + x.idx[m]] * x.val[m];
-      out[c] = s;
+    const k = this.intents.length;
+    for (let c = 0; c < k; c++) out[c] = this.bias[c];
+    for (let m = 0; m < x.idx.length; m++) {
+      const base = x.idx[m] * k;
+      const v = x.val[m];
+      for (let c = 0; c < k; c++) out[c] += this.weights[base + c] * v;
     }
   }
 

@@ -11,6 +11,7 @@ import { intentSchema, type Intent } from './intent-schema.ts';
 import { normalise } from './normalise.ts';
 import { buildModel, DEFAULT_MODEL_OPTIONS, NluModel, NONE_INTENT, type ModelOptions, type NluModelData } from './model.ts';
 import { readPool, readThresholds, type Thresholds } from './out-of-scope.ts';
+import { cacheKey, readCachedModel, writeCachedModel } from './model-cache.ts';
 import { chooseLocale, detectLanguage } from './language.ts';
 import { extractEntities, type Entities } from './entities.ts';
 
@@ -63,32 +64,50 @@ export { trainingExamples } from './model.ts';
 /** The intent classifier and the out-of-scope model, trained on the intents and the pool. */
 export function trainModel(intents: Intent[], pool: string[] = readPool(), options: ModelOptions = DEFAULT_MODEL_OPTIONS): NluModel {
   // A model is immutable and training is deterministic: the same data gives the same model, so the
-  // last one is reused (a process that starts Loa many times, like the tests, trains once).
-  const key = JSON.stringify([intents, pool, options]);
+  // last one is reused (a process that starts Loa many times, like the tests, trains once), and a
+  // model trained by an earlier process is read back from disk (see model-cache.ts).
+  const key = cacheKey([intents, pool, options]);
   if (lastTrained?.key === key) return lastTrained.model;
-  const model = buildModel(intents, pool, options);
+  const cached = readCachedModel(key);
+  const model = cached ? NluModel.fromData(cached) : buildModel(intents, pool, options);
+  if (!cached) writeCachedModel(key, model.toData());
   lastTrained = { key, model };
   return model;
 }
 
 let lastTrained: { key: string; model: NluModel } | null = null;
 
+/** A training under way in a worker thread; cancel() stops it (its model then resolves to null). */
+export interface BackgroundTraining {
+  model: Promise<NluModel | null>;
+  cancel(): void;
+}
+
 /** Trains in a worker thread; falls back to this thread if a worker cannot start. */
-export function trainInBackground(intents: Intent[], pool: string[] = readPool()): Promise<NluModel> {
-  return new Promise((resolve) => {
-    let worker: Worker;
+export function trainInBackground(intents: Intent[], pool: string[] = readPool()): BackgroundTraining {
+  let worker: Worker | null = null;
+  let cancelled = false;
+  const model = new Promise<NluModel | null>((resolve) => {
     try {
       worker = new Worker(new URL('./train-worker.mjs', import.meta.url), { workerData: { intents, pool } });
     } catch {
-      setImmediate(() => resolve(trainModel(intents, pool)));
+      setImmediate(() => resolve(cancelled ? null : trainModel(intents, pool)));
       return;
     }
     worker.once('message', (data: NluModelData) => {
       resolve(NluModel.fromData(data));
-      void worker.terminate();
+      void worker!.terminate();
     });
-    worker.once('error', () => resolve(trainModel(intents, pool)));
+    worker.once('error', () => resolve(cancelled ? null : trainModel(intents, pool)));
+    worker.once('exit', () => resolve(null)); // cancelled, or ended without a model
   });
+  return {
+    model,
+    cancel: () => {
+      cancelled = true;
+      void (worker as Worker | null)?.terminate();
+    },
+  };
 }
 
 export interface ClassifyOutcome {
@@ -144,6 +163,7 @@ export class NluService {
   private model: NluModel;
   private intents: Map<string, Intent>;
   private trainingDone: Promise<void> = Promise.resolve();
+  private inFlight: BackgroundTraining | null = null;
   private version = 0;
   private retrainsPending = 0;
   /** When the model in use finished training. */
@@ -228,19 +248,26 @@ export class NluService {
 
   private scheduleRetrain(): void {
     const snapshot = [...this.intents.values()];
+    // The last edit wins: a training of an older snapshot still under way is stopped, not waited for
+    // (training the content pack and the out-of-scope pool takes seconds).
+    this.inFlight?.cancel();
+    const job = trainInBackground(snapshot);
+    this.inFlight = job;
     this.retrainsPending++;
-    // Chained so that two quick edits train in order and the last edit wins.
     this.trainingDone = this.trainingDone.then(async () => {
       try {
-        const next = await trainInBackground(snapshot);
+        const next = await job.model;
+        if (!next || this.inFlight !== job) return;
         this.model = next; // one assignment: the swap is atomic for every later message
         this.version++;
         this.trainedAt = new Date().toISOString();
+        this.inFlight = null;
       } finally {
         this.retrainsPending--;
       }
     });
   }
+
 
   parse(text: string, ctx: NluContext): NluResult {
     const detected = detectLanguage(text).locale;

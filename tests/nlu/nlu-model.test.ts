@@ -106,3 +106,41 @@ describe('normaliser and language for short messages', () => {
     expect(chooseLocale('menu', 'vi')).toBe('vi');
   });
 });
+
+describe('the model cache', () => {
+  it('gives back the model trained for the same data, and trains anew for other data', async () => {
+    const { cacheKey, readCachedModel, writeCachedModel } = await import('../../src/nlu/model-cache.ts');
+    const key = cacheKey([intents, pool, DEFAULT_MODEL_OPTIONS]);
+    expect(cacheKey([intents, pool, { ...DEFAULT_MODEL_OPTIONS, wordDropout: 2 }])).not.toBe(key);
+    writeCachedModel(key, model.toData());
+    const back = readCachedModel(key);
+    expect(back).not.toBeNull();
+    const { NluModel } = await import('../../src/nlu/model.ts');
+    const restored = NluModel.fromData(back!);
+    for (const text of ['hoc phi bn', 'mấy giờ rồi', '👍']) expect(classify(restored, text)).toEqual(classify(model, text));
+    expect(readCachedModel('0'.repeat(32))).toBeNull();
+  });
+});
+
+describe('calibration', () => {
+  it('takes the middle of a plateau of equally good thresholds, so "unsure" stays possible', () => {
+    // Right guesses are confident, out-of-scope ones are clear: every low confidence threshold ties.
+    const scored = [
+      ...Array.from({ length: 20 }, () => ({ expected: 'fees', intent: 'fees', confidence: 0.9, runnerUp: { intent: 'menu', confidence: 0.05 }, outOfScope: 0.1 })),
+      ...Array.from({ length: 5 }, () => ({ expected: 'none', intent: 'menu', confidence: 0.5, runnerUp: { intent: 'fees', confidence: 0.3 }, outOfScope: 0.9 })),
+    ];
+    const { thresholds, figures } = tune(scored);
+    expect(figures.accuracy).toBe(1);
+    expect(thresholds.minConfidence).toBeGreaterThan(0.2);
+    expect(thresholds.outOfScope).toBeGreaterThan(0.3);
+    expect(thresholds.outOfScope).toBeLessThan(0.9);
+  });
+});
+
+describe('abbreviations', () => {
+  it('are read only when typed without marks: "hồng" in a class name is not "hông"', () => {
+    expect(normalise('lớp Hoa Hồng').text).toBe('lop hoa hong');
+    expect(normalise('lop hoa hong').text).toBe('lop hoa khong');
+    expect(normalise('đc không').text).toBe('duoc khong');
+  });
+});
