@@ -1,4 +1,4 @@
-// npm run bench [-- nlu|channels|broadcasts]: speed and memory figures against the targets in the
+// npm run bench [-- nlu|channels|broadcasts|limits]: speed and memory figures against the targets in the
 // issues. Not a test: the numbers depend on the machine; compare runs on the same one. Each bench
 // runs in its own process, so one's memory does not count against the next.
 import { spawnSync } from 'node:child_process';
@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { nluBench } from './nlu-bench.ts';
 import { channelBench } from './channel-bench.ts';
 import { broadcastBench } from './broadcast-bench.ts';
+import { limitsBench } from './limits-bench.ts';
 import { startCommand } from '../tests/helpers.ts';
 
-const benches: Record<string, () => Promise<void>> = { nlu: nluBench, channels: channelBench, broadcasts: broadcastBench };
+const benches: Record<string, () => Promise<void>> = { nlu: nluBench, channels: channelBench, broadcasts: broadcastBench, limits: limitsBench };
 const args = process.argv.slice(2);
 
 if (args[0] === '--one') {
