@@ -57,7 +57,7 @@ describe('security headers', () => {
   });
 
   it('takes the allowed framers from FRAME_ANCESTORS', async () => {
-    loa = await startLoa({ config: testConfig({ FRAME_ANCESTORS: "'self' https://truong.example.vn" }) });
+    loa = await startLoa({ config: testConfig({ FRAME_ANCESTORS: "self https://truong.example.vn" }) });
     const res = await request(loa.app).get('/');
     expect(csp(res)['frame-ancestors']).toBe("'self' https://truong.example.vn");
     expect(res.headers['x-frame-options']).toBeUndefined(); // it cannot say "these origins": the CSP does
