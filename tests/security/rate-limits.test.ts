@@ -70,6 +70,12 @@ describe('rate limits', () => {
     const refused = await fb.postWebhook(loa.app, fb.textMessage('9003', 'ip-2', 'xin chào'));
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('rate_limited');
+    // Behind a local reverse proxy, the forwarded address is the one limited.
+    const via = (ip: string, mid: string) => request(loa.app).post('/webhooks/facebook').set('content-type', 'application/json').set('x-forwarded-for', ip)
+      .set('x-hub-signature-256', fb.sign(JSON.stringify(fb.textMessage('9004', mid, 'xin chào')))).send(JSON.stringify(fb.textMessage('9004', mid, 'xin chào')));
+    expect((await via('192.0.2.10', 'px-1')).status).toBe(200);
+    expect((await via('192.0.2.10', 'px-2')).status).toBe(429);
+    expect((await via('192.0.2.11', 'px-3')).status).toBe(200);
   });
 
   it('sends urgent alerts on chat once per parent and a few a minute, the rest in a digest, and lists every one', async () => {
