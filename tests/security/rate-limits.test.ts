@@ -114,3 +114,21 @@ describe('rate limits', () => {
     expect((await loa.store.alerts.list()).filter((a) => String(a.message).includes('lần'))).toHaveLength(2);
   });
 });
+
+describe('keyed limiter', () => {
+  it('forgets refilled keys, and never holds more than its cap of keys made up by a flood', async () => {
+    const { KeyedLimiter } = await import('../../src/core/rate-limits.ts');
+    let now = 0;
+    const limiter = new KeyedLimiter('test', 60, 2, () => now, 1000);
+    const size = () => (limiter as unknown as { buckets: Map<string, unknown> }).buckets.size;
+    for (let i = 0; i < 50_000; i++) limiter.take(`made-up-${i}`);
+    expect(size()).toBeLessThanOrEqual(1000);
+    expect(limiter.take('x')).toBe(true);
+    expect(limiter.take('x')).toBe(true);
+    expect(limiter.take('x')).toBe(false); // a burst of 2
+    now += 1000; // one a second refills one token
+    expect(limiter.take('x')).toBe(true);
+    expect(limiter.take('x')).toBe(false);
+    expect(new KeyedLimiter('off', 0).take('y')).toBe(true); // 0 lifts the limit
+  });
+});
