@@ -144,7 +144,7 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
   router.get('/broadcasts/:id/events', requireRole(...ROLES), async (req, res) => {
     const id = idOf(req.params.id);
     await handle(() => broadcasts.get(id));
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     const send = async () => {
       const data = await withCounts(id);
       res.write(`event: progress\ndata: ${JSON.stringify({ status: data.broadcast.status, ...data.deliveries.byStatus })}\n\n`);
