@@ -4,7 +4,7 @@ import request from 'supertest';
 import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
 import { FakePlatform } from '../fakes/fake-platform.ts';
 import * as fb from '../fakes/messenger-fixtures.ts';
-import type { Contact, Role, TranscriptTurn } from '../../src/store/types.ts';
+import type { Contact, Role } from '../../src/store/types.ts';
 import { conversationKey } from '../../src/core/messages.ts';
 
 export const SEND = '/v21.0/me/messages';
@@ -51,12 +51,10 @@ export async function openSchool(env: Record<string, string> = {}): Promise<Scho
   await store.subscriptions.subscribe(otherClass.id, 'la-a2', 'chat', 'messenger', at);
   await store.subscriptions.subscribe(anonymous.id, 'la-a1', 'chat', 'messenger', at);
   await store.subscriptions.subscribe(ownClass.id, 'la-a1', 'chat', 'messenger', at);
-  // `asked` (a question, not a form step) is asserted so that stores with and without it take the row.
   const turn = (c: Contact, text: string, extra: Partial<{ intent: string; handler: string; answered: boolean }> = {}) => store.transcript.append({
     conversationKey: conversationKey(c.ref), channel: 'messenger', contactId: c.id, at, text, locale: 'vi',
     intent: extra.intent ?? null, confidence: 0.9, handler: extra.handler ?? 'answer:x', answered: extra.answered ?? true, latencyMs: 1, replies: ['…'],
-    asked: !extra.handler?.startsWith('feedback'),
-  } as TranscriptTurn);
+  });
   await turn(otherClass, SECRETS.otherClassQuestion, { intent: 'none', handler: 'fallback', answered: false });
   await turn(anonymous, SECRETS.anonymousWords, { intent: 'feedback', handler: 'feedback:step' });
   await turn(anonymous, 'học phí bao nhiêu', { intent: 'fees', handler: 'answer:fees' });
