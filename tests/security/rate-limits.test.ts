@@ -18,7 +18,8 @@ describe('rate limits', () => {
     graph = null;
   });
   const limits = (env: Record<string, string>) => testConfig({ ...Object.fromEntries(Object.keys(NO_RATE_LIMITS).map((k) => [k, ''])), ...env });
-  const chat = (ip: string, user: string, text: string) => request(loa.app).post('/api/chat').set('x-forwarded-for', ip).send({ user, text });
+  // Through the test helper (however it names the person to the chat API), from a given address.
+  const chat = (ip: string, user: string, text: string) => (loa.chat(user, text) as unknown as request.Test).set('x-forwarded-for', ip);
   const inboxRows = async () => (await loa.store.transcript.list({ limit: 100_000 })).length;
 
   it('answers a conversation over its limit with a 429 in its language, and keeps nothing of it', async () => {
