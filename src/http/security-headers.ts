@@ -5,11 +5,12 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
-/** FRAME_ANCESTORS: 'none', 'self' and origins (https://truong.example.vn), space-separated. */
-export const FRAME_ANCESTOR = /^('none'|'self'|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/i;
+/** FRAME_ANCESTORS: none, self (quoted or not) and origins (https://truong.example.vn), space-separated. */
+export const FRAME_ANCESTOR = /^('?none'?|'?self'?|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/i;
+const keyword = (a: string) => (/^'?(none|self)'?$/i.test(a) ? `'${a.replace(/'/g, '').toLowerCase()}'` : a);
 
 export function securityHeaders(frameAncestors = "'none'"): RequestHandler[] {
-  const ancestors = frameAncestors.trim().split(/\s+/);
+  const ancestors = frameAncestors.trim().split(/\s+/).map(keyword);
   return [
     helmet({
       contentSecurityPolicy: {

@@ -49,7 +49,7 @@ export function webhookLane(endpoints: WebhookEndpoint[], next: http.RequestList
     const query = () => new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
     if (endpoint && req.method === 'POST') {
       if (deps.isShuttingDown?.()) return reply(res, failure(shuttingDown()));
-      if (deps.admitAddress && !deps.admitAddress(req.socket.remoteAddress ?? 'unknown')) {
+      if (deps.admitAddress && !deps.admitAddress(clientAddress(req))) {
         req.resume();
         return reply(res, failure(new HttpError(429, 'rate_limited', 'too many requests from this address; try again later')));
       }
@@ -70,6 +70,16 @@ export function webhookLane(endpoints: WebhookEndpoint[], next: http.RequestList
       next(req, res);
     }
   };
+}
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+/** The client's address as express's `trust proxy: loopback` reads it: a local proxy's X-Forwarded-For is believed. */
+export function clientAddress(req: http.IncomingMessage): string {
+  const hops = [...String(req.headers['x-forwarded-for'] ?? '').split(',').map((h) => h.trim()).filter(Boolean)];
+  let address = req.socket.remoteAddress ?? 'unknown';
+  while (LOOPBACK.test(address) && hops.length) address = hops.pop()!;
+  return address;
 }
 
 function requestOf(req: http.IncomingMessage, raw: Buffer, query: URLSearchParams): WebhookRequest {

@@ -7,7 +7,7 @@ import type { Store } from '../store/types.ts';
 import { DELIVERY_STATUSES, OUTBOX_STATUSES } from '../store/types.ts';
 import type { Pipeline } from '../core/pipeline.ts';
 import { HttpError } from '../http/errors.ts';
-import { registry } from './metrics.ts';
+import { collectProcessMetrics, registry } from './metrics.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -15,6 +15,7 @@ export function metricsRoutes(deps: { store: Store; pipeline: Pipeline; metricsT
   const router = Router();
   if (!deps.metricsToken) return router;
   const expected = digest(deps.metricsToken);
+  collectProcessMetrics();
   const { store, pipeline } = deps;
   const local = new Registry();
   new Gauge({

@@ -4,7 +4,14 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'loa_' });
+
+let processMetrics = false;
+/** The process's own figures (memory, CPU, GC, event-loop lag): watched only when someone scrapes them. */
+export function collectProcessMetrics(): void {
+  if (processMetrics) return;
+  processMetrics = true;
+  collectDefaultMetrics({ register: registry, prefix: 'loa_' });
+}
 
 export const messagesIn = new Counter({ name: 'loa_messages_in_total', help: 'Messages recorded in the inbox, per channel', labelNames: ['channel'], registers: [registry] });
 export const messagesOut = new Counter({ name: 'loa_messages_out_total', help: 'Messages sent to a platform (or answered on the web chat), per channel and result', labelNames: ['channel', 'result'], registers: [registry] });

@@ -14,7 +14,7 @@ describe('report CSV', () => {
 
   it("neutralises a parent's formula in the unanswered questions", async () => {
     loa = await startLoa();
-    await loa.chat('kẻ gian', '=HYPERLINK("http://evil.example/x","Bấm vào đây")');
+    await loa.chat('kẻ gian', '=HYPERLINK("http://evil.example/x","zzqx")');
     const res = await loa.admin().get('/api/admin/reports/week?date=2026-11-26&format=csv');
     expect(res.status).toBe(200);
     const line = res.text.split('\n').find((l) => /hyperlink/i.test(l));

@@ -43,7 +43,9 @@ describe('security headers', () => {
 
   it('answers every /api request with Cache-Control: no-store, errors included', async () => {
     loa = await startLoa();
+    const draft = (await loa.admin().post('/api/admin/broadcasts').send({ title: 't', text: { vi: 'x' }, audience: { groups: ['school'] } })).body.id;
     for (const res of [
+      await loa.admin().get(`/api/admin/broadcasts/${draft}/events`), // server-sent events too
       await loa.chat('mẹ Bông', 'học phí bao nhiêu'),
       await loa.admin().get('/api/admin/me'),
       await request(loa.app).get('/api/admin/contacts'), // 401
@@ -57,7 +59,7 @@ describe('security headers', () => {
   });
 
   it('takes the allowed framers from FRAME_ANCESTORS', async () => {
-    loa = await startLoa({ config: testConfig({ FRAME_ANCESTORS: "'self' https://truong.example.vn" }) });
+    loa = await startLoa({ config: testConfig({ FRAME_ANCESTORS: "self https://truong.example.vn" }) });
     const res = await request(loa.app).get('/');
     expect(csp(res)['frame-ancestors']).toBe("'self' https://truong.example.vn");
     expect(res.headers['x-frame-options']).toBeUndefined(); // it cannot say "these origins": the CSP does

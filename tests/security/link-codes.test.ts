@@ -2,6 +2,8 @@
 // codes, accepted on the web chat, no lockout, older codes still valid).
 import { userWithToken } from '../api/console-helpers.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
 import { FakePlatform } from '../fakes/fake-platform.ts';
@@ -43,6 +45,13 @@ describe('staff link codes', () => {
     for (let i = 0; i < 20; i++) codes.add(await codeFor(p.token));
     expect(codes.size).toBe(20);
     for (const c of codes) expect(c).toMatch(/^LOA-[A-Z0-9]{10,}$/);
+    // Only a hash of the live code is kept: a copy of the database links nobody.
+    await loa.store.flush();
+    const db = new Database(path.join(loa.config.DATA_DIR, 'loa.db'), { readonly: true });
+    const stored = db.prepare('SELECT code FROM link_codes').all() as { code: string }[];
+    db.close();
+    expect(stored).toHaveLength(1);
+    expect(stored[0].code).not.toContain([...codes].at(-1)!.slice(4));
   });
 
   it('keeps one live code per person: a new code revokes the older ones', async () => {

@@ -19,7 +19,8 @@ describe('rate limits', () => {
     graph = null;
   });
   const limits = (env: Record<string, string>) => testConfig({ ...Object.fromEntries(Object.keys(NO_RATE_LIMITS).map((k) => [k, ''])), ...env });
-  const chat = (ip: string, user: string, text: string) => request(loa.app).post('/api/chat').set('x-forwarded-for', ip).send({ user, text });
+  // Through the test helper (however it names the person to the chat API), from a given address.
+  const chat = (ip: string, user: string, text: string) => (loa.chat(user, text) as unknown as request.Test).set('x-forwarded-for', ip);
   const inboxRows = async () => (await loa.store.transcript.list({ limit: 100_000 })).length;
 
   it('answers a conversation over its limit with a 429 in its language, and keeps nothing of it', async () => {
@@ -71,6 +72,12 @@ describe('rate limits', () => {
     const refused = await fb.postWebhook(loa.app, fb.textMessage('9003', 'ip-2', 'xin chào'));
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('rate_limited');
+    // Behind a local reverse proxy, the forwarded address is the one limited.
+    const via = (ip: string, mid: string) => request(loa.app).post('/webhooks/facebook').set('content-type', 'application/json').set('x-forwarded-for', ip)
+      .set('x-hub-signature-256', fb.sign(JSON.stringify(fb.textMessage('9004', mid, 'xin chào')))).send(JSON.stringify(fb.textMessage('9004', mid, 'xin chào')));
+    expect((await via('192.0.2.10', 'px-1')).status).toBe(200);
+    expect((await via('192.0.2.10', 'px-2')).status).toBe(429);
+    expect((await via('192.0.2.11', 'px-3')).status).toBe(200);
   });
 
   it('sends urgent alerts on chat once per parent and a few a minute, the rest in a digest, and lists every one', async () => {
@@ -107,5 +114,23 @@ describe('rate limits', () => {
     expect(later).toContain('lần 1');
     expect(later).not.toContain('lần 2');
     expect((await loa.store.alerts.list()).filter((a) => String(a.message).includes('lần'))).toHaveLength(2);
+  });
+});
+
+describe('keyed limiter', () => {
+  it('forgets refilled keys, and never holds more than its cap of keys made up by a flood', async () => {
+    const { KeyedLimiter } = await import('../../src/core/rate-limits.ts');
+    let now = 0;
+    const limiter = new KeyedLimiter('test', 60, 2, () => now, 1000);
+    const size = () => (limiter as unknown as { buckets: Map<string, unknown> }).buckets.size;
+    for (let i = 0; i < 50_000; i++) limiter.take(`made-up-${i}`);
+    expect(size()).toBeLessThanOrEqual(1000);
+    expect(limiter.take('x')).toBe(true);
+    expect(limiter.take('x')).toBe(true);
+    expect(limiter.take('x')).toBe(false); // a burst of 2
+    now += 1000; // one a second refills one token
+    expect(limiter.take('x')).toBe(true);
+    expect(limiter.take('x')).toBe(false);
+    expect(new KeyedLimiter('off', 0).take('y')).toBe(true); // 0 lifts the limit
   });
 });

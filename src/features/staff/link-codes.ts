@@ -2,7 +2,7 @@
 // user on chat (the principal's alerts, new comments, today's absences), so a code is long and
 // random, only the newest one of a person works, it is never taken on the open web chat, and a
 // conversation (or an address) that keeps guessing is paused.
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 
 /** No 0/O, 1/I/L: a code is read off a screen and typed on a phone. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -18,8 +18,12 @@ export function newLinkCode(): string {
   return `LOA-${s}`;
 }
 
-/** The stored form of what someone typed ("loa-abcd…" and "LOA-ABCD…" are the same code). */
-export const canonicalLinkCode = (typed: string) => `LOA-${typed.toUpperCase()}`;
+/**
+ * What is stored for a code: its SHA-256, so that a copy of the database links nobody. What someone
+ * typed is upper-cased first ("loa-abcd…" and "LOA-ABCD…" are the same code).
+ */
+export const storedLinkCode = (code: string) => createHash('sha256').update(code.toUpperCase()).digest('hex');
+export const canonicalLinkCode = (typed: string) => storedLinkCode(`LOA-${typed}`);
 
 export const LINK_CODE_MAX_TRIES = 5;
 export const LINK_CODE_PAUSE_MS = 15 * 60_000;

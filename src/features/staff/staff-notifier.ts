@@ -3,7 +3,7 @@
 // They go through the outbox like every message, so window rules and retries apply.
 import type { Outbox } from '../../core/outbox.ts';
 import type { Role, Store, User } from '../../store/types.ts';
-import { LinkCodeGuard, newLinkCode } from './link-codes.ts';
+import { LinkCodeGuard, newLinkCode, storedLinkCode } from './link-codes.ts';
 
 export { LINK_CODE } from './link-codes.ts';
 const LINK_CODE_MINUTES = 30;
@@ -20,7 +20,7 @@ export class StaffNotifier {
   async newLinkCode(userId: string): Promise<{ code: string; expiresAt: string }> {
     const code = newLinkCode();
     const expiresAt = new Date(this.deps.clock().getTime() + LINK_CODE_MINUTES * 60_000).toISOString();
-    await this.deps.store.staffLinks.createCode(code, userId, expiresAt);
+    await this.deps.store.staffLinks.createCode(storedLinkCode(code), userId, expiresAt);
     return { code, expiresAt };
   }
 

@@ -81,12 +81,19 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
   router.get('/broadcasts', requireRole(...ROLES), async (_req, res) => {
     res.json({ broadcasts: await store.broadcasts.list() });
   });
+  /** Staff limited to classes announce to those classes only. */
+  const mustAddressOwnClasses = (req: Parameters<typeof currentUser>[0]) => {
+    const groupsAsked = (req.body as { audience?: { groups?: unknown } } | undefined)?.audience?.groups;
+    if (Array.isArray(groupsAsked)) for (const g of groupsAsked) scope.mustManageGroup(currentUser(req), String(g));
+  };
   router.post('/broadcasts', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    mustAddressOwnClasses(req);
     const b = await handle(() => broadcasts.create(currentUser(req), req.body));
     await audit(req, 'broadcast.create', `broadcast:${b.id}`, req.body);
     res.status(201).json({ id: b.id, status: b.status, broadcast: b });
   });
   router.put('/broadcasts/:id', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    mustAddressOwnClasses(req);
     const b = await handle(() => broadcasts.edit(currentUser(req), idOf(req.params.id), req.body));
     await audit(req, 'broadcast.edit', `broadcast:${b.id}`, req.body);
     res.json({ broadcast: b });
@@ -137,7 +144,7 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
   router.get('/broadcasts/:id/events', requireRole(...ROLES), async (req, res) => {
     const id = idOf(req.params.id);
     await handle(() => broadcasts.get(id));
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     const send = async () => {
       const data = await withCounts(id);
       res.write(`event: progress\ndata: ${JSON.stringify({ status: data.broadcast.status, ...data.deliveries.byStatus })}\n\n`);
