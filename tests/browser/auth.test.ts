@@ -1,20 +1,13 @@
 // Signing in, at a phone's size and a desk's: set-up link → password → signed in; a viewer cannot
 // reach the editing screens; signing out ends the session (the old cookie no longer works).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { adminApi, describeBrowser, expectAccessible, launchBrowser, newPage, newUser, PASSWORD, setUp, signedInAdmin, startServer, type Server, type ViewportName } from './harness.ts';
+import { adminApi, describeBrowser, expectAccessible, launchBrowser, newPage, newUser, PASSWORD, setUp, signedInAdmin, startServer, withServerAndBrowser, type Server, type ViewportName } from './harness.ts';
 
 describeBrowser('console: signing in', () => {
   let server: Server;
   let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  withServerAndBrowser((s, b) => { server = s; browser = b; });
 
   for (const size of ['phone', 'desk'] as ViewportName[]) {
     it(`set-up link → password → signed in, then signed out (${size})`, async () => {

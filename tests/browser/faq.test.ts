@@ -1,8 +1,8 @@
 // Teaching Loa in the console, at a phone's size and a desk's: find an intent without diacritics,
 // add a FAQ that parents get at once, turn an unanswered question into a FAQ; every screen checked by axe.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { adminApi, chat, describeBrowser, expectAccessible, launchBrowser, signedInAdmin, startServer, waitLive, type Server, type ViewportName } from './harness.ts';
+import { adminApi, chat, describeBrowser, expectAccessible, launchBrowser, signedInAdmin, startServer, withServerAndBrowser, waitLive, type Server, type ViewportName } from './harness.ts';
 
 /** A topic per size, so that the two runs do not teach the same thing twice. */
 const NEW_FAQ = {
@@ -28,14 +28,7 @@ const UNANSWERED = {
 describeBrowser('console: teaching Loa', () => {
   let server: Server;
   let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  withServerAndBrowser((s, b) => { server = s; browser = b; });
 
   for (const size of ['phone', 'desk'] as ViewportName[]) {
     it(`finds the fees intent by typing "hoc phi"; Thử ngay answers like a parent gets it (${size})`, async () => {

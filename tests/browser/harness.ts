@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoa, type Loa } from '../../src/loa.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { dayStatus } from '../../src/features/school-info/calendar-service.ts';
@@ -169,4 +169,19 @@ export async function signedInAdmin(browser: Browser, server: Server, size: View
 /** Waits until the editor says the retrained model answers parents. */
 export async function waitLive(page: Page): Promise<void> {
   await page.getByTestId('training').filter({ hasText: 'Loa đã dùng bản mới' }).waitFor({ timeout: 30_000 });
+}
+
+/** A Loa server and a browser for the tests of one describe block: started before them, closed after. */
+export function withServerAndBrowser(ready: (server: Server, browser: Browser) => void): void {
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    ready(server, browser);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }

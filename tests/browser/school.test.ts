@@ -1,22 +1,15 @@
 // School data in the console, at a phone's size and a desk's: an edited menu day is what
 // "thực đơn hôm nay" answers; a wrong field is shown next to itself and nothing is saved.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { adminApi, chat, describeBrowser, expectAccessible, launchBrowser, pageDialogs, signedInAdmin, startServer, type Server, type ViewportName } from './harness.ts';
+import { adminApi, chat, describeBrowser, expectAccessible, launchBrowser, pageDialogs, signedInAdmin, startServer, withServerAndBrowser, type Server, type ViewportName } from './harness.ts';
 
 const DAY_NAMES = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
 
 describeBrowser('console: school data', () => {
   let server: Server;
   let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  withServerAndBrowser((s, b) => { server = s; browser = b; });
 
   for (const size of ['phone', 'desk'] as ViewportName[]) {
     it(`an edited menu day is what "thực đơn hôm nay" answers (${size})`, async () => {

@@ -3,7 +3,7 @@
 import { userWithToken } from '../api/console-helpers.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
+import { CHAT_API_KEY, startLoa, testConfig, type TestLoa } from '../helpers.ts';
 import { ERASED, asksErasure } from '../../src/features/privacy/privacy-service.ts';
 import { conversationKey } from '../../src/core/messages.ts';
 
@@ -50,7 +50,7 @@ describe('erasure', () => {
     const ask = await loa.chat('me-bong', 'xóa dữ liệu của tôi');
     expect(ask.body.replies[0].text).toContain('chắc chắn muốn xoá');
     expect(ask.body.replies[0].quickReplies.map((q: { payload: string }) => q.payload)).toEqual(['erase:yes', 'erase:no']);
-    const keep = await request(loa.app).post('/api/chat').send({ user: 'me-bong', payload: 'erase:no' });
+    const keep = await request(loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user: 'me-bong', payload: 'erase:no' });
     expect(keep.body.replies[0].text).toContain('giữ nguyên');
     expect((await loa.store.transcript.list({ conversationKey: conversationKey(webRef('me-bong')) })).length).toBeGreaterThan(2);
   });
@@ -58,7 +58,7 @@ describe('erasure', () => {
   it('once confirmed, erases transcript, sessions, subscriptions and personal fields; counts and de-duplication hold', async () => {
     const contact = await parentWithHistory('me-bong');
     await loa.chat('me-bong', 'xoa du lieu cua toi');
-    const done = await request(loa.app).post('/api/chat').send({ user: 'me-bong', payload: 'erase:yes' });
+    const done = await request(loa.app).post('/api/chat').set('authorization', `Bearer ${CHAT_API_KEY}`).send({ user: 'me-bong', payload: 'erase:yes' });
     expect(done.body.replies[0].text).toContain('đã xoá dữ liệu');
     await expectErased('me-bong', contact.id);
     // The tombstone keeps de-duplication: a redelivered message is not answered again, and tells nothing.

@@ -10,7 +10,7 @@ import { IntentError, NONE_INTENT, StaleIntentError } from '../../nlu/nlu-servic
 import type { Intent } from '../../nlu/intent-schema.ts';
 import type { SchoolService } from '../../school/school-service.ts';
 import type { Bot } from '../../core/bot.ts';
-import type { OutgoingMessage } from '../../core/messages.ts';
+import { present } from '../chat-routes.ts';
 import { todayIn } from '../../core/dates.ts';
 import { foldDiacritics } from '../../nlu/normalise.ts';
 import { LOCALES } from '../../i18n.ts';
@@ -69,18 +69,6 @@ const newIntentInput = intentInput.extend({ id: z.string().regex(/^[a-z][a-z0-9_
 type IntentInput = z.infer<typeof intentInput>;
 
 const folded = (s: string) => foldDiacritics(s.toLowerCase());
-
-/** The web chat's reply shape (what a parent sees). */
-function present(message: OutgoingMessage) {
-  switch (message.type) {
-    case 'text':
-      return { text: message.text, ...(message.quickReplies ? { quickReplies: message.quickReplies } : {}) };
-    case 'image':
-      return { text: message.caption ?? '', image: message.url };
-    case 'link':
-      return { text: message.text ?? message.title, link: { url: message.url, title: message.title } };
-  }
-}
 
 export function intentRoutes(deps: IntentRouteDeps): Router {
   const { nlu, school, bot, audit, clock } = deps;
