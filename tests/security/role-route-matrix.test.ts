@@ -228,7 +228,7 @@ describe('role × route', () => {
       // Only the route table is read: the web chat's own routes need no real identity or limits.
       webchat: {
         webchat: loa.webchat, identity: VisitorIdentity.open(tempDir(), undefined), i18n: await createI18n(), chatApiKey: undefined,
-        allowedOrigins: [], visitorPerMinute: 20, ipPerMinute: 120,
+        allowedOrigins: [],
       },
     }));
   }, 60_000);
