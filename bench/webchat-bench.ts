@@ -50,7 +50,7 @@ process.on('message', (m) => {
 
 export async function webchatBench(): Promise<void> {
   const dir = tempDir('loa-webchat-');
-  const loa = await createLoa(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', WEBCHAT_SECRET: SECRET, WEBCHAT_IP_PER_MINUTE: '100000' }), { logger: silentLogger() });
+  const loa = await createLoa(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', WEBCHAT_SECRET: SECRET, CHAT_RATE_PER_IP: '0', NEW_CONTACTS_PER_IP_PER_HOUR: '0' }), { logger: silentLogger() });
   const server = http.createServer(loa.app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

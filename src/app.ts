@@ -49,12 +49,12 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
   /** CSP frame-ancestors (FRAME_ANCESTORS). */
   frameAncestors?: string;
-  /** Per-address and per-conversation limits (web chat). */
+  /** Per-address and per-conversation limits (the web chat's endpoints, the webhooks' processing). */
   limits?: RateLimits;
   /** Bearer token of GET /metrics (METRICS_TOKEN); none: no /metrics. */
   metricsToken?: string;
   /** The web chat's identity, history, live stream and widget (src/http/webchat-routes.ts). */
-  webchat?: Omit<WebchatRouteDeps, 'store' | 'school' | 'clock'>;
+  webchat?: Omit<WebchatRouteDeps, 'store' | 'school' | 'clock' | 'limits'>;
 }
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http', 'public');
@@ -83,7 +83,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
-  if (deps.webchat) app.use(webchatRoutes({ ...deps.webchat, store: deps.store, school: deps.school, clock: deps.clock }));
+  if (deps.webchat) app.use(webchatRoutes({ ...deps.webchat, store: deps.store, school: deps.school, clock: deps.clock, limits: deps.limits }));
   app.use(chatRoutes(deps));
   app.use(metricsRoutes(deps));
   app.use(privacyRoutes(deps));

@@ -49,7 +49,7 @@ export const configSchema = z.object({
   BROADCAST_RATE_MESSENGER: z.coerce.number().min(0).max(1000).default(40),
   BROADCAST_RATE_ZALO_OA: z.coerce.number().min(0).max(1000).default(20),
   /** 1: a principal or admin may approve an announcement they wrote (a school with one approver); audited as such. */
-  /** Web-chat messages per minute per address / per conversation; 0 lifts a limit. */
+  /** Web chat requests (messages, history, live stream) per minute per address / per conversation (a visitor); 0 lifts a limit. */
   CHAT_RATE_PER_IP: z.coerce.number().min(0).max(100_000).default(120),
   CHAT_RATE_PER_CONVERSATION: z.coerce.number().min(0).max(10_000).default(20),
   /** New web-chat conversations an address may start per hour. */
@@ -92,9 +92,6 @@ export const configSchema = z.object({
     'comma-separated origins like https://your-school.example (a scheme and a host, no path, no trailing slash)'),
   /** How long a message waits for a web visitor who has closed the page. */
   WEBCHAT_DELIVERY_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
-  /** Web chat messages per minute per visitor and per IP address. */
-  WEBCHAT_VISITOR_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
-  WEBCHAT_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -153,7 +153,6 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       webchat: {
         webchat, identity: VisitorIdentity.open(path.resolve(config.DATA_DIR), config.WEBCHAT_SECRET), i18n, chatApiKey: config.CHAT_API_KEY,
         allowedOrigins: config.WEBCHAT_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
-        visitorPerMinute: config.WEBCHAT_VISITOR_PER_MINUTE, ipPerMinute: config.WEBCHAT_IP_PER_MINUTE,
       },
     });
     const app = webhookLane(channels.webhooks, routes, {

@@ -33,6 +33,14 @@ export class KeyedLimiter {
     return true;
   }
 
+  /** Milliseconds until the key has a token again (0 when it has one). */
+  waitMs(key: string): number {
+    const b = this.buckets.get(key);
+    if (!this.on || !b) return 0;
+    const tokens = Math.min(this.burst, b.tokens + ((this.now() - b.at) / 60_000) * this.perMinute);
+    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / this.perMinute) * 60_000);
+  }
+
   /** Whether the key has a token left, without taking it. */
   peek(key: string): boolean {
     if (!this.on) return true;

@@ -1,6 +1,7 @@
 // The web chat's edge: who the visitor is (a signed id the server issues, never the body's `user`
 // unless the caller presents CHAT_API_KEY), which sites may embed the widget (CORS), how often a
-// visitor or an address may write, the page's history and its live stream (server-sent events).
+// visitor or an address may call (the one web chat limit, chat-guard's guardRate), the page's
+// history and its live stream (server-sent events).
 // POST /api/chat itself stays in chat-routes.ts; this runs just before it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
@@ -10,14 +11,15 @@ import type { i18n } from 'i18next';
 import type { WebchatChannel } from '../channels/webchat/webchat-channel.ts';
 import { readCookie, VISITOR_COOKIE, VISITOR_COOKIE_MAX_AGE_S, VISITOR_HEADER, type Visitor, type VisitorIdentity } from '../channels/webchat/visitor-identity.ts';
 import { acceptsPayload, isStartOver, liveButtons } from '../channels/webchat/webchat-buttons.ts';
-import { KeyedBuckets } from '../core/rate-limiter.ts';
+import type { RateLimits } from '../core/rate-limits.ts';
 import type { ConversationRef, OutgoingMessage } from '../core/messages.ts';
 import { conversationKey } from '../core/messages.ts';
-import { LOCALES, translatorFor } from '../i18n.ts';
+import { translatorFor } from '../i18n.ts';
 import type { SchoolService } from '../school/school-service.ts';
 import type { Store, WebchatMessage } from '../store/types.ts';
 import { present, WEBCHAT_ACCOUNT } from './chat-routes.ts';
 import { HttpError } from './errors.ts';
+import { guardRate } from './chat-guard.ts';
 
 export interface WebchatRouteDeps {
   webchat: WebchatChannel;
@@ -29,8 +31,8 @@ export interface WebchatRouteDeps {
   chatApiKey: string | undefined;
   /** Origins allowed to embed the widget. */
   allowedOrigins: string[];
-  visitorPerMinute: number;
-  ipPerMinute: number;
+  /** Per address, per conversation, new conversations per address (CHAT_RATE_*, NEW_CONTACTS_PER_IP_PER_HOUR). */
+  limits?: RateLimits;
 }
 
 /** Who writes: a trusted server with its own user ids, or a visitor the server knows. */
@@ -38,25 +40,12 @@ type Caller = { kind: 'server'; userId: string | null } | { kind: 'visitor'; vis
 
 const webRef = (userId: string): ConversationRef => ({ channel: 'webchat', accountId: WEBCHAT_ACCOUNT, userId, threadId: userId, threadType: 'user' });
 const HEARTBEAT_MS = 25_000;
-const BUCKETS_MS = 10 * 60_000;
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 
 export function webchatRoutes(deps: WebchatRouteDeps): Router {
   const router = Router();
   const allowed = new Set(deps.allowedOrigins);
   const apiKey = deps.chatApiKey ? Buffer.from(deps.chatApiKey) : null;
-  let perVisitor = new KeyedBuckets(deps.visitorPerMinute, deps.visitorPerMinute);
-  let perIp = new KeyedBuckets(deps.ipPerMinute, deps.ipPerMinute);
-  // Every new browser is a new key: the buckets start afresh every 10 minutes so they cannot pile up.
-  let bucketsSince = Date.now();
-  const buckets = () => {
-    if (Date.now() - bucketsSince > BUCKETS_MS) {
-      perVisitor = new KeyedBuckets(deps.visitorPerMinute, deps.visitorPerMinute);
-      perIp = new KeyedBuckets(deps.ipPerMinute, deps.ipPerMinute);
-      bucketsSince = Date.now();
-    }
-    return { perVisitor, perIp };
-  };
 
   /** The caller of a chat endpoint; a visitor without a valid id gets a new one (cookie and header). */
   const callerOf = (req: Request, res: Response, issue: boolean): Caller | null => {
@@ -75,18 +64,15 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
     return { kind: 'visitor', visitor };
   };
 
-  const limit = (req: Request, res: Response, caller: Caller | null) => {
-    if (caller?.kind === 'server') return;
-    const { perIp: ips, perVisitor: visitors } = buckets();
-    for (const bucket of [ips.get(`ip:${req.ip}`), caller ? visitors.get(caller.visitor.userId) : null]) {
-      const t = bucket?.take();
-      if (t && !t.ok) {
-        res.set('retry-after', String(Math.ceil(t.waitMs / 1000)));
-        // Before the conversation is read its language is unknown: both, Vietnamese first.
-        const message = LOCALES.map((l) => translatorFor(deps.i18n, l)('webchat.rate_limited')).join(' / ');
-        throw new HttpError(429, 'rate_limited', message, { retryAfterSeconds: Math.ceil(t.waitMs / 1000) });
-      }
-    }
+  /**
+   * Before anything is read or recorded: the address, the conversation and (for a message) whether
+   * the address may start one more conversation. A trusted server's address speaks for many
+   * parents: only its conversations are limited.
+   */
+  const limit = (req: Request, caller: Caller, options: { message: boolean }) => {
+    const userId = caller.kind === 'server' ? caller.userId : caller.visitor.userId;
+    const text = options.message && typeof req.body?.text === 'string' ? req.body.text : undefined;
+    return guardRate({ store: deps.store, limits: deps.limits, tooMany: (l) => translatorFor(deps.i18n, l)('limits.too_many') }, req, userId ? webRef(userId) : null, text, { newConversation: options.message, perAddress: caller.kind === 'visitor' });
   };
 
   // Sites that embed the widget; other sites' browsers get no CORS headers, and their requests are refused.
@@ -111,7 +97,7 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
 
   router.post('/api/chat', asyncHandler(async (req, res, next) => {
     const caller = callerOf(req, res, true)!;
-    limit(req, res, caller);
+    await limit(req, caller, { message: true });
     const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : null;
     if (!body) return next(); // chat-routes answers the bad body
     const userId = caller.kind === 'server' ? caller.userId : caller.visitor.userId;
@@ -155,7 +141,7 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
   // The page's recent messages; what waited for it counts as received now.
   router.get('/api/chat/history', asyncHandler(async (req, res) => {
     const caller = callerOf(req, res, true)!;
-    limit(req, res, caller);
+    await limit(req, caller, { message: false });
     const userId = caller.kind === 'server' ? caller.userId : caller.visitor.userId;
     if (!userId) throw new HttpError(400, 'bad_request', 'send ?user= with the chat API key');
     const messages = await deps.webchat.history(webRef(userId));
@@ -183,7 +169,7 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
   router.get('/api/chat/events', asyncHandler(async (req, res) => {
     const caller = callerOf(req, res, false);
     if (!caller) throw new HttpError(401, 'no_visitor', 'open the chat first (GET /api/chat/history gives this browser its identity)');
-    limit(req, res, caller);
+    await limit(req, caller, { message: false });
     const userId = caller.kind === 'server' ? caller.userId : caller.visitor.userId;
     if (!userId) throw new HttpError(400, 'bad_request', 'send ?user= with the chat API key');
     const lastSeen = Number(req.get('last-event-id') ?? req.query.after ?? 0);

@@ -19,17 +19,33 @@ describe('rate limits', () => {
     graph = null;
   });
   const limits = (env: Record<string, string>) => testConfig({ ...Object.fromEntries(Object.keys(NO_RATE_LIMITS).map((k) => [k, ''])), ...env });
-  // Through the test helper (however it names the person to the chat API), from a given address.
-  const chat = (ip: string, user: string, text: string) => (loa.chat(user, text) as unknown as request.Test).set('x-forwarded-for', ip);
+  // A visitor is a browser: the server issues its identity (a cookie), whatever `user` the body says.
+  let browsers = new Map<string, ReturnType<typeof request.agent>>();
+  const browser = (name: string) => {
+    if (!browsers.has(name)) browsers.set(name, request.agent(loa.app));
+    return browsers.get(name)!;
+  };
+  const chat = (ip: string, visitor: string, text: string, body: Record<string, string> = {}) => browser(visitor).post('/api/chat').set('x-forwarded-for', ip).send({ text, ...body });
+  /** A browser that never keeps its cookie: a new visitor identity every time. */
+  const stranger = (ip: string, user: string) => request(loa.app).post('/api/chat').set('x-forwarded-for', ip).send({ user, text: 'xin chào' });
   const inboxRows = async () => (await loa.store.transcript.list({ limit: 100_000 })).length;
+  const start = async (env: Record<string, string>) => {
+    loa = await startLoa({ config: limits(env) });
+    browsers = new Map();
+  };
 
   it('answers a conversation over its limit with a 429 in its language, and keeps nothing of it', async () => {
-    loa = await startLoa({ config: limits({ CHAT_RATE_PER_CONVERSATION: '20' }) }); // 10 at once, then one every 3 s
+    await start({ CHAT_RATE_PER_CONVERSATION: '20' }); // 10 at once, then one every 3 s
     for (let i = 0; i < 10; i++) expect((await chat('198.51.100.1', 'mẹ Na', 'học phí bao nhiêu')).status).toBe(200);
     const turns = await inboxRows();
     const limited = await chat('198.51.100.1', 'mẹ Na', 'học phí bao nhiêu');
     expect(limited.status).toBe(429);
     expect(limited.body.error.message).toMatch(/nhanh quá/);
+    expect(Number(limited.headers['retry-after'])).toBe(3);
+    // A `user` of the caller's choosing is not another conversation (only a CHAT_API_KEY holder chooses it).
+    expect((await chat('198.51.100.1', 'mẹ Na', 'học phí bao nhiêu', { user: 'người khác' })).status).toBe(429);
+    // The page's own requests count too: its history and its live stream.
+    expect((await browser('mẹ Na').get('/api/chat/history').set('x-forwarded-for', '198.51.100.1')).status).toBe(429);
     expect(await inboxRows()).toBe(turns);
     // An English speaker is refused in English.
     for (let i = 0; i < 10; i++) await chat('198.51.100.2', 'dad', 'how much are the fees?');
@@ -40,19 +56,24 @@ describe('rate limits', () => {
     expect((await chat('198.51.100.1', 'mẹ Na', 'học phí bao nhiêu')).status).toBe(200);
   });
 
-  it('limits an address whatever user ids it makes up, and caps the new conversations it starts', async () => {
-    loa = await startLoa({ config: limits({ CHAT_RATE_PER_IP: '10', NEW_CONTACTS_PER_IP_PER_HOUR: '100' }) }); // 5 at once
-    for (let i = 0; i < 5; i++) expect((await chat('203.0.113.5', `u${i}`, 'xin chào')).status).toBe(200);
-    expect((await chat('203.0.113.5', 'u-new', 'xin chào')).status).toBe(429);
-    expect((await chat('203.0.113.6', 'u-new', 'xin chào')).status).toBe(200);
+  it('limits an address whatever visitor identities it makes up, and caps the new conversations it starts', async () => {
+    await start({ CHAT_RATE_PER_IP: '10', NEW_CONTACTS_PER_IP_PER_HOUR: '100' }); // 5 at once
+    for (let i = 0; i < 5; i++) expect((await stranger('203.0.113.5', `u${i}`)).status).toBe(200);
+    expect((await stranger('203.0.113.5', 'u-new')).status).toBe(429);
+    expect((await stranger('203.0.113.6', 'u-new')).status).toBe(200);
     await loa.close();
 
-    loa = await startLoa({ config: limits({ NEW_CONTACTS_PER_IP_PER_HOUR: '3' }) });
-    for (let i = 0; i < 3; i++) expect((await chat('203.0.113.7', `v${i}`, 'xin chào')).status).toBe(200);
-    const fourth = await chat('203.0.113.7', 'v3', 'xin chào');
+    await start({ NEW_CONTACTS_PER_IP_PER_HOUR: '3' });
+    expect((await chat('203.0.113.7', 'v0', 'xin chào')).status).toBe(200);
+    for (let i = 1; i < 3; i++) expect((await stranger('203.0.113.7', `v${i}`)).status).toBe(200);
+    const fourth = await stranger('203.0.113.7', 'v3');
     expect(fourth.status).toBe(429);
-    expect((await loa.store.contacts.list()).map((c) => c.ref.userId).sort()).toEqual(['v0', 'v1', 'v2']);
+    const contacts = await loa.store.contacts.list();
+    expect(contacts).toHaveLength(3);
+    expect(contacts.map((c) => c.ref.userId)).not.toContain('v3'); // the body's user is not an identity
+    expect(await inboxRows()).toBe(3);
     expect((await chat('203.0.113.7', 'v0', 'học phí bao nhiêu')).status).toBe(200); // someone already chatting goes on
+    expect((await stranger('203.0.113.8', 'v4')).status).toBe(200); // another address is not capped
   });
 
   it("limits what the webhooks hand over per conversation, and per address", async () => {
@@ -72,12 +93,6 @@ describe('rate limits', () => {
     const refused = await fb.postWebhook(loa.app, fb.textMessage('9003', 'ip-2', 'xin chào'));
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('rate_limited');
-    // Behind a local reverse proxy, the forwarded address is the one limited.
-    const via = (ip: string, mid: string) => request(loa.app).post('/webhooks/facebook').set('content-type', 'application/json').set('x-forwarded-for', ip)
-      .set('x-hub-signature-256', fb.sign(JSON.stringify(fb.textMessage('9004', mid, 'xin chào')))).send(JSON.stringify(fb.textMessage('9004', mid, 'xin chào')));
-    expect((await via('192.0.2.10', 'px-1')).status).toBe(200);
-    expect((await via('192.0.2.10', 'px-2')).status).toBe(429);
-    expect((await via('192.0.2.11', 'px-3')).status).toBe(200);
   });
 
   it('sends urgent alerts on chat once per parent and a few a minute, the rest in a digest, and lists every one', async () => {
@@ -114,23 +129,5 @@ describe('rate limits', () => {
     expect(later).toContain('lần 1');
     expect(later).not.toContain('lần 2');
     expect((await loa.store.alerts.list()).filter((a) => String(a.message).includes('lần'))).toHaveLength(2);
-  });
-});
-
-describe('keyed limiter', () => {
-  it('forgets refilled keys, and never holds more than its cap of keys made up by a flood', async () => {
-    const { KeyedLimiter } = await import('../../src/core/rate-limits.ts');
-    let now = 0;
-    const limiter = new KeyedLimiter('test', 60, 2, () => now, 1000);
-    const size = () => (limiter as unknown as { buckets: Map<string, unknown> }).buckets.size;
-    for (let i = 0; i < 50_000; i++) limiter.take(`made-up-${i}`);
-    expect(size()).toBeLessThanOrEqual(1000);
-    expect(limiter.take('x')).toBe(true);
-    expect(limiter.take('x')).toBe(true);
-    expect(limiter.take('x')).toBe(false); // a burst of 2
-    now += 1000; // one a second refills one token
-    expect(limiter.take('x')).toBe(true);
-    expect(limiter.take('x')).toBe(false);
-    expect(new KeyedLimiter('off', 0).take('y')).toBe(true); // 0 lifts the limit
   });
 });

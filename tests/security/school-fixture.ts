@@ -14,7 +14,7 @@ export const NOW = '2026-11-26T02:00:00.000Z';
 /** Words that must never reach the wrong eyes. */
 export const SECRETS = {
   otherClassParent: 'Phụ huynh Lá Hai', otherClassPsid: 'psid-la-hai', otherClassQuestion: 'câu hỏi riêng của lớp hai',
-  otherClassChild: 'Bé Hai Nhà Bên', otherClassReason: 'sốt phát ban kèm ho khan (mã R7)',
+  otherClassChild: 'Bé Hai Nhà Bên', otherClassReason: 'nổi mẩn đỏ sau tiêm chủng',
   anonymousParent: 'Mẹ Ẩn Danh Thật', anonymousPsid: 'psid-an-danh', anonymousWords: 'cô giáo quát mắng cháu rất to',
   ownClassParent: 'Bố Lá Một', ownClassPsid: 'psid-la-mot', ownClassChild: 'Bé Một Nhà Này', ownClassReason: 'đau bụng nhẹ',
 };

@@ -57,13 +57,12 @@ export function adminRoutes(deps: AdminDeps): Router {
   const router = Router();
   const unanswered = new UnansweredService({ store, nlu, clock, today: () => todayIn(deps.timeZone, clock()) });
   // The parents whose questions a user may see: staff limited to classes see their classes' only.
-  // (Wire the least-privilege class scope here where it exists; undefined shows everyone's.)
-  const visibleContacts = undefined as ((user: User) => Promise<Set<string> | null>) | undefined;
+  const visibleContacts = (user: User) => scope.visibleContacts(user);
   router.use(authenticate({ users: deps.users, adminToken: deps.adminToken, publicUrl: deps.publicUrl }));
 
   router.use(userRoutes({
     store, users: deps.users, audit, timeZone: deps.timeZone, classIds: () => school.get('classes').map((c) => c.id),
-    unansweredCount: async (user) => unanswered.count(visibleContacts ? await visibleContacts(user) : null),
+    unansweredCount: async (user) => unanswered.count(await visibleContacts(user)),
   }));
   router.use(unansweredRoutes({ unanswered, audit, visibleContacts }));
 
