@@ -118,7 +118,7 @@ describe('unanswered questions', () => {
     app.use(unansweredRoutes({ unanswered: service, audit: async () => {}, visibleContacts: async (u) => { asked.push(u.id); return new Set([p2.id]); } }));
     const groups = (await request(app).get('/questions/unanswered/groups')).body;
     expect(groups.total).toBe(1);
-    expect(groups.groups[0].messages[0].text).toBe('lop co camera ko');
+    expect(groups.groups[0].messages[0].text).toBe('ai vo dich world cup nam nay');
     expect((await request(app).get('/questions/unanswered/count')).body.count).toBe(1);
     expect(asked).toEqual(['s1', 's1']);
   });
