@@ -17,6 +17,8 @@ interface Scored {
 export interface Figures {
   total: number;
   accuracy: number;
+  /** In-scope messages whose guess was wrong and was rejected: asked about instead of answered wrongly. */
+  caught: number;
   outOfScopeRecall: number;
   falseRejectRate: number;
 }
@@ -31,14 +33,19 @@ export function score(model: NluModel, data: LabelledText[]): Scored[] {
 }
 
 export function figuresAt(scored: Scored[], t: Thresholds): Figures {
-  let correct = 0, oos = 0, oosHit = 0, inScope = 0, rejected = 0;
+  let correct = 0, oos = 0, oosHit = 0, inScope = 0, rejected = 0, caught = 0;
   for (const s of scored) {
-    const got = decide(s.intent, s.confidence, s.runnerUp, s.outOfScope, t).intent;
+    const d = decide(s.intent, s.confidence, s.runnerUp, s.outOfScope, t);
+    const got = d.intent;
     if (got === s.expected) correct++;
     if (s.expected === NONE_INTENT) { oos++; if (got === NONE_INTENT) oosHit++; }
-    else { inScope++; if (got === NONE_INTENT) rejected++; }
+    else {
+      inScope++;
+      if (got === NONE_INTENT) rejected++;
+      if (d.rejected && s.intent !== s.expected) caught++;
+    }
   }
-  return { total: scored.length, accuracy: correct / scored.length, outOfScopeRecall: oos ? oosHit / oos : 1, falseRejectRate: inScope ? rejected / inScope : 0 };
+  return { total: scored.length, accuracy: correct / scored.length, caught: caught / scored.length, outOfScopeRecall: oos ? oosHit / oos : 1, falseRejectRate: inScope ? rejected / inScope : 0 };
 }
 
 const range = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 1000) / 1000);
@@ -53,8 +60,8 @@ export interface TuneOptions {
 }
 
 /**
- * The best thresholds on the scored messages: the most accurate with false rejects within the
- * target; ties go to fewer false rejects, then more out-of-scope recall, and among thresholds still
+ * The best thresholds on the scored messages: the most accurate (a wrong guess turned into a
+ * question counting half) with false rejects within the target; ties go to fewer false rejects, then more out-of-scope recall, and among thresholds still
  * tied, to the middle of their plateau (the median of each threshold), the choice least likely to
  * move with the next unseen message. The middle keeps `rejected` meaningful: a plateau that starts
  * at a confidence of 0 rarely ends there.
@@ -68,7 +75,9 @@ export function tune(scored: Scored[], options: TuneOptions = {}): { thresholds:
       for (const m of margins ? range(0, 0.3, 0.02) : [0]) {
         const thresholds = { outOfScope: o, minConfidence: c, minMargin: m };
         const f = figuresAt(scored, thresholds);
-        const key = [f.falseRejectRate <= maxFalseRejects ? 1 : 0, f.accuracy, -f.falseRejectRate, f.outOfScopeRecall];
+        // A wrong guess that is rejected becomes a question back ("did you mean…?"): worth half
+        // a right answer, and better than a wrong one. Rejecting right guesses costs false rejects.
+        const key = [f.falseRejectRate <= maxFalseRejects ? 1 : 0, f.accuracy + 0.5 * f.caught, -f.falseRejectRate, f.outOfScopeRecall];
         const cmp = bestKey ? compare(key, bestKey) : 1;
         if (cmp > 0) { bestKey = key; tied = [{ thresholds, figures: f }]; }
         else if (cmp === 0) tied.push({ thresholds, figures: f });
