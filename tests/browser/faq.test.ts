@@ -21,8 +21,8 @@ const NEW_FAQ = {
 };
 /** Questions the shipped model does not answer (checked below before they are taught). */
 const UNANSWERED = {
-  phone: { ask: 'nhà trường có dạy đàn piano không', more: ['trường có lớp piano không', 'con học đàn piano ở trường được không', 'học đàn ở trường', 'lớp âm nhạc piano', 'có dạy đàn cho bé không'], id: 'piano', answer: 'Trường có lớp đàn organ vào chiều thứ Sáu.' },
-  desk: { ask: 'phụ huynh có được xem camera lớp không', more: ['xem camera lớp học', 'trường có camera không', 'bố mẹ xem camera qua điện thoại được không', 'camera ở lớp', 'có cho xem camera trực tuyến không'], id: 'camera', answer: 'Mỗi lớp có camera; phụ huynh xem qua ứng dụng của trường.' },
+  phone: { ask: 'Trường có đăng ảnh các bé lên Facebook không? Em không muốn ảnh con lên mạng', more: ['trường có đăng hình các con lên mạng không', 'ảnh của bé có bị đăng lên fanpage không', 'xin trường đừng đăng ảnh con lên facebook', 'trường có xin phép trước khi đăng ảnh bé không', 'photos of my child on facebook'], id: 'photos', answer: 'Trường chỉ đăng ảnh các bé khi bố mẹ đã đồng ý bằng văn bản.' },
+  desk: { ask: 'truong co may phat dien khi mat dien ko a, mua he ma mat dien thi cac con ngu sao', more: ['trường có máy phát điện không', 'mất điện thì các con ngủ trưa thế nào', 'khi mất điện trường làm sao', 'có máy phát điện dự phòng không ạ', 'does the school have a generator'], id: 'generator', answer: 'Trường có máy phát điện dự phòng cho cả khu lớp học.' },
 };
 
 describeBrowser('console: teaching Loa', () => {
@@ -96,39 +96,45 @@ describeBrowser('console: teaching Loa', () => {
     }, 90_000);
 
     it(`an unanswered question becomes a FAQ in the console and is answered afterwards (${size})`, async () => {
-      const q = UNANSWERED[size];
-      const parent = `parent-${size}-unanswered`;
-      const first = await chat(server, parent, q.ask);
-      expect(first).not.toContain(q.answer);
-      const { context, page } = await signedInAdmin(browser, server, size);
-      // The count is on the front page and on the FAQ screen.
-      const count = Number(await page.getByTestId('unanswered-count').textContent());
-      expect(count).toBeGreaterThan(0);
-      await page.getByRole('link', { name: 'Câu hỏi thường gặp' }).first().click();
-      await page.getByRole('link', { name: `${count} câu hỏi chưa trả lời được – xem ngay` }).waitFor();
-      await page.getByRole('link', { name: /Chưa trả lời/ }).first().click();
-      const group = page.locator(`[data-group="${q.ask}"]`);
-      await group.waitFor();
-      await expectAccessible(page, 'unanswered');
-      await group.getByRole('button', { name: 'Tạo câu hỏi mới' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Câu hỏi mới' }).waitFor();
-      const utterances = page.getByLabel('Câu hỏi mẫu tiếng Việt');
-      expect(await utterances.inputValue()).toContain(q.ask);
-      await utterances.focus();
-      await page.keyboard.press('Control+End');
-      await page.keyboard.insertText(`\n${q.more.join('\n')}`);
-      await page.getByLabel('Mã (id)').fill(q.id);
-      await page.getByLabel('Mô tả').fill(q.id);
-      await page.getByLabel('Câu trả lời tiếng Việt').fill(q.answer);
-      await page.getByRole('button', { name: 'Tạo câu hỏi' }).click();
-      await page.getByRole('heading', { level: 1, name: `Sửa câu hỏi: ${q.id}` }).waitFor();
-      await waitLive(page);
-      expect(await chat(server, parent, q.ask)).toContain(q.answer);
-      // Resolved: the group is gone from the list.
-      await page.goto(`${server.url}/admin/unanswered`);
-      await page.getByTestId('unanswered-total').waitFor();
-      expect(await page.locator(`[data-group="${q.ask}"]`).count()).toBe(0);
-      await context.close();
+      // A server of its own: what the other tests taught must not answer this question.
+      const own = await startServer();
+      try {
+        const q = UNANSWERED[size];
+        const parent = `parent-${size}-unanswered`;
+        const first = await chat(own, parent, q.ask);
+        expect(first).not.toContain(q.answer);
+        const { context, page } = await signedInAdmin(browser, own, size);
+        // The count is on the front page and on the FAQ screen.
+        await expect.poll(async () => Number(await page.getByTestId('unanswered-count').textContent()), { timeout: 15_000 }).toBeGreaterThan(0);
+        const count = Number(await page.getByTestId('unanswered-count').textContent());
+        await page.getByRole('link', { name: 'Câu hỏi thường gặp' }).first().click();
+        await page.getByRole('link', { name: `${count} câu hỏi chưa trả lời được – xem ngay` }).waitFor();
+        await page.getByRole('link', { name: /Chưa trả lời/ }).first().click();
+        const group = page.locator(`[data-group="${q.ask}"]`);
+        await group.waitFor();
+        await expectAccessible(page, 'unanswered');
+        await group.getByRole('button', { name: 'Tạo câu hỏi mới' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Câu hỏi mới' }).waitFor();
+        const utterances = page.getByLabel('Câu hỏi mẫu tiếng Việt');
+        expect(await utterances.inputValue()).toContain(q.ask);
+        await utterances.focus();
+        await page.keyboard.press('Control+End');
+        await page.keyboard.insertText(`\n${q.more.join('\n')}`);
+        await page.getByLabel('Mã (id)').fill(q.id);
+        await page.getByLabel('Mô tả').fill(q.id);
+        await page.getByLabel('Câu trả lời tiếng Việt').fill(q.answer);
+        await page.getByRole('button', { name: 'Tạo câu hỏi' }).click();
+        await page.getByRole('heading', { level: 1, name: `Sửa câu hỏi: ${q.id}` }).waitFor();
+        await waitLive(page);
+        expect(await chat(own, parent, q.ask)).toContain(q.answer);
+        // Resolved: the group is gone from the list.
+        await page.goto(`${own.url}/admin/unanswered`);
+        await page.getByTestId('unanswered-total').waitFor();
+        expect(await page.locator(`[data-group="${q.ask}"]`).count()).toBe(0);
+        await context.close();
+      } finally {
+        await own.close();
+      }
     }, 90_000);
   }
 
@@ -206,8 +212,8 @@ describeBrowser('console: teaching Loa', () => {
   }, 60_000);
 
   it('unanswered: add to the best-guessed intent, ignore for good, undo (phone)', async () => {
-    const vaccine = 'bao giờ trường tổ chức tiêm phòng sởi';
-    const books = 'trường có bán sách vở không cô';
+    const vaccine = 'Why is the playground closed this week?';
+    const books = 'Does the school have a bus service?';
     await chat(server, 'parent-vaccine', vaccine);
     await chat(server, 'parent-books', books);
     const { context, page } = await signedInAdmin(browser, server, 'phone');
@@ -216,13 +222,13 @@ describeBrowser('console: teaching Loa', () => {
     // Loa's guesses come first in the list of intents, with their confidence.
     expect(await vaccineGroup.locator('optgroup').first().getAttribute('label')).toBe('Loa đoán');
     expect(await vaccineGroup.locator('optgroup').first().locator('option').first().textContent()).toMatch(/\(\d+ %\)$/);
-    await vaccineGroup.getByLabel('Thêm vào câu hỏi').selectOption('health');
+    await vaccineGroup.getByLabel('Thêm vào câu hỏi').selectOption('events');
     await vaccineGroup.getByRole('button', { name: 'Thêm vào', exact: true }).click();
-    await page.getByText(`Đã thêm “${vaccine}” vào health.`).waitFor();
+    await page.getByText(`Đã thêm “${vaccine}” vào events.`).waitFor();
     await vaccineGroup.waitFor({ state: 'detached' });
     await waitLive(page);
     const again = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'parent-vaccine-2', text: vaccine }) });
-    expect((await again.json()).intent).toBe('health');
+    expect((await again.json()).intent).toBe('events');
 
     // Ignored, undone, ignored again: asked once more, it does not come back.
     const booksGroup = page.locator(`[data-group="${books}"]`);
@@ -242,15 +248,15 @@ describeBrowser('console: teaching Loa', () => {
   }, 90_000);
 
   it('unanswered: an action can take some messages of a group and leave the others (desk)', async () => {
-    const a = 'con có được mang bánh sinh nhật đến lớp không';
-    const b = 'con có được mang bánh sinh nhật đến lớp không cô';
+    const a = 'giá vàng hôm nay bao nhiêu';
+    const b = 'giá vàng hôm nay bao nhiêu vậy';
     // A server of its own: what the tests above taught must not answer these.
     const own = await startServer();
     await chat(own, 'parent-cake-1', a);
     await chat(own, 'parent-cake-2', b);
     const { context, page } = await signedInAdmin(browser, own, 'desk');
     await page.goto(`${own.url}/admin/unanswered`);
-    const group = page.locator('[data-group]', { hasText: 'sinh nhật' });
+    const group = page.locator('[data-group]', { hasText: 'giá vàng' });
     await group.getByText('Xem 2 tin nhắn').click();
     await group.getByRole('checkbox', { name: new RegExp(b) }).uncheck();
     await group.getByRole('button', { name: 'Bỏ qua' }).click();

@@ -9,7 +9,8 @@ export function Overview() {
   const session = useSession();
   useEffect(() => { session.refresh(); }, []);
   const me = session.me!;
-  const count = me.unansweredCount ?? 0;
+  // Unknown until /me answers (signing in gives the user only): "…" rather than a wrong 0.
+  const count = me.unansweredCount;
   return (
     <section>
       <PageTitle>{t('overview.hello', { name: me.user.name })}</PageTitle>
@@ -17,8 +18,8 @@ export function Overview() {
         {allowed(me.user.role, 'unanswered') && (
           <li class="card">
             <h2>{t('nav.unanswered')}</h2>
-            <p class="big" data-testid="unanswered-count">{count}</p>
-            <p>{count > 0 ? t('overview.unanswered', { count }) : t('overview.noneUnanswered')}</p>
+            <p class="big" data-testid="unanswered-count">{count ?? '…'}</p>
+            {count !== undefined && <p>{count > 0 ? t('overview.unanswered', { count }) : t('overview.noneUnanswered')}</p>}
             <Link href="/unanswered">{t('overview.openUnanswered')}</Link>
           </li>
         )}
