@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startLoa, tempDir, testConfig } from '../helpers.ts';
 import { FakePlatform, eventually } from '../fakes/fake-platform.ts';
 import * as fx from '../fakes/messenger-fixtures.ts';
-import { postJson, spawnLoa, waitReady, type LoaProcess } from './process.ts';
+import { postJson, spawnLoa, waitReady, type LoaProcess, AS_TRUSTED_CALLER } from './process.ts';
 
 const SEND_PATH = '/v21.0/me/messages';
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -86,7 +86,7 @@ describe('kill -9 while web-chat messages are answered', () => {
     const dataDir = tempDir();
     const first = await start({ DATA_DIR: dataDir });
     const answered = new Map<number, string>();
-    const sends = Array.from({ length: 300 }, (_, i) => postJson(`${first.url}/api/chat`, { user: `web-${i}`, text: 'xin chào', messageId: `msg-${i}` })
+    const sends = Array.from({ length: 300 }, (_, i) => postJson(`${first.url}/api/chat`, { user: `web-${i}`, text: 'xin chào', messageId: `msg-${i}` }, AS_TRUSTED_CALLER)
       .then((r) => { if (r.status === 200) answered.set(i, r.body.replies[0].text); }, () => undefined));
     await eventually(() => answered.size >= 60, 20_000);
     first.child.kill('SIGKILL');
@@ -96,7 +96,7 @@ describe('kill -9 while web-chat messages are answered', () => {
 
     const second = await start({ DATA_DIR: dataDir });
     for (let i = 0; i < 300; i++) {
-      const r = await postJson(`${second.url}/api/chat`, { user: `web-${i}`, text: 'xin chào', messageId: `msg-${i}` });
+      const r = await postJson(`${second.url}/api/chat`, { user: `web-${i}`, text: 'xin chào', messageId: `msg-${i}` }, AS_TRUSTED_CALLER);
       expect(r.status).toBe(200);
       expect(r.body.replies.length, `message ${i}`).toBeGreaterThan(0);
       expect(r.body.replies[0].text).toMatch(/^Xin chào/);

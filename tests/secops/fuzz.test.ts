@@ -5,7 +5,7 @@ import path from 'node:path';
 import http from 'node:http';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, SECRETS_KEY, tempDir, NO_RATE_LIMITS } from '../helpers.ts';
+import { ADMIN_TOKEN, SECRETS_KEY, tempDir } from '../helpers.ts';
 import { FakePlatform } from '../fakes/fake-platform.ts';
 import * as mfx from '../fakes/messenger-fixtures.ts';
 import * as zfx from '../fakes/zalo-oa-fixtures.ts';
@@ -55,9 +55,9 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated bodies at /api/chat and a
       .on('/v3.0/oa/message/cs', () => ({ body: { error: 0, data: { message_id: 'z' } } }))
       .start();
     dataDir = tempDir();
-    // Robustness, not limits (tests/security/rate-limits.test.ts has those): every body reaches Loa.
+    // Robustness, not limits (tests/security/rate-limits.test.ts has those): spawnLoa lifts them.
     loa = await spawnLoa({
-      DATA_DIR: dataDir, ADMIN_TOKEN, SECRETS_KEY, LOG_LEVEL: 'silent', ...NO_RATE_LIMITS,
+      DATA_DIR: dataDir, ADMIN_TOKEN, SECRETS_KEY, LOG_LEVEL: 'silent',
       FACEBOOK_VERIFY_TOKEN: mfx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: mfx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: mfx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: platform.url,
       ZALO_APP_ID: zfx.APP_ID, ZALO_APP_SECRET: zfx.APP_SECRET, ZALO_OA_SECRET_KEY: zfx.OA_SECRET_KEY, ZALO_OA_ACCESS_TOKEN: 'a', ZALO_OA_REFRESH_TOKEN: 'r', ZALO_OA_API_URL: platform.url, ZALO_OAUTH_URL: platform.url,
     });

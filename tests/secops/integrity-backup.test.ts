@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startLoa, tempDir, testConfig } from '../helpers.ts';
-import { postJson, spawnLoa, waitReady } from './process.ts';
+import { postJson, spawnLoa, waitReady, AS_TRUSTED_CALLER } from './process.ts';
 
 const TSX = path.resolve('node_modules/.bin/tsx');
 const cli = (script: string, args: string[], env: Record<string, string>) =>
@@ -55,12 +55,12 @@ describe('npm run backup and npm run restore', () => {
     let stop = false;
     try {
       await waitReady(loa);
-      for (let i = 0; i < 20; i++) if ((await postJson(`${loa.url}/api/chat`, { user: `before-${i}`, text: 'xin chào' })).status === 200) answered++;
+      for (let i = 0; i < 20; i++) if ((await postJson(`${loa.url}/api/chat`, { user: `before-${i}`, text: 'xin chào' }, AS_TRUSTED_CALLER)).status === 200) answered++;
       // Parents keep writing while the backup runs.
       const load = (async () => {
         let i = 0;
         while (!stop) {
-          const batch = await Promise.all(Array.from({ length: 8 }, () => postJson(`${loa.url}/api/chat`, { user: `during-${i++}`, text: 'học phí bao nhiêu' })));
+          const batch = await Promise.all(Array.from({ length: 8 }, () => postJson(`${loa.url}/api/chat`, { user: `during-${i++}`, text: 'học phí bao nhiêu' }, AS_TRUSTED_CALLER)));
           expect(batch.every((r) => r.status === 200)).toBe(true);
         }
       })();

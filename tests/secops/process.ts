@@ -1,7 +1,10 @@
 // Loa as `npm start` runs it, in a child process, for the crash and full-disk tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { startCommand } from '../helpers.ts';
+import { CHAT_API_KEY, NO_RATE_LIMITS, startCommand } from '../helpers.ts';
+
+/** Headers of a server-to-server caller of /api/chat, who names the parent (`user`) itself. */
+export const AS_TRUSTED_CALLER = { authorization: `Bearer ${CHAT_API_KEY}` };
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -25,7 +28,8 @@ export async function spawnLoa(env: Record<string, string>): Promise<LoaProcess>
   const port = await freePort();
   const { nodeArgs, entry } = startCommand();
   const child = spawn(process.execPath, [...nodeArgs, entry], {
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+    // The tests speak as a trusted caller and send bursts from one address: the key set, the limits lifted.
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), CHAT_API_KEY, ...NO_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
