@@ -5,7 +5,6 @@ import request from 'supertest';
 import { NO_RATE_LIMITS, startLoa, testConfig, type TestLoa } from '../helpers.ts';
 import { FakePlatform } from '../fakes/fake-platform.ts';
 import * as fb from '../fakes/messenger-fixtures.ts';
-import { recordFailedLogin } from '../../src/metrics/metrics.ts';
 
 const SEND = '/v21.0/me/messages';
 const TOKEN = 'metrics-token-0123456789';
@@ -60,7 +59,8 @@ describe('/metrics', () => {
     expect((await fb.postWebhook(loa.app, fb.textMessage('7001', 'm-1', 'học phí bao nhiêu'))).status).toBe(200);
     await loa.pipeline.drain();
     await loa.alerts.raise('test_alert', 'thử');
-    recordFailedLogin('bad_password');
+    // A wrong password at the console's sign-in (same answer for a username that does not exist).
+    expect((await request(loa.app).post('/api/auth/login').send({ username: 'nobody', password: 'sai-mat-khau' })).status).toBe(401);
 
     const after = await scrape();
     const delta = (name: string, labels?: Record<string, string>) => value(after, name, labels) - value(before, name, labels);

@@ -1,5 +1,6 @@
 // People who use the console: created with a one-time set-up link (they choose their own
 // password), signed in with a session kept in the store, or scripts with personal API tokens.
+import { recordFailedLogin } from '../../metrics/metrics.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from '@botpress/sdk';
 import type { ApiToken, Store, User } from '../../store/types.ts';
@@ -99,13 +100,17 @@ export class UserService {
     const failures = await this.deps.store.loginFailures.get(key);
     if (failures) {
       const waitUntil = Date.parse(failures.lastAt) + backoffMs(failures.count);
-      if (waitUntil > now.getTime()) throw new AccountError('too_many_attempts', { retryAfter: Math.ceil((waitUntil - now.getTime()) / 1000) });
+      if (waitUntil > now.getTime()) {
+        recordFailedLogin('locked');
+        throw new AccountError('too_many_attempts', { retryAfter: Math.ceil((waitUntil - now.getTime()) / 1000) });
+      }
     }
     const user = await this.deps.store.users.getByUsername(key);
     const hash = user && !user.disabled ? await this.deps.store.users.passwordHash(user.id) : null;
     const ok = await verifyPassword(password, hash ?? DUMMY_HASH);
     if (!ok || !user || !hash) {
       await this.deps.store.loginFailures.record(key, now.toISOString());
+      recordFailedLogin('bad_password');
       throw new AccountError('bad_credentials');
     }
     if (failures) await this.deps.store.loginFailures.clear(key);
