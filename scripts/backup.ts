@@ -1,18 +1,11 @@
 // npm run backup [-- <target file>]: an online copy of the store, safe while Loa runs; checked
 // (PRAGMA quick_check) before it counts; the BACKUP_KEEP newest copies are kept.
 import path from 'node:path';
-import { loadConfig, ConfigError } from '../src/config.ts';
 import { backupFileName, backupStore, pruneBackups } from '../src/store/sqlite/backup.ts';
 import { backupDir } from '../src/features/operations/backup-job.ts';
-import { fail, parseArgs } from './cli-util.ts';
+import { configOrFail, fail, parseArgs } from './cli-util.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) fail(err.message);
-  throw err;
-}
+const config = configOrFail();
 if (config.STORE !== 'sqlite') fail('npm run backup copies the SQLite store; STORE is not sqlite');
 const { positional } = parseArgs(process.argv.slice(2));
 const dir = backupDir(config);

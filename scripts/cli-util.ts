@@ -3,14 +3,18 @@ import { loadConfig, ConfigError, type Config } from '../src/config.ts';
 import { openStore } from '../src/store/index.ts';
 import type { Store } from '../src/store/types.ts';
 
-export async function withStore<T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
-  let config: Config;
+/** The environment's configuration, or the reason it is wrong and exit code 2. */
+export function configOrFail(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
+}
+
+export async function withStore<T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
+  const config = configOrFail();
   const store = await openStore(config).catch((err: Error) => fail(err.message));
   try {
     return await fn(store, config);

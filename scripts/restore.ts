@@ -1,17 +1,10 @@
 // npm run restore -- <backup file>: puts a backup in place of the store. Stop Loa first. The
 // current files are kept beside it (loa.db.before-restore-<time>).
 import path from 'node:path';
-import { loadConfig, ConfigError } from '../src/config.ts';
 import { restoreStore } from '../src/store/sqlite/backup.ts';
-import { fail, parseArgs } from './cli-util.ts';
+import { configOrFail, fail, parseArgs } from './cli-util.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) fail(err.message);
-  throw err;
-}
+const config = configOrFail();
 const { positional } = parseArgs(process.argv.slice(2));
 if (!positional[0]) fail('usage: npm run restore -- <backup file>   (stop Loa first)');
 const live = path.join(config.DATA_DIR, 'loa.db');

@@ -94,26 +94,7 @@ function NewUser(props: { classes: SchoolData['classes']; onCreated: (name: stri
       <h2 id="new-user-h">{t('users.new')}</h2>
       <TextInput label={t('users.username')} hint={t('users.usernameHint')} value={username} onInput={setUsername} error={fields.username} autoComplete="off" />
       <TextInput label={t('users.name')} value={name} onInput={setName} error={fields.name} autoComplete="off" />
-      <Field label={t('users.role')} error={fields.role}>
-        {({ id, describedBy }) => (
-          <select id={id} aria-describedby={describedBy} value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as Role)}>
-            {ROLES.map((r) => <option value={r} key={r}>{t(`role.${r}`)}</option>)}
-          </select>
-        )}
-      </Field>
-      {role === 'staff' && props.classes.length > 0 && (
-        <fieldset>
-          <legend>{t('users.classes')}</legend>
-          {props.classes.map((c) => (
-            <label class="check" key={c.id}>
-              <input type="checkbox" checked={classIds.includes(c.id)}
-                onChange={(e) => setClassIds((ids) => (e.target as HTMLInputElement).checked ? [...ids, c.id] : ids.filter((x) => x !== c.id))} />
-              {c.name}
-            </label>
-          ))}
-          {fields.classIds && <p class="field-error">{fields.classIds}</p>}
-        </fieldset>
-      )}
+      <RoleAndClasses role={role} setRole={setRole} classIds={classIds} setClassIds={setClassIds} classes={props.classes} errors={fields} />
       <Notice kind="error">{error}</Notice>
       <button type="submit" class="primary">{t('users.create')}</button>
     </form>
@@ -146,29 +127,43 @@ function EditUser(props: { user: User; classes: SchoolData['classes']; onSaved: 
       <summary>{t('users.edit', { name: u.name })}</summary>
       <form onSubmit={save} noValidate>
         <TextInput label={t('users.username')} hint={u.username ? undefined : t('users.noUsername')} value={username} onInput={setUsername} autoComplete="off" />
-        <Field label={t('users.role')}>
-          {({ id }) => (
-            <select id={id} value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as Role)}>
-              {ROLES.map((r) => <option value={r} key={r}>{t(`role.${r}`)}</option>)}
-            </select>
-          )}
-        </Field>
-        {role === 'staff' && props.classes.length > 0 && (
-          <fieldset>
-            <legend>{t('users.classes')}</legend>
-            {props.classes.map((c) => (
-              <label class="check" key={c.id}>
-                <input type="checkbox" checked={classIds.includes(c.id)}
-                  onChange={(e) => setClassIds((ids) => (e.target as HTMLInputElement).checked ? [...ids, c.id] : ids.filter((x) => x !== c.id))} />
-                {c.name}
-              </label>
-            ))}
-          </fieldset>
-        )}
+        <RoleAndClasses role={role} setRole={setRole} classIds={classIds} setClassIds={setClassIds} classes={props.classes} errors={{}} />
         <Notice kind="error">{error}</Notice>
         <Notice kind="ok">{ok}</Notice>
         <button type="submit">{t('users.save')}</button>
       </form>
     </details>
+  );
+}
+
+/** A person's role, and for staff the classes they look after (the same fields when creating and editing). */
+function RoleAndClasses(props: {
+  role: Role; setRole: (r: Role) => void; classIds: string[]; setClassIds: (update: (ids: string[]) => string[]) => void;
+  classes: SchoolData['classes']; errors: Record<string, string>;
+}) {
+  const { role, classIds, errors } = props;
+  return (
+    <>
+      <Field label={t('users.role')} error={errors.role}>
+        {({ id, describedBy }) => (
+          <select id={id} aria-describedby={describedBy} value={role} onChange={(e) => props.setRole((e.target as HTMLSelectElement).value as Role)}>
+            {ROLES.map((r) => <option value={r} key={r}>{t(`role.${r}`)}</option>)}
+          </select>
+        )}
+      </Field>
+      {role === 'staff' && props.classes.length > 0 && (
+        <fieldset>
+          <legend>{t('users.classes')}</legend>
+          {props.classes.map((c) => (
+            <label class="check" key={c.id}>
+              <input type="checkbox" checked={classIds.includes(c.id)}
+                onChange={(e) => props.setClassIds((ids) => (e.target as HTMLInputElement).checked ? [...ids, c.id] : ids.filter((x) => x !== c.id))} />
+              {c.name}
+            </label>
+          ))}
+          {errors.classIds && <p class="field-error">{errors.classIds}</p>}
+        </fieldset>
+      )}
+    </>
   );
 }
