@@ -3,6 +3,7 @@
 // Phrase lists catch what they were written for; the model catches the same things said in words
 // nobody listed. Its threshold is chosen by cross-validation (`npm run safety -- --cv`).
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { IntentModel, type TrainOptions } from '../../nlu/classifier.ts';
 import { normalise } from '../../nlu/normalise.ts';
 import { readIntentDir } from '../../nlu/nlu-service.ts';
@@ -49,7 +50,7 @@ export function readSafetyExamples(dir: URL = DATA_DIR): LabelledSafety[] {
  * few reports ("con bị bạn đánh"): those the phrase lists recognise are left out.
  */
 export function everydayQuestions(dir: URL = INTENTS_DIR): LabelledSafety[] {
-  return readIntentDir(dir.pathname).flatMap((i) => [...i.utterances.vi, ...i.utterances.en])
+  return readIntentDir(fileURLToPath(dir)).flatMap((i) => [...i.utterances.vi, ...i.utterances.en])
     .filter((text) => !matchSafetyPhrases(text)).map((text) => ({ report: false, kind: null, text }));
 }
 
