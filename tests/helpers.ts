@@ -51,7 +51,6 @@ export interface TestLoa extends Loa {
 export async function startLoa(options: { config?: Config; now?: Date } & LoaOptions = {}): Promise<TestLoa> {
   let now = options.now ?? THURSDAY_9AM;
   const loa = await createLoa(options.config ?? testConfig(), { logger: silentLogger(), clock: () => now, ...options });
-  const auth = (t: request.Test) => t.set('authorization', `Bearer ${ADMIN_TOKEN}`);
   const agent = request(loa.app);
   return Object.assign(loa, {
     clockAt(date: Date | string) {
@@ -66,13 +65,20 @@ export async function startLoa(options: { config?: Config; now?: Date } & LoaOpt
       return (res.body.replies as { text: string }[]).map((r) => r.text).join('\n');
     },
     admin() {
-      return {
-        get: (url: string) => auth(agent.get(url)),
-        post: (url: string) => auth(agent.post(url)),
-        put: (url: string) => auth(agent.put(url)),
-        patch: (url: string) => auth(agent.patch(url)),
-        delete: (url: string) => auth(agent.delete(url)),
-      };
+      return withBearer(loa.app, ADMIN_TOKEN);
     },
   });
+}
+
+/** Requests to an app with a bearer token (the admin API's scripts' way in). */
+export function withBearer(app: Parameters<typeof request>[0], token: string) {
+  const auth = (t: request.Test) => t.set('authorization', `Bearer ${token}`);
+  const agent = request(app);
+  return {
+    get: (url: string) => auth(agent.get(url)),
+    post: (url: string) => auth(agent.post(url)),
+    put: (url: string) => auth(agent.put(url)),
+    patch: (url: string) => auth(agent.patch(url)),
+    delete: (url: string) => auth(agent.delete(url)),
+  };
 }

@@ -1,6 +1,6 @@
 // Console test helpers: people with API tokens (scripts) or signed-in browsers (cookies).
 import request from 'supertest';
-import type { TestLoa } from '../helpers.ts';
+import { withBearer, type TestLoa } from '../helpers.ts';
 import type { Role } from '../../src/store/types.ts';
 import { UserService } from '../../src/features/users/user-service.ts';
 
@@ -24,15 +24,7 @@ export async function userWithToken(loa: TestLoa, input: { name: string; role: R
 
 /** Requests with a bearer token. */
 export function withToken(loa: TestLoa, token: string) {
-  const auth = (t: request.Test) => t.set('authorization', `Bearer ${token}`);
-  const agent = request(loa.app);
-  return {
-    get: (url: string) => auth(agent.get(url)),
-    post: (url: string) => auth(agent.post(url)),
-    put: (url: string) => auth(agent.put(url)),
-    patch: (url: string) => auth(agent.patch(url)),
-    delete: (url: string) => auth(agent.delete(url)),
-  };
+  return withBearer(loa.app, token);
 }
 
 export const ORIGIN = 'http://console.test';
