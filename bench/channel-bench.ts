@@ -4,13 +4,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { fork } from 'node:child_process';
 import express from 'express';
 import { loadConfig } from '../src/config.ts';
 import { createLoa } from '../src/loa.ts';
 import { silentLogger } from '../src/logger.ts';
 import * as fx from '../tests/fakes/messenger-fixtures.ts';
 import { tempDir } from '../tests/helpers.ts';
+import { startLoadGenerator } from './load-client.ts';
 import { line, percentile } from './stats.ts';
 
 const listen = (app: http.RequestListener) => new Promise<http.Server>((resolve) => {
@@ -36,14 +36,7 @@ export async function channelBench(): Promise<void> {
     const raw = JSON.stringify(fx.textMessage(`psid${i}`, `mid${i}`, i % 2 ? 'hoc phi bao nhieu' : 'mai an gi', new Date(now).toISOString()));
     return { raw, sig: fx.sign(raw), psid: `psid${i}` };
   });
-  const worker = fork(new URL('./load-generator.mjs', import.meta.url), { serialization: 'advanced', execArgv: [] });
-  worker.send({ total: TOTAL, concurrency: CONCURRENCY, bodies });
-  const ask = <T>(msg: object) => new Promise<T>((resolve, reject) => {
-    worker.once('message', (m) => resolve(m as T));
-    worker.once('error', reject);
-    worker.send(msg);
-  });
-  const { graphUrl } = await new Promise<{ graphUrl: string }>((resolve) => worker.once('message', (m) => resolve(m as { graphUrl: string })));
+  const { graphUrl, ask, stop } = await startLoadGenerator({ total: TOTAL, concurrency: CONCURRENCY, bodies });
 
   // The baseline: express reading a raw body and answering 200, nothing else.
   const bare = express();
@@ -53,7 +46,7 @@ export async function channelBench(): Promise<void> {
 
   const loa = await createLoa(loadConfig({
     DATA_DIR: tempDir('loa-bench-'), LOG_LEVEL: 'silent',
-    FACEBOOK_VERIFY_TOKEN: fx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graphUrl,
+    ...fx.messengerEnv(graphUrl),
   }), { logger: silentLogger() });
   await loa.start();
   const server = await listen(loa.app);
@@ -92,7 +85,7 @@ export async function channelBench(): Promise<void> {
   }
   line('Loa process memory (rss) after the run', `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB (was ${(memBefore / 1024 / 1024).toFixed(0)} MB)`);
 
-  worker.send({ kind: 'stop' });
+  stop();
   await loa.close();
   server.close();
 }

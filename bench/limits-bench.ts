@@ -5,7 +5,6 @@
 // are checked on every request, and none is refused (the hits are counted to show it).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fork } from 'node:child_process';
 import { loadConfig } from '../src/config.ts';
 import { createLoa, type Loa } from '../src/loa.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -13,6 +12,7 @@ import { rateLimitHits } from '../src/metrics/metrics.ts';
 import { RateLimits } from '../src/core/rate-limits.ts';
 import * as fx from '../tests/fakes/messenger-fixtures.ts';
 import { tempDir } from '../tests/helpers.ts';
+import { startLoadGenerator } from './load-client.ts';
 import { line } from './stats.ts';
 
 const listen = (app: http.RequestListener) => new Promise<http.Server>((resolve) => {
@@ -32,20 +32,12 @@ export async function limitsBench(): Promise<void> {
     const raw = JSON.stringify(fx.textMessage(`lim${i}`, `lim-mid${i}`, i % 2 ? 'hoc phi bao nhieu' : 'mai an gi', now));
     return { raw, sig: fx.sign(raw), psid: `lim${i}` };
   });
-  const worker = fork(new URL('./load-generator.mjs', import.meta.url), { serialization: 'advanced', execArgv: [] });
-  worker.setMaxListeners(100);
-  worker.send({ total: TOTAL, concurrency: CONCURRENCY, bodies });
-  const ask = <T>(msg: object) => new Promise<T>((resolve, reject) => {
-    worker.once('message', (m) => resolve(m as T));
-    worker.once('error', reject);
-    worker.send(msg);
-  });
-  const { graphUrl } = await new Promise<{ graphUrl: string }>((resolve) => worker.once('message', (m) => resolve(m as { graphUrl: string })));
+  const { graphUrl, ask, stop } = await startLoadGenerator({ total: TOTAL, concurrency: CONCURRENCY, bodies });
 
   const start = async (env: Record<string, string>): Promise<{ loa: Loa; server: http.Server; port: number }> => {
     const loa = await createLoa(loadConfig({
       DATA_DIR: tempDir('loa-bench-'), LOG_LEVEL: 'silent', ...env,
-      FACEBOOK_VERIFY_TOKEN: fx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graphUrl,
+      ...fx.messengerEnv(graphUrl),
     }), { logger: silentLogger() });
     await loa.start();
     const server = await listen(loa.app);
@@ -92,7 +84,7 @@ export async function limitsBench(): Promise<void> {
   const request = 1e6 / Math.max(...rates.off);
   line('limit checks per webhook event', `${perEvent.toFixed(2)} µs, ${((perEvent / request) * 100).toFixed(2)}% of a request at ${Math.round(Math.max(...rates.off))} req/s`, '< 5%', perEvent / request < 0.05);
 
-  worker.send({ kind: 'stop' });
+  stop();
   for (const x of [on, off]) {
     await x.loa.close();
     x.server.close();

@@ -44,7 +44,7 @@ describe('announcements', () => {
     zca.groups = { '9000000000000000001': { name: 'Phụ huynh Lá A1', members: 30 } };
     loa = await startLoa({
       config: testConfig({
-        FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url,
+        ...fb.messengerEnv(graph.url),
         ZALO_APP_ID: zl.APP_ID, ZALO_APP_SECRET: zl.APP_SECRET, ZALO_OA_SECRET_KEY: zl.OA_SECRET_KEY, ZALO_OA_ACCESS_TOKEN: 'a', ZALO_OA_REFRESH_TOKEN: 'r',
         ZALO_OA_API_URL: zalo.url, ZALO_OAUTH_URL: zalo.url, ZALO_PERSONAL_ENABLED: 'true', BROADCAST_RATE_MESSENGER: '0', BROADCAST_RATE_ZALO_OA: '0',
       }),
@@ -285,7 +285,7 @@ describe('dispatchers in separate processes', () => {
   async function prepare(n: number): Promise<{ dataDir: string; graph: FakePlatform; perRecipient: () => Map<string, number> }> {
     const graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
     const dataDir = tempDir();
-    const loa = await startLoa({ config: testConfig({ DATA_DIR: dataDir, APPROVAL_SELF: '1', FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url }) });
+    const loa = await startLoa({ config: testConfig({ DATA_DIR: dataDir, APPROVAL_SELF: '1', ...fb.messengerEnv(graph.url) }) });
     await seedParents(loa.store, n, () => ['school']);
     const id = (await loa.admin().post('/api/admin/broadcasts').send({ title: 't', text: { vi: 'Thông báo' }, audience: { groups: ['school'] } })).body.id;
     await loa.admin().post(`/api/admin/broadcasts/${id}/submit`);

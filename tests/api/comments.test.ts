@@ -26,7 +26,7 @@ describe('comments, absences and staff on chat', () => {
     zalo = await new FakePlatform().on(CS, () => ({ body: { error: 0, message: 'Success', data: { message_id: 'z' } } })).start();
     loa = await startLoa({
       config: testConfig({
-        FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url,
+        ...fb.messengerEnv(graph.url),
         ZALO_APP_ID: zl.APP_ID, ZALO_APP_SECRET: zl.APP_SECRET, ZALO_OA_SECRET_KEY: zl.OA_SECRET_KEY, ZALO_OA_ACCESS_TOKEN: 'a', ZALO_OA_REFRESH_TOKEN: 'r',
         ZALO_OA_API_URL: zalo.url, ZALO_OAUTH_URL: zalo.url,
       }),

@@ -19,7 +19,7 @@ describe('Messenger channel', () => {
     graph = await new FakePlatform().on(SEND_PATH, () => ({ body: { recipient_id: 'x', message_id: `mid.out.${++sent}` } })).start();
     loa = await startLoa({
       config: testConfig({
-        FACEBOOK_VERIFY_TOKEN: fx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url,
+        ...fx.messengerEnv(graph.url),
       }),
       outbox: { random: () => 0.5 },
     });
@@ -237,7 +237,7 @@ describe('a channel that is not configured', () => {
 describe('staff answering a parent themselves', () => {
   it('sends on Messenger with RESPONSE-window rules, HUMAN_AGENT up to 7 days, and refuses later', async () => {
     const graph = await new FakePlatform().on(SEND_PATH, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
-    const loa = await startLoa({ config: testConfig({ FACEBOOK_VERIFY_TOKEN: fx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url }) });
+    const loa = await startLoa({ config: testConfig({ ...fx.messengerEnv(graph.url) }) });
     await fx.postWebhook(loa.app, fx.textMessage('7001', 'm_h', 'cho tôi gặp người thật'));
     await loa.pipeline.drain();
     const [contact] = (await loa.admin().get('/api/admin/contacts?q=')).body.contacts;

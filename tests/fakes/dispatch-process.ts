@@ -9,7 +9,7 @@ import * as fb from './messenger-fixtures.ts';
 const [dataDir, graphUrl, mode] = process.argv.slice(2);
 const loa = await createLoa(loadConfig({
   DATA_DIR: dataDir, LOG_LEVEL: 'silent', BROADCAST_RATE_MESSENGER: '0',
-  FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graphUrl,
+  ...fb.messengerEnv(graphUrl),
 }), { logger: silentLogger(), clock: () => new Date('2026-11-26T02:00:00Z'), dispatcher: { batchSize: 20, concurrency: 4 } });
 const dispatcher = loa.features.dispatcher;
 await loa.store.deliveries.markStaleSendingUncertain(); // what start() does after a crash

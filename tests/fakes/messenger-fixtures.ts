@@ -8,6 +8,11 @@ export const APP_SECRET = 'messenger-app-secret-for-tests';
 export const VERIFY_TOKEN = 'verify-me-please';
 export const PAGE_TOKEN = 'EAAB-page-token-for-tests';
 
+/** The environment that turns Messenger on against a fake Graph server at `graphUrl`. */
+export const messengerEnv = (graphUrl: string) => ({
+  FACEBOOK_VERIFY_TOKEN: VERIFY_TOKEN, FACEBOOK_APP_SECRET: APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: PAGE_TOKEN, FACEBOOK_GRAPH_URL: graphUrl,
+});
+
 export function messaging(item: object, pageId = PAGE_ID) {
   return { object: 'page', entry: [{ id: pageId, time: Date.parse('2026-11-26T02:00:00Z'), messaging: [item] }] };
 }

@@ -41,7 +41,7 @@ describe('kill -9 in the middle of 1,000 Messenger turns', () => {
     }).start();
     graph.delayMs = 40;
     const dataDir = tempDir();
-    const env = { DATA_DIR: dataDir, FACEBOOK_VERIFY_TOKEN: fx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url };
+    const env = { DATA_DIR: dataDir, ...fx.messengerEnv(graph.url) };
     try {
       const first = await start(env);
       const psids = Array.from({ length: 1000 }, (_, i) => `${9_000_000 + i}`);

@@ -58,7 +58,7 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated bodies at /api/chat and a
     // Robustness, not limits (tests/security/rate-limits.test.ts has those): spawnLoa lifts them.
     loa = await spawnLoa({
       DATA_DIR: dataDir, ADMIN_TOKEN, SECRETS_KEY, LOG_LEVEL: 'silent',
-      FACEBOOK_VERIFY_TOKEN: mfx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: mfx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: mfx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: platform.url,
+      ...mfx.messengerEnv(platform.url),
       ZALO_APP_ID: zfx.APP_ID, ZALO_APP_SECRET: zfx.APP_SECRET, ZALO_OA_SECRET_KEY: zfx.OA_SECRET_KEY, ZALO_OA_ACCESS_TOKEN: 'a', ZALO_OA_REFRESH_TOKEN: 'r', ZALO_OA_API_URL: platform.url, ZALO_OAUTH_URL: platform.url,
     });
     await waitReady(loa);

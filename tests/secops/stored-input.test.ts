@@ -15,7 +15,7 @@ describe('what /api/chat and the webhooks store', () => {
   beforeEach(async () => {
     graph = await new FakePlatform().on(SEND_PATH, () => ({ body: { recipient_id: 'x', message_id: `mid.${Math.random()}` } })).start();
     loa = await startLoa({
-      config: testConfig({ FACEBOOK_VERIFY_TOKEN: fx.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fx.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fx.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url }),
+      config: testConfig({ ...fx.messengerEnv(graph.url) }),
     });
   });
   afterEach(async () => {

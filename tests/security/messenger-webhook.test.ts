@@ -15,7 +15,7 @@ describe('Messenger webhook hardening', () => {
   beforeEach(async () => {
     graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
     loa = await startLoa({
-      config: testConfig({ FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url }),
+      config: testConfig({ ...fb.messengerEnv(graph.url) }),
     });
   });
   afterEach(async () => {

@@ -39,7 +39,7 @@ describe('/metrics', () => {
     loa = await startLoa({
       config: testConfig({
         METRICS_TOKEN: TOKEN, ...NO_RATE_LIMITS, CHAT_RATE_PER_CONVERSATION: '4',
-        FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url,
+        ...fb.messengerEnv(graph.url),
       }),
     });
     const scrape = async () => {

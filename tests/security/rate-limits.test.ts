@@ -78,7 +78,7 @@ describe('rate limits', () => {
 
   it("limits what the webhooks hand over per conversation, and per address", async () => {
     graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
-    const channel = { FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url };
+    const channel = { ...fb.messengerEnv(graph.url) };
     loa = await startLoa({ config: limits({ ...channel, WEBHOOK_RATE_PER_CONVERSATION: '4' }) }); // 2 at once
     for (let i = 0; i < 6; i++) expect((await fb.postWebhook(loa.app, fb.textMessage('9001', `flood-${i}`, 'xin chào'))).status).toBe(200);
     expect((await fb.postWebhook(loa.app, fb.textMessage('9002', 'calm-1', 'xin chào'))).status).toBe(200);
@@ -97,7 +97,7 @@ describe('rate limits', () => {
 
   it('sends urgent alerts on chat once per parent and a few a minute, the rest in a digest, and lists every one', async () => {
     graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
-    loa = await startLoa({ config: testConfig({ FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url }) });
+    loa = await startLoa({ config: testConfig({ ...fb.messengerEnv(graph.url) }) });
     const principal = await userWithToken(loa, { name: 'Cô Hòa', role: 'principal' });
     const code = (await request(loa.app).post('/api/admin/staff/link-code').set('authorization', `Bearer ${principal.token}`).send({})).body.code;
     await fb.postWebhook(loa.app, fb.textMessage('principal-psid', 'link', code));

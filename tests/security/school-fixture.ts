@@ -35,7 +35,7 @@ const ref = (userId: string) => ({ channel: 'messenger' as const, accountId: fb.
 export async function openSchool(env: Record<string, string> = {}): Promise<School> {
   const graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
   const loa = await startLoa({
-    config: testConfig({ FACEBOOK_VERIFY_TOKEN: fb.VERIFY_TOKEN, FACEBOOK_APP_SECRET: fb.APP_SECRET, FACEBOOK_PAGE_ACCESS_TOKEN: fb.PAGE_TOKEN, FACEBOOK_GRAPH_URL: graph.url, ...env }),
+    config: testConfig({ ...fb.messengerEnv(graph.url), ...env }),
   });
   const tokens = {} as Record<Role, string>;
   const ids = {} as Record<Role, string>;
