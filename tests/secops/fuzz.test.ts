@@ -14,8 +14,9 @@ import { MAX_RAW_PAYLOAD_BYTES } from '../../src/core/raw-payload.ts';
 import { spawnLoa, waitReady, type LoaProcess } from './process.ts';
 import { MARK, bodiesOf, chatShape, messengerShape, zaloShape } from './fuzz-bodies.ts';
 
-/** Bodies per endpoint: 3 × 4,000 = 12,000 in all, in about a minute on a shared 2-core machine. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 4_000);
+/** Bodies per endpoint, as the issue asks: 10,000 at /api/chat and at each webhook (30,000 in all,
+ *  about half a minute alone, longer on a busy machine: hence the long timeouts below). */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 
 function post(agent: http.Agent, url: string, raw: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -76,7 +77,7 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated bodies at /api/chat and a
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(RUNS / 4); // enough got through to reach the bot
     expect(loa.alive()).toBe(true);
-  }, 120_000);
+  }, 300_000);
 
   it('/webhooks/facebook (signed, and some not): no 5xx, no exit', async () => {
     const bodies = bodiesOf(messengerShape, 2, RUNS).map((raw, i) => ({ raw, headers: (i % 10 === 0 ? {} : { 'x-hub-signature-256': mfx.sign(raw) }) as Record<string, string> }));
@@ -84,7 +85,7 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated bodies at /api/chat and a
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(RUNS / 2);
     expect(loa.alive()).toBe(true);
-  }, 120_000);
+  }, 300_000);
 
   it('/webhooks/zalo (signed, and some not): no 5xx, no exit', async () => {
     const bodies = bodiesOf(zaloShape, 3, RUNS).map((raw, i) => {
@@ -99,7 +100,7 @@ describe(`fuzz: ${RUNS.toLocaleString('en')} generated bodies at /api/chat and a
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(RUNS / 2);
     expect(loa.alive()).toBe(true);
-  }, 120_000);
+  }, 300_000);
 
   it('leaves a sound, readable store holding only validated data', async () => {
     expect((await fetch(`${loa.url}/readyz`)).status).toBe(200);
