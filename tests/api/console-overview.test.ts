@@ -189,6 +189,22 @@ describe('console overview and live events', () => {
     expect((await as('staffA1').get(`/api/admin/comments/${a2.id}/assignees`)).status).toBe(403);
   });
 
+  it("shows the school's reply on the parent's next chat turn when the chat comes through a trusted server", async () => {
+    const first = await loa.say('parent-relay', 'con em vua bi nga o lop, chay mau dau');
+    const code = /PA-\d+/.exec(first)![0];
+    const c = (await loa.store.comments.getByCode(code))!;
+    const reply = await as('principal').post(`/api/admin/comments/${c.id}/reply`).send({ text: 'Cô hiệu trưởng đang gọi cho anh chị ngay.' });
+    expect(reply.status).toBe(200);
+    // The server relaying the chat has no page open to receive it: the next answer carries it, once.
+    const next = await loa.say('parent-relay', 'vâng ạ');
+    expect(next).toContain('Cô hiệu trưởng đang gọi cho anh chị ngay.');
+    expect(next.indexOf('Cô hiệu trưởng')).toBeLessThan(next.indexOf('Dạ'));
+    expect(await loa.say('parent-relay', 'cảm ơn cô')).not.toContain('Cô hiệu trưởng đang gọi');
+    // Delivered, as the comment's history says.
+    const history = (await as('principal').get(`/api/admin/comments/${c.id}`)).body.history as any[];
+    expect(history.some((e) => e.kind === 'delivery')).toBe(true);
+  });
+
   it('keeps reply templates that admins edit, refusing a stale save', async () => {
     const first = (await as('staffA1').get('/api/admin/reply-templates')).body;
     expect(first.version).toBe(0);
