@@ -42,6 +42,7 @@ import { PrivacyService } from './features/privacy/privacy-service.ts';
 import { WebchatChannel } from './channels/webchat/webchat-channel.ts';
 import { VisitorIdentity } from './channels/webchat/visitor-identity.ts';
 import { noteWebchatReceipts } from './features/comments/webchat-receipts.ts';
+import { DomainEvents, observeStore } from './core/domain-events.ts';
 
 export interface Loa {
   config: Config;
@@ -76,6 +77,8 @@ export interface Features {
   broadcasts: BroadcastService;
   dispatcher: Dispatcher;
   privacy: PrivacyService;
+  /** What happens in the school as it happens (the console's live overview listens). */
+  events: DomainEvents;
 }
 
 export interface LoaOptions {
@@ -90,6 +93,8 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const store = await openStore(config);
+  const events = new DomainEvents();
+  observeStore(store, events, clock);
   try {
     const now = clock();
     const school = await SchoolService.open(store.documents, path.resolve(config.SCHOOL_DIR), now, (message) => logger.warn(message));
@@ -136,7 +141,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
         ...options.dispatcher?.rates,
       },
     });
-    const features: Features = { staff, comments, reports, groups, broadcasts, dispatcher, privacy };
+    const features: Features = { staff, comments, reports, groups, broadcasts, dispatcher, privacy, events };
     const scheduler = new Scheduler({ store, logger, clock, timeZone: config.TZ });
     const ops = operations({ config, store, pipeline, alerts, logger, clock });
     const jobs: Job[] = [...channels.jobs, ...featureJobs(features, alerts), ...ops.jobs, privacy.retentionJob()];
@@ -171,6 +176,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
       },
       async close() {
         shuttingDown = true;
+        events.close();
         ops.stop();
         await scheduler.stop();
         alerts.stop();

@@ -104,7 +104,9 @@ export function webchatRoutes(deps: WebchatRouteDeps): Router {
     // A message id is de-duplicated within its conversation: two visitors' "msg-1" are two messages.
     if (typeof body.messageId === 'string' && userId) req.body = { ...body, messageId: scopedMessageId(userId, body.messageId) };
     if (caller.kind === 'server') {
-      recordAnswer(deps, res, caller.userId, body);
+      // A trusted server relaying the chat has no page open to push to: what the school sent
+      // meanwhile (a reply to a comment, a notice) comes with the next answer, once.
+      recordAnswer(deps, res, caller.userId, body, true);
       return next();
     }
     let visitor = caller.visitor;
@@ -256,7 +258,7 @@ function titleOf(recent: WebchatMessage[], payload: string): string {
  * Keeps the exchange in the conversation's history once chat-routes has answered: what was sent
  * and the replies, stored before the answer leaves so a reload right after shows it.
  */
-function recordAnswer(deps: WebchatRouteDeps, res: Response, userId: string | null, body: Record<string, unknown> | undefined): void {
+function recordAnswer(deps: WebchatRouteDeps, res: Response, userId: string | null, body: Record<string, unknown> | undefined, carryWaiting = false): void {
   if (!userId || !body) return;
   const json = res.json.bind(res);
   res.json = ((answer: { replies?: unknown[]; duplicate?: boolean }) => {
@@ -266,7 +268,15 @@ function recordAnswer(deps: WebchatRouteDeps, res: Response, userId: string | nu
     void (async () => {
       try {
         const recent = typeof body.payload === 'string' ? await deps.store.webchatMessages.recent(conversationKey(ref), 30) : [];
-        await deps.webchat.recordExchange(ref, typeof body.payload === 'string' ? titleOf(recent, body.payload) : sent, (answer as unknown as { replies: OutgoingMessage[] }).replies.map(fromPresented));
+        const bot = answer.replies!;
+        if (carryWaiting) {
+          const waiting = (await deps.store.webchatMessages.unseen(conversationKey(ref), Number.MAX_SAFE_INTEGER, 50)).filter((m) => m.status === 'waiting');
+          if (waiting.length) {
+            await deps.webchat.acknowledge(ref, Math.max(...waiting.map((m) => m.id)));
+            answer.replies = [...waiting.map((m) => present(m.message)), ...bot];
+          }
+        }
+        await deps.webchat.recordExchange(ref, typeof body.payload === 'string' ? titleOf(recent, body.payload) : sent, bot.map(fromPresented));
         await deps.store.flush();
       } finally {
         json(answer);

@@ -90,6 +90,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'PUT /comments/:id/category': { cells: SCOPED, params: (f) => ({ id: f.s.comments.otherClass }), body: () => ({ category: 'meals' }) },
   'POST /comments/:id/notes': { cells: SCOPED, params: (f) => ({ id: f.s.comments.otherClass }), body: () => ({ text: 'Đã gọi điện cho phụ huynh' }) },
   'POST /comments/:id/reply': { cells: SCOPED, params: (f) => ({ id: f.s.comments.otherClass }), body: () => ({ text: 'Nhà trường đã ghi nhận' }) },
+  // The overview and its live stream: each role its own counts and events (once=1: the stream says hello and closes).
+  'GET /overview': { cells: ALL },
+  'GET /events': { cells: ALL, query: 'once=1' },
+  'GET /comments/:id/assignees': { cells: LEADERS, params: (f) => ({ id: f.s.comments.otherClass }) },
+  'GET /reply-templates': { cells: STAFF_ROLES },
+  'PUT /reply-templates': { cells: ADMIN, body: () => ({ version: 0, templates: [{ id: 'da-nhan', title: 'Đã nhận', text: { vi: 'Nhà trường đã nhận phản ánh.' } }] }) },
   'GET /absences': { cells: { admin: 'ok', principal: 'ok', staff: 'other-class', viewer: 'ok' }, query: 'date=2026-11-26&class=la-a2' },
   'POST /staff/link-code': { cells: ALL, body: () => ({}) },
   'GET /reports/:period': { cells: NOT_STAFF, params: () => ({ period: 'week' }), query: 'date=2026-11-26' },

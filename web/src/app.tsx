@@ -18,6 +18,10 @@ import { SchoolData } from './screens/school.tsx';
 import { Users } from './screens/users.tsx';
 import { AuditLog } from './screens/audit.tsx';
 import { Account } from './screens/account.tsx';
+import { Comments } from './screens/comments.tsx';
+import { CommentDetail } from './screens/comment.tsx';
+import { Absences } from './screens/absences.tsx';
+import { ReplyTemplates } from './screens/reply-templates.tsx';
 
 interface RouteDef { pattern: string; need?: Permission; view: (p: Record<string, string>) => ComponentChildren }
 
@@ -33,6 +37,10 @@ const ROUTES: RouteDef[] = [
   { pattern: '/users', need: 'users', view: () => <Users /> },
   { pattern: '/audit', need: 'audit', view: () => <AuditLog /> },
   { pattern: '/account', view: () => <Account /> },
+  { pattern: '/comments', view: () => <Comments /> },
+  { pattern: '/comments/templates', need: 'editReplyTemplates', view: () => <ReplyTemplates /> },
+  { pattern: '/comments/:id', need: 'readComment', view: (p) => <CommentDetail key={p.id} id={p.id} /> },
+  { pattern: '/absences', view: () => <Absences /> },
 ];
 
 export function App() {
@@ -117,11 +125,15 @@ function Nav({ me }: { me: Me }) {
   const count = me.unansweredCount ?? 0;
   const items: { href: string; label: string; icon: string; extra?: ComponentChildren; phone?: boolean }[] = [
     { href: '/', label: t('nav.overview'), icon: '⌂', phone: true },
+    // Comments come second: the principal reads urgent ones on her phone in the evening.
+    { href: '/comments', label: t('comments.nav'), icon: '✉', phone: true },
+    { href: '/absences', label: t('absences.nav'), icon: '◷', phone: !allowed(role, 'editSchool') },
     { href: '/faq', label: t('nav.faq'), icon: '?', phone: true },
   ];
   if (allowed(role, 'unanswered')) items.push({ href: '/unanswered', label: t('nav.unanswered'), icon: '!', phone: true,
     extra: count > 0 ? <span class="badge">{count}<span class="sr-only"> {t('nav.waiting')}</span></span> : null });
-  if (allowed(role, 'editSchool')) items.push({ href: '/school', label: t('nav.school'), icon: '▦', phone: true });
+  // On a phone the school data is one tap away on the overview; the bar keeps five items.
+  if (allowed(role, 'editSchool')) items.push({ href: '/school', label: t('nav.school'), icon: '▦' });
   if (allowed(role, 'users')) items.push({ href: '/users', label: t('nav.users'), icon: '☺' });
   if (allowed(role, 'audit')) items.push({ href: '/audit', label: t('nav.audit'), icon: '≡' });
   items.push({ href: '/account', label: t('nav.account'), icon: '⚙', phone: true });

@@ -19,6 +19,9 @@ const can = {
   unanswered: ['admin', 'principal'],
   users: ['admin'],
   audit: ['admin', 'principal'],
+  // The school's daily work (issue 12): a comment's page is not the commune viewer's.
+  readComment: ['admin', 'principal', 'staff'],
+  editReplyTemplates: ['admin'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof can;

@@ -26,6 +26,10 @@ import { careRoutes } from './care-routes.ts';
 import type { Outbox } from '../../core/outbox.ts';
 import type { Features } from '../../loa.ts';
 import type { ChannelSet } from '../../channels/setup.ts';
+import { OverviewService } from '../../features/overview/overview-service.ts';
+import { overviewRoutes } from './overview-routes.ts';
+import { LiveEvents, type LiveOptions } from './live-events.ts';
+import { replyTemplateRoutes } from './reply-template-routes.ts';
 
 export interface AdminDeps {
   store: Store;
@@ -45,6 +49,8 @@ export interface AdminDeps {
   /** A locales text as written (placeholders unfilled), to show and edit in the console. */
   localeText?: (key: string, lng: Locale) => string | undefined;
   clock: () => Date;
+  /** The live stream's limits (tests and benches change them). */
+  live?: LiveOptions;
 }
 
 const ALL = ROLES;
@@ -99,5 +105,11 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(contactRoutes({ store, outbox: deps.outbox, audit, clock }));
   router.use(broadcastRoutes({ store, broadcasts: deps.features.broadcasts, groups: deps.features.groups, audit, clock }));
   router.use(careRoutes({ ...deps, audit }));
+  // The first screen and what keeps it current without reloading.
+  const unansweredCount = async (user: User) => unanswered.count(await visibleContacts(user));
+  const overview = new OverviewService({ store, school, comments: deps.features.comments, channels: deps.channels, timeZone: deps.timeZone, clock, unansweredCount });
+  const live = new LiveEvents({ events: deps.features.events, visibleContacts }, deps.live);
+  router.use(overviewRoutes({ overview, live }));
+  router.use(replyTemplateRoutes({ store, audit, clock }));
   return router;
 }

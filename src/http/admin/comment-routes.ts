@@ -1,7 +1,7 @@
 // Case handling for comments, the absence list, staff link codes, and reports.
 import { Router } from 'express';
 import { z } from '@botpress/sdk';
-import type { Store } from '../../store/types.ts';
+import type { Comment, Store } from '../../store/types.ts';
 import { COMMENT_STATUSES, ROLES } from '../../store/types.ts';
 import type { SchoolService } from '../../school/school-service.ts';
 import type { CommentService } from '../../features/comments/comment-service.ts';
@@ -14,7 +14,16 @@ import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
 import { asHttp } from './domain-errors.ts';
-import { ClassScope, countsOnly } from './class-scope.ts';
+import { ClassScope, countsOnly, seesAnonymous } from './class-scope.ts';
+import { foldDiacritics } from '../../nlu/normalise.ts';
+import { conversationKey } from '../../core/messages.ts';
+import { commentOrder } from '../../features/overview/overview-service.ts';
+
+/** The console's views of the comments: the person's own, nobody's yet, urgent, overdue, all. */
+export const COMMENT_VIEWS = ['all', 'mine', 'unassigned', 'urgent', 'overdue'] as const;
+const OPEN = new Set(['new', 'acknowledged', 'in_progress']);
+/** The conversation shown around a comment: the parent's turns from a day before it to a day after. */
+const AROUND_MS = 24 * 60 * 60 * 1000;
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-26').refine((d) => {
   const [y, m, day] = d.split('-').map(Number);
@@ -59,25 +68,61 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
       from: isoDay.optional(),
       to: isoDay.optional(),
       q: z.string().max(200).optional(),
+      view: z.enum(COMMENT_VIEWS).optional(),
+      limit: z.coerce.number().int().min(1).max(2000).optional(),
     }), req.query);
     if (q.class && !classIds().includes(q.class)) throw badRequest(`unknown class "${q.class}"`);
+    const limited = user.role === 'staff' && user.classIds.length ? user.classIds : undefined;
     const list = await store.comments.list({
       status: q.status as never, category: q.category, severity: q.severity as never,
-      classIds: q.class ? [q.class] : undefined, text: q.q,
+      classIds: q.class ? [q.class] : limited,
       // Days as the school counts them, in its time zone.
       since: q.from ? zonedTime(q.from, 0, 0, deps.timeZone).toISOString() : undefined,
       until: q.to ? zonedTime(addDays(q.to, 1), 0, 0, deps.timeZone).toISOString() : undefined,
+      // A search or a view looks through every comment the other filters keep.
+      limit: q.q || (q.view && q.view !== 'all') ? 100_000 : q.limit ?? 500,
     });
-    const shown = list.filter((c) => comments.canSee(user, c)).map((c) => comments.present(user, c));
+    // The search ignores diacritics ("hoc phi" finds "học phí"), over what the person may read:
+    // a viewer searches ticket codes only (the words are not theirs to read, nor to probe).
+    const words = q.q ? foldDiacritics(q.q.toLowerCase()).trim() : '';
+    const viewer = countsOnly(user);
+    let shown = list.filter((c) => comments.canSee(user, c)).map((c) => comments.present(user, c) as Record<string, unknown> & Comment & { overdue: boolean });
+    if (words) {
+      shown = shown.filter((c) => foldDiacritics((viewer ? c.code : `${c.code} ${c.text} ${c.displayName ?? ''}`).toLowerCase()).includes(words));
+    }
+    const view = q.view ?? 'all';
+    if (view === 'mine') shown = shown.filter((c) => c.assignedTo === user.id);
+    else if (view === 'unassigned') shown = shown.filter((c) => !c.assignedTo && OPEN.has(c.status));
+    else if (view === 'urgent') shown = shown.filter((c) => c.severity === 'urgent' && OPEN.has(c.status));
+    else if (view === 'overdue') shown = shown.filter((c) => c.overdue);
+    // Urgent ones still waiting for an answer and overdue ones first, the nearest deadline first.
+    shown = shown.sort(commentOrder).slice(0, q.limit ?? 500);
     await scope.auditRead(req, user, 'comments', 'comments', { count: shown.length });
-    res.json({ comments: countsOnly(user) ? shown.map(countable) : shown });
+    res.json({ comments: viewer ? shown.map(countable) : shown });
   });
 
   router.get('/comments/:id', requireRole('admin', 'principal', 'staff'), async (req, res) => {
     const user = currentUser(req);
     const c = await handle(() => comments.get(user, idOf(req.params.id)));
     await scope.auditRead(req, user, 'comment', `comment:${c.code}`);
-    res.json({ comment: comments.present(user, c), history: await store.comments.events(c.id) });
+    // The conversation around it, unless it would tell who wrote an anonymous comment.
+    let conversation: unknown[] | null = null;
+    if (c.ref && (!c.anonymous || seesAnonymous(user))) {
+      const at = Date.parse(c.createdAt);
+      const turns = await store.transcript.list({
+        conversationKey: conversationKey(c.ref), since: new Date(at - AROUND_MS).toISOString(), until: new Date(at + AROUND_MS).toISOString(), limit: 200,
+      });
+      const shown = c.contactId ? await scope.hideAnonymousWords(user, c.contactId, turns.slice(-60)) : turns.slice(-60);
+      conversation = shown.map((t) => ({ at: t.at, text: t.text, replies: t.replies, intent: t.intent, channel: t.channel }));
+    }
+    res.json({ comment: comments.present(user, c), history: await store.comments.events(c.id), conversation });
+  });
+
+  /** Who a comment may be given to: active people on staff who may see its class. */
+  router.get('/comments/:id/assignees', requireRole('admin', 'principal'), async (req, res) => {
+    const c = await handle(() => comments.get(currentUser(req), idOf(req.params.id)));
+    const users = (await store.users.list()).filter((u) => !u.disabled && u.role !== 'viewer' && comments.canSee(u, c));
+    res.json({ assignees: users.map((u) => ({ id: u.id, name: u.name, role: u.role, classIds: u.classIds })) });
   });
 
   router.post('/comments/:id/status', requireRole('admin', 'principal', 'staff'), async (req, res) => {
