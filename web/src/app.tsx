@@ -18,6 +18,9 @@ import { SchoolData } from './screens/school.tsx';
 import { Users } from './screens/users.tsx';
 import { AuditLog } from './screens/audit.tsx';
 import { Account } from './screens/account.tsx';
+import { Announcements, NewAnnouncement } from './screens/announcements.tsx';
+import { AnnouncementDetail } from './screens/announcement-detail.tsx';
+import { Groups } from './screens/groups.tsx';
 
 interface RouteDef { pattern: string; need?: Permission; view: (p: Record<string, string>) => ComponentChildren }
 
@@ -33,6 +36,10 @@ const ROUTES: RouteDef[] = [
   { pattern: '/users', need: 'users', view: () => <Users /> },
   { pattern: '/audit', need: 'audit', view: () => <AuditLog /> },
   { pattern: '/account', view: () => <Account /> },
+  { pattern: '/announcements', view: () => <Announcements /> },
+  { pattern: '/announcements/new', view: () => <NewAnnouncement /> },
+  { pattern: '/announcements/:id', view: (p) => <AnnouncementDetail key={p.id} id={p.id} /> },
+  { pattern: '/groups', view: () => <Groups /> },
 ];
 
 export function App() {
@@ -121,6 +128,7 @@ function Nav({ me }: { me: Me }) {
   ];
   if (allowed(role, 'unanswered')) items.push({ href: '/unanswered', label: t('nav.unanswered'), icon: '!', phone: true,
     extra: count > 0 ? <span class="badge">{count}<span class="sr-only"> {t('nav.waiting')}</span></span> : null });
+  items.push({ href: '/announcements', label: t('announcements.nav'), icon: '✉', phone: true });
   if (allowed(role, 'editSchool')) items.push({ href: '/school', label: t('nav.school'), icon: '▦', phone: true });
   if (allowed(role, 'users')) items.push({ href: '/users', label: t('nav.users'), icon: '☺' });
   if (allowed(role, 'audit')) items.push({ href: '/audit', label: t('nav.audit'), icon: '≡' });
