@@ -489,6 +489,8 @@ export interface DeliveryRepository {
   /** An admin decided to send an uncertain delivery again: uncertain → pending, due now. */
   resendUncertain(id: number, now: string): Promise<boolean>;
   cancelPending(broadcastId: number): Promise<number>;
+  /** Failed deliveries of a broadcast back to pending, due now, attempts reset; returns how many. */
+  retryFailed(broadcastId: number, now: string): Promise<number>;
   counts(broadcastId: number): Promise<{ byStatus: Record<DeliveryStatus, number>; byChannel: Record<string, Record<string, number>>; reasons: Record<string, number> }>;
   list(broadcastId: number, filter?: { status?: DeliveryStatus; limit?: number; offset?: number }): Promise<Delivery[]>;
   /** Deliveries of a run still pending or being sent. */

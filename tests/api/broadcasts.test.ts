@@ -254,7 +254,7 @@ describe('announcements', () => {
     const csv = 'child_name,parent_name,messenger_psid\nBông,Phụ huynh 0,\nNa,"Ai đó",psid1\nMít,Người lạ,\n';
     const res = await as(staff.token).post('/api/admin/groups/la-a1/roster').set('content-type', 'text/csv').send(csv);
     expect(res.body.linked.map((l: { parent: string; by: string }) => [l.parent, l.by])).toEqual([['Phụ huynh 0', 'name'], ['Ai đó', 'id']]);
-    expect(res.body.unmatched).toEqual([{ row: 4, parent: 'Người lạ', reason: 'not chatting with the bot yet' }]);
+    expect(res.body.unmatched).toEqual([{ row: 4, parent: 'Người lạ', reason: 'not chatting with the bot yet', code: 'not_chatting' }]);
     expect((await loa.admin().get('/api/admin/groups')).body.groups.find((g: { id: string }) => g.id === 'la-a1').subscribers).toBe(2);
     expect((await as(staff.token).post('/api/admin/groups/la-a1/roster').set('content-type', 'text/csv').send('a,b\n1,2')).status).toBe(400);
   });

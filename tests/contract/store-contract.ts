@@ -350,6 +350,26 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.deliveries.claim('h2', new Date(at), 10, 60_000)).map((x) => x.id)).toEqual([d.id]);
     });
 
+    it('sends failed deliveries again, never the uncertain or sent ones', async () => {
+      const at = '2026-11-26T02:00:00.000Z';
+      const b = await store.broadcasts.create({ title: 't', text: { vi: 'x' }, audience: { groups: ['school'] }, media: null, sendAt: null, cron: null, status: 'sending', createdBy: 'u', submittedBy: null, decidedBy: null, rejectReason: null, nextRunAt: null, createdAt: at });
+      const extra = ['f1', 'f2', 'u1', 's1'].map((r) => ({ recipient: r, contactId: null, ref: ref(r), locale: 'vi' as const, groups: ['school'], name: null }));
+      await store.deliveries.expand(b.id, at, [], extra, at);
+      const ds = await store.deliveries.claim('h', new Date(at), 10, 60_000);
+      const byRecipient = Object.fromEntries(ds.map((d) => [d.recipient, d]));
+      for (const d of ds) await store.deliveries.markSending(d.id, 'h');
+      await store.deliveries.finish(byRecipient.f1.id, 'failed', 'blocked', at);
+      await store.deliveries.finish(byRecipient.f2.id, 'failed', 'gave up', at);
+      await store.deliveries.finish(byRecipient.s1.id, 'sent', null, at);
+      await store.deliveries.markStaleSendingUncertain(); // u1
+      expect(await store.deliveries.retryFailed(b.id, '2026-11-26T03:00:00.000Z')).toBe(2);
+      expect(await store.deliveries.retryFailed(b.id, '2026-11-26T03:00:00.000Z')).toBe(0);
+      const after = Object.fromEntries((await store.deliveries.list(b.id)).map((d) => [d.recipient, d]));
+      expect([after.f1.status, after.f2.status, after.u1.status, after.s1.status]).toEqual(['pending', 'pending', 'uncertain', 'sent']);
+      expect(after.f1).toMatchObject({ attempts: 0, reason: null });
+      expect((await store.deliveries.claim('h2', new Date('2026-11-26T03:00:00Z'), 10, 60_000)).map((x) => x.recipient).sort()).toEqual(['f1', 'f2']);
+    });
+
     it('erases a contact, leaving a tombstone, and applies retention periods', async () => {
       expect(await store.privacy.eraseContact('nobody', '2026-11-26T02:00:00.000Z', '[x]')).toBeNull();
       const c = await store.contacts.touch(ref('u7'), '2026-11-26T02:00:00.000Z', 'Mẹ Na');

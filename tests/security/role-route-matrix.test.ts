@@ -119,6 +119,11 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /broadcasts/:id': { cells: ALL, params: (f) => ({ id: f.sentToOtherClass }) },
   'GET /broadcasts/:id/deliveries': { cells: STAFF_ROLES, params: (f) => ({ id: f.sentToOtherClass }) },
   'GET /broadcasts/:id/events': { cells: ALL, params: (f) => ({ id: f.ownDraftForEdit.admin }) },
+  // The announcements screens: the count and preview of a draft (staff for their classes), what
+  // changed since the approver's last decision, and failed deliveries sent again (approvers only).
+  'POST /broadcasts/preview': { cells: SCOPED, body: (f) => f.announcement },
+  'GET /broadcasts/:id/review': { cells: LEADERS, params: (f) => ({ id: f.sentToOtherClass }) },
+  'POST /broadcasts/:id/retry': { cells: LEADERS, params: (f) => ({ id: f.sentToOtherClass }) },
 };
 
 /** Every route express knows under /api/admin, as "METHOD /path". */

@@ -4,9 +4,9 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, post, setUnauthorizedHandler } from './api.ts';
 import { lang, setLang, t } from './i18n.ts';
 import { Link, match, navigate, setLeaveQuestion, useLocation } from './router.tsx';
-import { SessionContext, allowed, type Permission, type Session } from './session.tsx';
+import { SessionContext, allowed, useSession, type Permission, type Session } from './session.tsx';
 import type { Me } from './types.ts';
-import { Forbidden, Loading } from './ui/kit.tsx';
+import { Forbidden, Loading, PageTitle, useTitle } from './ui/kit.tsx';
 import { SignIn } from './screens/sign-in.tsx';
 import { SetUp } from './screens/set-up.tsx';
 import { Overview } from './screens/overview.tsx';
@@ -22,6 +22,9 @@ import { Comments } from './screens/comments.tsx';
 import { CommentDetail } from './screens/comment.tsx';
 import { Absences } from './screens/absences.tsx';
 import { ReplyTemplates } from './screens/reply-templates.tsx';
+import { Announcements, NewAnnouncement } from './screens/announcements.tsx';
+import { AnnouncementDetail } from './screens/announcement-detail.tsx';
+import { Groups } from './screens/groups.tsx';
 
 interface RouteDef { pattern: string; need?: Permission; view: (p: Record<string, string>) => ComponentChildren }
 
@@ -37,10 +40,15 @@ const ROUTES: RouteDef[] = [
   { pattern: '/users', need: 'users', view: () => <Users /> },
   { pattern: '/audit', need: 'audit', view: () => <AuditLog /> },
   { pattern: '/account', view: () => <Account /> },
+  { pattern: '/more', view: () => <More /> },
   { pattern: '/comments', view: () => <Comments /> },
   { pattern: '/comments/templates', need: 'editReplyTemplates', view: () => <ReplyTemplates /> },
   { pattern: '/comments/:id', need: 'readComment', view: (p) => <CommentDetail key={p.id} id={p.id} /> },
   { pattern: '/absences', view: () => <Absences /> },
+  { pattern: '/announcements', view: () => <Announcements /> },
+  { pattern: '/announcements/new', view: () => <NewAnnouncement /> },
+  { pattern: '/announcements/:id', view: (p) => <AnnouncementDetail key={p.id} id={p.id} /> },
+  { pattern: '/groups', view: () => <Groups /> },
 ];
 
 export function App() {
@@ -120,33 +128,54 @@ export function App() {
   );
 }
 
-function Nav({ me }: { me: Me }) {
+interface NavItem { href: string; label: string; icon: string; extra?: ComponentChildren; phone?: boolean }
+
+/** Every screen the role may open, in the order of the school's day. `phone` marks the four that
+ *  stay in a phone's bottom bar; the others are one tap away under "Thêm". */
+function navItems(me: Me): NavItem[] {
   const role = me.user.role;
   const count = me.unansweredCount ?? 0;
-  const items: { href: string; label: string; icon: string; extra?: ComponentChildren; phone?: boolean }[] = [
+  const items: NavItem[] = [
     { href: '/', label: t('nav.overview'), icon: '⌂', phone: true },
-    // Comments come second: the principal reads urgent ones on her phone in the evening.
+    // The principal reads urgent comments and approves announcements on her phone in the evening.
     { href: '/comments', label: t('comments.nav'), icon: '✉', phone: true },
-    { href: '/absences', label: t('absences.nav'), icon: '◷', phone: !allowed(role, 'editSchool') },
-    { href: '/faq', label: t('nav.faq'), icon: '?', phone: true },
+    { href: '/announcements', label: t('announcements.nav'), icon: '✎', phone: true },
+    { href: '/absences', label: t('absences.nav'), icon: '◷', phone: !allowed(role, 'unanswered') },
+    { href: '/faq', label: t('nav.faq'), icon: '?' },
   ];
   if (allowed(role, 'unanswered')) items.push({ href: '/unanswered', label: t('nav.unanswered'), icon: '!', phone: true,
     extra: count > 0 ? <span class="badge">{count}<span class="sr-only"> {t('nav.waiting')}</span></span> : null });
-  // On a phone the school data is one tap away on the overview; the bar keeps five items.
   if (allowed(role, 'editSchool')) items.push({ href: '/school', label: t('nav.school'), icon: '▦' });
   if (allowed(role, 'users')) items.push({ href: '/users', label: t('nav.users'), icon: '☺' });
   if (allowed(role, 'audit')) items.push({ href: '/audit', label: t('nav.audit'), icon: '≡' });
-  items.push({ href: '/account', label: t('nav.account'), icon: '⚙', phone: true });
+  items.push({ href: '/account', label: t('nav.account'), icon: '⚙' });
+  return items;
+}
+
+function NavLink({ it }: { it: NavItem }) {
+  return <Link href={it.href}><span class="icon" aria-hidden="true">{it.icon}</span><span class="label">{it.label}</span>{it.extra}</Link>;
+}
+
+function Nav({ me }: { me: Me }) {
   return (
     <nav class="nav" aria-label={t('nav.label')}>
       <ul>
-        {items.map((it) => (
-          <li key={it.href} class={it.phone ? 'on-phone' : 'desk-only'}>
-            <Link href={it.href}><span class="icon" aria-hidden="true">{it.icon}</span><span class="label">{it.label}</span>{it.extra}</Link>
-          </li>
-        ))}
+        {navItems(me).map((it) => <li key={it.href} class={it.phone ? 'on-phone' : 'desk-only'}><NavLink it={it} /></li>)}
+        <li class="phone-only"><Link href="/more"><span class="icon" aria-hidden="true">☰</span><span class="label">{t('nav.more')}</span></Link></li>
       </ul>
     </nav>
+  );
+}
+
+/** "Thêm" on a phone: every screen of the role, as large links. */
+function More() {
+  const { me } = useSession();
+  useTitle(t('nav.more'));
+  return (
+    <section>
+      <PageTitle>{t('nav.more')}</PageTitle>
+      <ul class="more-list">{navItems(me!).map((it) => <li key={it.href}><NavLink it={it} /></li>)}</ul>
+    </section>
   );
 }
 

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { z } from '@botpress/sdk';
 import type { Broadcast, Delivery, ExtraRecipient, Store, User } from '../../store/types.ts';
-import { STAFF_GROUP } from '../../store/types.ts';
+import { SCHOOL_GROUP, STAFF_GROUP } from '../../store/types.ts';
 import type { OutgoingMessage } from '../../core/messages.ts';
 import { conversationKey } from '../../core/messages.ts';
 import { addDays, formatDate, formatDayInWeek, mondayOf, todayIn } from '../../core/dates.ts';
@@ -95,6 +95,12 @@ export class BroadcastService {
     return b.createdBy === user.id || b.submittedBy === user.id;
   }
 
+  /** Whether this user may approve or reject it now (the console shows the buttons only then). */
+  mayDecide(user: User, b: Broadcast): boolean {
+    const approver = user.role === 'principal' || user.role === 'admin';
+    return approver && b.status === 'pending_approval' && (!this.isOwn(user, b) || !!this.deps.allowSelfApproval);
+  }
+
   /** The principal's (or an admin's) yes: scheduled, or sending at once. A second person's, unless the school allows self-approval. */
   async approve(user: User, id: number): Promise<Broadcast> {
     const b = await this.get(id);
@@ -130,6 +136,60 @@ export class BroadcastService {
     const cancelled = await this.deps.store.deliveries.cancelPending(id);
     await this.deps.store.flush();
     return { broadcast, cancelled };
+  }
+
+  /**
+   * Failed deliveries go out again (never the uncertain ones: they may have arrived). A finished run
+   * is opened again so that the dispatcher's tick closes it when the retries are done.
+   */
+  async retryFailed(user: User, id: number): Promise<{ broadcast: Broadcast; retried: number }> {
+    const b = await this.get(id);
+    if (b.status === 'cancelled') throw new BroadcastError(409, 'a cancelled broadcast is not sent again');
+    if (!APPROVED.has(b.status) && b.status !== 'sent') throw new BroadcastError(409, `a ${b.status} broadcast has nothing to retry`);
+    const now = this.deps.clock().toISOString();
+    const retried = await this.deps.store.deliveries.retryFailed(id, now);
+    const broadcast = retried > 0 && b.status === 'sent' ? (await this.deps.store.broadcasts.update(id, { status: 'sending' }, now))! : b;
+    await this.deps.store.flush();
+    this.deps.logger.info({ broadcast: id, retried, by: user.id }, 'failed deliveries retried');
+    return { broadcast, retried };
+  }
+
+  /** How many recipients a run to these groups would have today, per channel (before submitting). */
+  async audience(groups: string[]): Promise<{ total: number; byChannel: Record<string, number> }> {
+    const { store } = this.deps;
+    const everyone = groups.includes(SCHOOL_GROUP);
+    const recipients = new Map<string, string>();
+    for (const s of await store.subscriptions.list({ limit: 1_000_000 })) {
+      if (groups.includes(s.groupId) || (everyone && s.groupId !== STAFF_GROUP)) recipients.set(`contact:${s.contactId}`, s.channel);
+    }
+    for (const x of await this.extraRecipients(groups)) if (!recipients.has(x.recipient)) recipients.set(x.recipient, x.ref.channel);
+    const byChannel: Record<string, number> = {};
+    for (const channel of recipients.values()) byChannel[channel] = (byChannel[channel] ?? 0) + 1;
+    return { total: recipients.size, byChannel };
+  }
+
+  /** The next `n` send times of a schedule (a time, a cron from a time, or now). */
+  nextRuns(input: { sendAt?: string | null; cron?: string | null }, n = 3): string[] {
+    const now = this.deps.clock();
+    if (!input.cron) return input.sendAt ? [input.sendAt] : [];
+    if (!isValidCron(input.cron)) return [];
+    const out: string[] = [];
+    let after = input.sendAt ? new Date(Math.max(now.getTime(), Date.parse(input.sendAt) - 60_000)) : now;
+    for (let i = 0; i < n; i++) {
+      const next = nextCronTime(input.cron, after, this.deps.timeZone);
+      if (!next) break;
+      out.push(next.toISOString());
+      after = next;
+    }
+    return out;
+  }
+
+  /** The messages as a parent would get them: a sample family of the audience's first class. */
+  sample(b: Pick<Broadcast, 'text' | 'audience' | 'media'>, locale: 'vi' | 'en'): OutgoingMessage[] {
+    const classIds = new Set(this.deps.school.get('classes').map((c) => c.id));
+    const cls = b.audience.groups.filter((g) => classIds.has(g)).slice(0, 1);
+    const d = { locale, groups: cls, name: null } as unknown as Delivery;
+    return this.render(b as Broadcast, d);
   }
 
   /** Expands the audience for one run and marks the broadcast sending. */

@@ -6,7 +6,8 @@ import type { Contact, Store } from '../../store/types.ts';
 export interface RosterResult {
   rows: number;
   linked: { row: number; parent: string; contactId: string; by: 'id' | 'name' }[];
-  unmatched: { row: number; parent: string; reason: string }[];
+  /** `code` says why for the console (ambiguous: several contacts have the name; not_chatting: none). */
+  unmatched: { row: number; parent: string; reason: string; code: 'ambiguous' | 'not_chatting' }[];
 }
 
 export class RosterError extends Error {}
@@ -55,10 +56,10 @@ export async function importRoster(store: Store, groupId: string, csv: string, a
     if (!contact && parent) {
       const same = byName.get(key(parent)) ?? [];
       if (same.length === 1) { contact = same[0]; by = 'name'; }
-      else if (same.length > 1) { result.unmatched.push({ row: i + 2, parent, reason: `${same.length} contacts have this name` }); continue; }
+      else if (same.length > 1) { result.unmatched.push({ row: i + 2, parent, reason: `${same.length} contacts have this name`, code: 'ambiguous' }); continue; }
     }
     if (!contact) {
-      result.unmatched.push({ row: i + 2, parent, reason: 'not chatting with the bot yet' });
+      result.unmatched.push({ row: i + 2, parent, reason: 'not chatting with the bot yet', code: 'not_chatting' });
       continue;
     }
     await store.subscriptions.subscribe(contact.id, groupId, 'roster', contact.ref.channel, at);

@@ -2,7 +2,8 @@
 // anyone on staff drafts and submits; only a principal or an admin approves; every step is audited.
 import express, { Router } from 'express';
 import { z } from '@botpress/sdk';
-import type { Store } from '../../store/types.ts';
+import type { Broadcast, Store } from '../../store/types.ts';
+import { isValidCron } from '../../jobs/cron-next.ts';
 import { DELIVERY_STATUSES, ROLES } from '../../store/types.ts';
 import type { BroadcastService } from '../../features/broadcasts/broadcast-service.ts';
 import { BroadcastError } from '../../features/broadcasts/broadcast-service.ts';
@@ -24,7 +25,19 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
   };
   const handle = <T>(fn: () => Promise<T>) => asHttp(BroadcastError, fn);
   const scope = new ClassScope(store, audit);
+  const rememberSeen = (userId: string, b: Broadcast) =>
+    store.documents.put(SEEN, `${b.id}:${userId}`, { at: clock().toISOString(), content: contentOf(b) }, clock().toISOString());
   const withCounts = async (id: number) => ({ broadcast: await broadcasts.get(id), deliveries: await store.deliveries.counts(id) });
+  /** The names of the people a broadcast mentions (author, submitter, decider), for the console. */
+  const namesOf = async (list: Broadcast[]) => {
+    const ids = new Set(list.flatMap((b) => [b.createdBy, b.submittedBy, b.decidedBy]).filter((x): x is string => !!x));
+    const names: Record<string, string> = {};
+    for (const id of ids) {
+      const u = await store.users.get(id);
+      if (u) names[id] = u.name;
+    }
+    return names;
+  };
 
   router.get('/groups', requireRole(...ROLES), async (_req, res) => {
     const counts = await store.subscriptions.countByGroup();
@@ -42,7 +55,7 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
     const user = currentUser(req);
     scope.mustManageGroup(user, id);
     if (!(await groups.get(id))) throw notFound(`no group "${id}"`);
-    const members = await store.subscriptions.list({ groupId: id });
+    const members = await Promise.all((await store.subscriptions.list({ groupId: id })).map(async (m) => ({ ...m, name: (await store.contacts.get(m.contactId))?.displayName ?? null })));
     await scope.auditRead(req, user, 'members', `group:${id}`, { count: members.length });
     res.json({ members });
   });
@@ -79,13 +92,31 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
   });
 
   router.get('/broadcasts', requireRole(...ROLES), async (_req, res) => {
-    res.json({ broadcasts: await store.broadcasts.list() });
+    const list = await store.broadcasts.list();
+    res.json({ broadcasts: list, names: await namesOf(list) });
   });
   /** Staff limited to classes announce to those classes only. */
   const mustAddressOwnClasses = (req: Parameters<typeof currentUser>[0]) => {
     const groupsAsked = (req.body as { audience?: { groups?: unknown } } | undefined)?.audience?.groups;
     if (Array.isArray(groupsAsked)) for (const g of groupsAsked) scope.mustManageGroup(currentUser(req), String(g));
   };
+  /**
+   * What a draft would do, before it is saved or submitted: recipients per channel today, the next
+   * send times in the school's time zone, and the messages as a parent gets them in each language.
+   */
+  router.post('/broadcasts/preview', requireRole('admin', 'principal', 'staff'), async (req, res) => {
+    mustAddressOwnClasses(req);
+    const body = parseBody(previewInput, req.body);
+    const unknown = await groups.unknown(body.audience.groups);
+    if (unknown.length) throw badRequest(`unknown group ${unknown.map((g) => `"${g}"`).join(', ')}`);
+    const cronValid = body.cron ? isValidCron(body.cron) : null;
+    const draft = { text: { vi: body.text?.vi ?? '', en: body.text?.en || undefined }, audience: body.audience, media: body.imageUrl || body.link ? { imageUrl: body.imageUrl, link: body.link } : null };
+    res.json({
+      recipients: await broadcasts.audience(body.audience.groups),
+      schedule: { cronValid, next: broadcasts.nextRuns(body) },
+      messages: { vi: broadcasts.sample(draft, 'vi'), ...(draft.text.en ? { en: broadcasts.sample(draft, 'en') } : {}) },
+    });
+  });
   router.post('/broadcasts', requireRole('admin', 'principal', 'staff'), async (req, res) => {
     mustAddressOwnClasses(req);
     const b = await handle(() => broadcasts.create(currentUser(req), req.body));
@@ -109,11 +140,13 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
           const b = await broadcasts.get(id);
           details = { selfApproved: broadcasts.isOwn(user, b) };
           await broadcasts.approve(user, id);
+          await rememberSeen(user.id, b);
         }
         else if (action === 'reject') {
           const { reason } = parseBody(z.object({ reason: z.string().trim().min(1, 'say why').max(1000) }), req.body);
           details = { reason };
-          await broadcasts.reject(user, id, reason);
+          const b = await broadcasts.reject(user, id, reason);
+          await rememberSeen(user.id, b);
         } else details = { cancelledDeliveries: (await broadcasts.cancel(user, id)).cancelled };
       });
       await audit(req, `broadcast.${action}`, `broadcast:${id}`, details);
@@ -126,7 +159,22 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
   step('cancel', ['admin', 'principal', 'staff']);
 
   router.get('/broadcasts/:id', requireRole(...ROLES), async (req, res) => {
-    res.json(await handle(() => withCounts(idOf(req.params.id))));
+    const data = await handle(() => withCounts(idOf(req.params.id)));
+    const user = currentUser(req);
+    res.json({ ...data, names: await namesOf([data.broadcast]), mayDecide: broadcasts.mayDecide(user, data.broadcast) });
+  });
+  /** For the approver: the version she last decided on, and which parts changed since. */
+  router.get('/broadcasts/:id/review', requireRole('admin', 'principal'), async (req, res) => {
+    const b = await handle(() => broadcasts.get(idOf(req.params.id)));
+    const seen = await store.documents.get<{ at: string; content: Content }>(SEEN, `${b.id}:${currentUser(req).id}`);
+    const now = contentOf(b);
+    res.json({ lastSeen: seen, changed: seen ? (Object.keys(now) as (keyof Content)[]).filter((k) => JSON.stringify(now[k]) !== JSON.stringify(seen.content[k])) : null });
+  });
+  router.post('/broadcasts/:id/retry', requireRole('admin', 'principal'), async (req, res) => {
+    const id = idOf(req.params.id);
+    const { retried } = await handle(() => broadcasts.retryFailed(currentUser(req), id));
+    await audit(req, 'broadcast.retry', `broadcast:${id}`, { retried });
+    res.json({ retried, ...(await withCounts(id)) });
   });
   router.get('/broadcasts/:id/deliveries', requireRole('admin', 'principal', 'staff'), async (req, res) => {
     const id = idOf(req.params.id);
@@ -163,3 +211,18 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
   });
   return router;
 }
+
+const SEEN = 'broadcast_seen';
+type Content = ReturnType<typeof contentOf>;
+/** What a reviewer reads and decides on: the parts whose change she must be shown. */
+const contentOf = (b: Broadcast) => ({ title: b.title, text: b.text, audience: b.audience, media: b.media, sendAt: b.sendAt, cron: b.cron });
+
+const previewInput = z.object({
+  audience: z.object({ groups: z.array(z.string()).max(200) }),
+  text: z.object({ vi: z.string().max(4000).optional(), en: z.string().max(4000).optional() }).optional(),
+  sendAt: z.string().datetime({ offset: true }).nullable().optional(),
+  cron: z.string().max(100).nullable().optional(),
+  imageUrl: z.string().url().optional(),
+  link: z.object({ url: z.string().url(), title: z.string().max(200) }).optional(),
+  title: z.string().max(200).optional(),
+});

@@ -153,6 +153,9 @@ export function deliveriesRepository(c: SqliteContext): DeliveryRepository {
     async cancelPending(broadcastId) {
       return w("UPDATE deliveries SET status = 'cancelled', reason = 'broadcast cancelled' WHERE broadcast_id = ? AND status = 'pending'").run(broadcastId).changes;
     },
+    async retryFailed(broadcastId, now) {
+      return w("UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, reason = NULL, sent_at = NULL, lease_until = 0, claimed_by = NULL WHERE broadcast_id = ? AND status = 'failed'").run(now, broadcastId).changes;
+    },
     async counts(broadcastId) {
       const byStatus = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
       const byChannel: Record<string, Record<string, number>> = {};

@@ -1,0 +1,70 @@
+// Pieces the announcement screens share: the status as words (and a mark, never colour alone),
+// times in the school's time zone, the audience by name, and the message as a parent sees it.
+import { lang, t } from '../i18n.ts';
+import type { Broadcast, BroadcastStatus, Group, PreviewMessage } from './announcement-types.ts';
+import { cronInWords } from './cron-words.ts';
+import './announcements.css';
+
+export const SCHOOL_TZ = 'Asia/Ho_Chi_Minh';
+
+/** "Chủ nhật, 29/11/2026 18:00" at the school, whatever the device's time zone. */
+export function schoolTime(iso: string, withDay = false): string {
+  return new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: SCHOOL_TZ, dateStyle: withDay ? 'full' : 'short', timeStyle: 'short',
+  }).format(new Date(iso));
+}
+
+const MARKS: Record<BroadcastStatus, string> = { draft: '✎', pending_approval: '⏳', scheduled: '🕒', sending: '➤', sent: '✓', rejected: '✗', cancelled: '⊘' };
+
+export function StatusBadge(props: { status: BroadcastStatus }) {
+  return <span class={`status status-${props.status}`}><span aria-hidden="true">{MARKS[props.status]} </span>{t(`announcements.status.${props.status}`)}</span>;
+}
+
+export function audienceNames(ids: string[], groups: Group[] | undefined): string {
+  return ids.map((id) => groups?.find((g) => g.id === id)?.name ?? id).join(', ');
+}
+
+/** When it goes: now (on approval), at a time, or repeating (in words, with its next run). */
+export function whenText(b: Pick<Broadcast, 'sendAt' | 'cron'>): string {
+  if (b.cron) return cronInWords(b.cron, t);
+  if (b.sendAt) return t('announcements.when.atTime', { time: schoolTime(b.sendAt) });
+  return t('announcements.when.onApproval');
+}
+
+export function channelName(channel: string): string {
+  return t(`announcements.channel.${channel}`, { defaultValue: channel });
+}
+
+/** The platform's reason in words when Loa knows it; else as the platform said it. */
+export function reasonText(reason: string | null): string {
+  if (!reason) return '';
+  return t(`announcements.reason.${reason}`, { defaultValue: reason });
+}
+
+/**
+ * The messages as they appear on Zalo and on Messenger, the way the channels send them: Zalo gets
+ * text only (an image as its address), Messenger an image as a picture; a link is its title and
+ * address on both; texts over 2,000 characters arrive in parts. Images are not fetched here: the
+ * console loads nothing from other sites.
+ */
+export function ChatPreview(props: { messages: PreviewMessage[]; platform: 'zalo' | 'messenger'; lng: 'vi' | 'en'; schoolName: string }) {
+  const zalo = props.platform === 'zalo';
+  return (
+    <figure class={`phone-preview ${props.platform}`} lang={props.lng}>
+      <figcaption>{t(`announcements.preview.${props.platform}`)}</figcaption>
+      <div class="phone-head" aria-hidden="true">{props.schoolName}</div>
+      <ul class="phone-messages">
+        {props.messages.map((m, i) => (
+          <li key={i}>
+            {m.type === 'text' && <p class="bubble-in">{m.text || <em>{t('announcements.preview.empty')}</em>}</p>}
+            {m.type === 'text' && m.text.length > 2000 && <p class="hint">{t('announcements.preview.parts', { count: Math.ceil(m.text.length / 2000) })}</p>}
+            {m.type === 'image' && (zalo
+              ? <p class="bubble-in"><span class="url">{m.url}</span></p>
+              : <p class="bubble-in image-card"><span aria-hidden="true">🖼 </span>{t('announcements.preview.image')}<br /><span class="url">{m.url}</span></p>)}
+            {m.type === 'link' && <p class="bubble-in">{m.title}<br /><span class="url">{m.url}</span></p>}
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}
