@@ -18,6 +18,7 @@ import { SchoolData } from './screens/school.tsx';
 import { Users } from './screens/users.tsx';
 import { AuditLog } from './screens/audit.tsx';
 import { Account } from './screens/account.tsx';
+import { Reports } from './screens/reports.tsx';
 
 interface RouteDef { pattern: string; need?: Permission; view: (p: Record<string, string>) => ComponentChildren }
 
@@ -33,6 +34,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/users', need: 'users', view: () => <Users /> },
   { pattern: '/audit', need: 'audit', view: () => <AuditLog /> },
   { pattern: '/account', view: () => <Account /> },
+  { pattern: '/reports', need: 'reports', view: () => <Reports /> },
 ];
 
 export function App() {
@@ -124,6 +126,7 @@ function Nav({ me }: { me: Me }) {
   if (allowed(role, 'editSchool')) items.push({ href: '/school', label: t('nav.school'), icon: '▦', phone: true });
   if (allowed(role, 'users')) items.push({ href: '/users', label: t('nav.users'), icon: '☺' });
   if (allowed(role, 'audit')) items.push({ href: '/audit', label: t('nav.audit'), icon: '≡' });
+  if (allowed(role, 'reports')) items.push({ href: '/reports', label: t('reports.nav'), icon: '▤' });
   items.push({ href: '/account', label: t('nav.account'), icon: '⚙', phone: true });
   return (
     <nav class="nav" aria-label={t('nav.label')}>

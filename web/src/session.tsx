@@ -19,6 +19,9 @@ const can = {
   unanswered: ['admin', 'principal'],
   users: ['admin'],
   audit: ['admin', 'principal'],
+  reports: ['admin', 'principal', 'viewer'],
+  channels: ['admin', 'principal'],
+  contacts: ['admin', 'principal', 'staff'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof can;
