@@ -19,6 +19,8 @@ import { Users } from './screens/users.tsx';
 import { AuditLog } from './screens/audit.tsx';
 import { Account } from './screens/account.tsx';
 import { Reports } from './screens/reports.tsx';
+import { Channels } from './screens/channels.tsx';
+import { ContactConversation, Contacts } from './screens/contacts.tsx';
 
 interface RouteDef { pattern: string; need?: Permission; view: (p: Record<string, string>) => ComponentChildren }
 
@@ -35,6 +37,9 @@ const ROUTES: RouteDef[] = [
   { pattern: '/audit', need: 'audit', view: () => <AuditLog /> },
   { pattern: '/account', view: () => <Account /> },
   { pattern: '/reports', need: 'reports', view: () => <Reports /> },
+  { pattern: '/channels', need: 'channels', view: () => <Channels /> },
+  { pattern: '/contacts', need: 'contacts', view: () => <Contacts /> },
+  { pattern: '/contacts/:id', need: 'contacts', view: (p) => <ContactConversation key={p.id} id={p.id} /> },
 ];
 
 export function App() {
@@ -126,7 +131,9 @@ function Nav({ me }: { me: Me }) {
   if (allowed(role, 'editSchool')) items.push({ href: '/school', label: t('nav.school'), icon: '▦', phone: true });
   if (allowed(role, 'users')) items.push({ href: '/users', label: t('nav.users'), icon: '☺' });
   if (allowed(role, 'audit')) items.push({ href: '/audit', label: t('nav.audit'), icon: '≡' });
+  if (allowed(role, 'contacts')) items.push({ href: '/contacts', label: t('contacts.nav'), icon: '✉' });
   if (allowed(role, 'reports')) items.push({ href: '/reports', label: t('reports.nav'), icon: '▤' });
+  if (allowed(role, 'channels')) items.push({ href: '/channels', label: t('channels.nav'), icon: '⚑' });
   items.push({ href: '/account', label: t('nav.account'), icon: '⚙', phone: true });
   return (
     <nav class="nav" aria-label={t('nav.label')}>
