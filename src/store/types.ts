@@ -95,7 +95,7 @@ export interface TranscriptTurn {
 
 export interface TranscriptRepository {
   append(turn: TranscriptTurn): Promise<void>;
-  list(filter?: { conversationKey?: string; since?: string; until?: string; answered?: boolean; limit?: number }): Promise<TranscriptTurn[]>;
+  list(filter?: { conversationKey?: string; since?: string; until?: string; answered?: boolean; asked?: boolean; limit?: number }): Promise<TranscriptTurn[]>;
   /** Intents asked most often in a period (for reports); only turns that asked something. */
   topIntents(since: string, until: string, limit: number): Promise<{ intent: string; count: number }[]>;
 }

@@ -62,10 +62,10 @@ function nextSchoolDayOffset(loa: Loa): number {
 
 export interface Server { loa: Loa; url: string; today: string; close(): Promise<void> }
 
-export async function startServer(): Promise<Server> {
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
   ensureConsoleBuilt();
   let offset = 0;
-  const loa = await createLoa(testConfig(), { logger: silentLogger(), clock: () => new Date(Date.now() + offset) });
+  const loa = await createLoa(testConfig(env), { logger: silentLogger(), clock: () => new Date(Date.now() + offset) });
   offset = nextSchoolDayOffset(loa);
   const http = createServer(loa.app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => http.once('listening', () => resolve()));
@@ -171,12 +171,13 @@ export async function waitLive(page: Page): Promise<void> {
   await page.getByTestId('training').filter({ hasText: 'Loa đã dùng bản mới' }).waitFor({ timeout: 30_000 });
 }
 
-/** A Loa server and a browser for the tests of one describe block: started before them, closed after. */
-export function withServerAndBrowser(ready: (server: Server, browser: Browser) => void): void {
+/** A Loa server and a browser for the tests of one describe block: started before them, closed after.
+ *  `env`: extra configuration, read when the server starts (after earlier beforeAll hooks, e.g. a fake platform's). */
+export function withServerAndBrowser(ready: (server: Server, browser: Browser) => void, env: () => Record<string, string> = () => ({})): void {
   let server: Server | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer(env());
     browser = await launchBrowser();
     ready(server, browser);
   }, 60_000);

@@ -87,6 +87,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(unanswered[0].replies).toEqual(['...']);
       expect((await store.transcript.list({ since: '2026-11-21', until: '2026-11-23' })).length).toBe(2);
       expect((await store.transcript.list({ since: '2026-11-20', until: '2026-11-21' }))[0].asked).toBe(true);
+      // What the reports count as questions: the turns that asked something.
+      expect((await store.transcript.list({ since: '2026-11-20', until: '2026-11-24', asked: true })).map((t) => t.at.slice(0, 10))).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
+      expect((await store.transcript.list({ asked: false })).map((t) => t.text)).toEqual(['Lá A1']);
     });
 
     it('creates users with unique usernames, keeps their password hash, updates and disables them', async () => {

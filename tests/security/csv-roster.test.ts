@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoa, tempDir, type TestLoa } from '../helpers.ts';
+import { chartToCsv, reportCharts } from '../../src/features/reports/report-charts.ts';
 import { reportToCsv, type Report } from '../../src/features/reports/report-service.ts';
 import { importRoster } from '../../src/features/broadcasts/roster.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -26,9 +27,10 @@ describe('report CSV', () => {
   it('neutralises every cell that starts with = + - @, a tab or a carriage return', () => {
     const report: Report = {
       school: 's', period: { kind: 'week', from: '2026-11-23', to: '2026-11-29' },
-      comments: { total: 0, byCategory: { '+SUM(A1)': 1, '-2+3': 1, '@cmd': 1 }, bySentiment: {}, byStatus: {}, urgent: 0, answered: 0, medianHoursToFirstAnswer: null, overdue: 0 },
-      absences: { total: 1, byClass: { '\t=1+1': 1, '\r=1': 1 } },
-      questions: { total: 0, unansweredCount: 0, topIntents: [], unanswered: [{ text: '=1+1', count: 2 }, { text: 'học phí -5%?', count: 1 }] },
+      comments: { total: 0, byCategory: { '+SUM(A1)': 1, '-2+3': 1, '@cmd': 1 }, bySentiment: {}, byStatus: {}, urgent: 0, answered: 0, medianHoursToFirstAnswer: null,
+        p90HoursToFirstAnswer: null, answeredInTime: 0, dueOrAnswered: 0, overdue: 0, byDay: [] },
+      absences: { total: 1, byClass: { '\t=1+1': 1, '\r=1': 1 }, perClass: [{ classId: '=cls', name: '@Lá A1', count: 1 }] },
+      questions: { total: 0, unansweredCount: 0, topIntents: [], unanswered: [{ text: '=1+1', count: 2 }, { text: 'học phí -5%?', count: 1 }], byDay: [] },
     };
     const csv = reportToCsv(report);
     expect(csv).toContain("comments_by_category,'+SUM(A1),1");
@@ -38,6 +40,9 @@ describe('report CSV', () => {
     expect(csv).toContain("absences_by_class,\"'\r=1\",1");
     expect(csv).toContain("unanswered_questions,'=1+1,2");
     expect(csv).toContain('unanswered_questions,học phí -5%?,1'); // a minus inside a cell is left alone
+    // A chart's own CSV goes through the same cell rule.
+    const absences = reportCharts(report, 'vi').find((c) => c.id === 'absences')!;
+    expect(chartToCsv(absences, 'vi')).toContain("'=cls,'@Lá A1,1");
   });
 });
 

@@ -75,7 +75,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /channels/messenger/resume': { cells: ADMIN },
   'GET /alerts': { cells: LEADERS },
   'POST /alerts/:id/ack': { cells: LEADERS, params: (f, r) => ({ id: f.alerts[r] }) },
-  'GET /outbox': { cells: ADMIN },
+  'GET /outbox': { cells: LEADERS },
   // What a crash left uncertain (parents' messages and names): the principal and admins decide.
   'GET /uncertain': { cells: LEADERS },
   'POST /uncertain/messages/:id/resend': { cells: LEADERS, params: (f, r) => ({ id: f.uncertainMessages[r] }) },

@@ -25,6 +25,9 @@ import { ReplyTemplates } from './screens/reply-templates.tsx';
 import { Announcements, NewAnnouncement } from './screens/announcements.tsx';
 import { AnnouncementDetail } from './screens/announcement-detail.tsx';
 import { Groups } from './screens/groups.tsx';
+import { Reports } from './screens/reports.tsx';
+import { Channels } from './screens/channels.tsx';
+import { ContactConversation, Contacts } from './screens/contacts.tsx';
 
 interface RouteDef { pattern: string; need?: Permission; view: (p: Record<string, string>) => ComponentChildren }
 
@@ -49,6 +52,10 @@ const ROUTES: RouteDef[] = [
   { pattern: '/announcements/new', view: () => <NewAnnouncement /> },
   { pattern: '/announcements/:id', view: (p) => <AnnouncementDetail key={p.id} id={p.id} /> },
   { pattern: '/groups', view: () => <Groups /> },
+  { pattern: '/reports', need: 'reports', view: () => <Reports /> },
+  { pattern: '/channels', need: 'channels', view: () => <Channels /> },
+  { pattern: '/contacts', need: 'contacts', view: () => <Contacts /> },
+  { pattern: '/contacts/:id', need: 'contacts', view: (p) => <ContactConversation key={p.id} id={p.id} /> },
 ];
 
 export function App() {
@@ -145,6 +152,9 @@ function navItems(me: Me): NavItem[] {
   ];
   if (allowed(role, 'unanswered')) items.push({ href: '/unanswered', label: t('nav.unanswered'), icon: '!', phone: true,
     extra: count > 0 ? <span class="badge">{count}<span class="sr-only"> {t('nav.waiting')}</span></span> : null });
+  if (allowed(role, 'contacts')) items.push({ href: '/contacts', label: t('contacts.nav'), icon: '☏' });
+  if (allowed(role, 'reports')) items.push({ href: '/reports', label: t('reports.nav'), icon: '▤' });
+  if (allowed(role, 'channels')) items.push({ href: '/channels', label: t('channels.nav'), icon: '⚑' });
   if (allowed(role, 'editSchool')) items.push({ href: '/school', label: t('nav.school'), icon: '▦' });
   if (allowed(role, 'users')) items.push({ href: '/users', label: t('nav.users'), icon: '☺' });
   if (allowed(role, 'audit')) items.push({ href: '/audit', label: t('nav.audit'), icon: '≡' });

@@ -19,14 +19,57 @@ export interface Report {
     urgent: number;
     answered: number;
     medianHoursToFirstAnswer: number | null;
+    /** 90 % of first answers came within this many hours (nearest rank). */
+    p90HoursToFirstAnswer: number | null;
+    /** First answers given by the comment's due time, out of the comments answered or already due. */
+    answeredInTime: number;
+    dueOrAnswered: number;
     overdue: number;
+    /** Per day of the period, in the school's time zone. */
+    byDay: { date: IsoDate; count: number; urgent: number }[];
   };
-  absences: { total: number; byClass: Record<string, number> };
-  questions: { total: number; unansweredCount: number; topIntents: { intent: string; count: number }[]; unanswered?: { text: string; count: number }[] };
+  /** The urgent comments themselves (the school's version only): what to click through to. */
+  urgentComments?: { id: number; code: string; createdAt: string; category: string; status: string; firstResponseAt: string | null; dueAt: string }[];
+  absences: { total: number; byClass: Record<string, number>; perClass: { classId: string; name: string; count: number }[] };
+  questions: {
+    total: number; unansweredCount: number; topIntents: { intent: string; count: number }[]; unanswered?: { text: string; count: number }[];
+    byDay: { date: IsoDate; asked: number; unanswered: number }[];
+  };
 }
 
 const count = <T>(items: T[], key: (t: T) => string) =>
   items.reduce<Record<string, number>>((acc, t) => ((acc[key(t)] = (acc[key(t)] ?? 0) + 1), acc), {});
+const oneDecimal = (n: number) => Math.round(n * 10) / 10;
+
+/** The median of sorted numbers: the middle one, or the mean of the two middle ones. */
+export function median(sorted: number[]): number | null {
+  if (!sorted.length) return null;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The nearest-rank percentile of sorted numbers: the smallest value with at least p % at or below it. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** The days of a period with their start instants in the time zone; `dayOf` finds an instant's day. */
+function daysOf(range: { from: IsoDate; to: IsoDate }, timeZone: string) {
+  const days: IsoDate[] = [];
+  for (let d = range.from; d <= range.to; d = addDays(d, 1)) days.push(d);
+  const starts = [...days, addDays(range.to, 1)].map((d) => zonedTime(d, 0, 0, timeZone).getTime());
+  const dayOf = (iso: string): number => {
+    const at = Date.parse(iso);
+    let lo = 0, hi = days.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= at) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
+  return { days, dayOf };
+}
 
 export class ReportService {
   constructor(private readonly deps: { store: Store; school: SchoolService; timeZone: string; clock: () => Date }) {}
@@ -58,10 +101,29 @@ export class ReportService {
     const now = this.deps.clock().toISOString();
     const absences = await store.absences.list({ from: range.from, to: range.to });
     const className = (id: string) => school.get('classes').find((c) => c.id === id)?.name ?? id;
-    const turns = await store.transcript.list({ since, until, limit: 1_000_000 });
     // Questions are the messages that asked something, not every form step, button or link code.
-    const questions = turns.filter((t) => t.asked);
+    const questions = await store.transcript.list({ since, until, asked: true, limit: 1_000_000 });
     const unanswered = questions.filter((t) => !t.answered && t.text.trim());
+    const inTime = comments.filter((c) => c.firstResponseAt && c.firstResponseAt <= c.dueAt).length;
+    const dueOrAnswered = comments.filter((c) => c.firstResponseAt || c.dueAt < now).length;
+    const { days, dayOf } = daysOf(range, timeZone);
+    const commentsByDay = days.map((date) => ({ date, count: 0, urgent: 0 }));
+    for (const c of comments) {
+      const d = commentsByDay[dayOf(c.createdAt)];
+      d.count++;
+      if (c.severity === 'urgent') d.urgent++;
+    }
+    const questionsByDay = days.map((date) => ({ date, asked: 0, unanswered: 0 }));
+    for (const q of questions) questionsByDay[dayOf(q.at)].asked++;
+    for (const q of unanswered) questionsByDay[dayOf(q.at)].unanswered++;
+    const classes = school.get('classes');
+    const absencesPerClass = count(absences, (a) => a.classId);
+    const known = new Set(classes.map((c) => c.id));
+    const perClass = [
+      ...classes.map((c) => ({ classId: c.id, name: c.name, count: absencesPerClass[c.id] ?? 0 })),
+      // A class since removed from the school data still counts, under its id.
+      ...Object.keys(absencesPerClass).filter((id) => !known.has(id)).sort().map((id) => ({ classId: id, name: id, count: absencesPerClass[id] })),
+    ];
     const report: Report = {
       school: school.get('profile').name,
       period: { kind, ...range },
@@ -72,17 +134,25 @@ export class ReportService {
         byStatus: count(comments, (c) => c.status),
         urgent: comments.filter((c) => c.severity === 'urgent').length,
         answered: hours.length,
-        medianHoursToFirstAnswer: hours.length ? Math.round(hours[Math.floor((hours.length - 1) / 2)] * 10) / 10 : null,
+        medianHoursToFirstAnswer: hours.length ? oneDecimal(median(hours)!) : null,
+        p90HoursToFirstAnswer: hours.length ? oneDecimal(percentile(hours, 90)!) : null,
+        answeredInTime: inTime,
+        dueOrAnswered,
         overdue: comments.filter((c) => !c.firstResponseAt && c.dueAt < now && c.status !== 'closed').length,
+        byDay: commentsByDay,
       },
-      absences: { total: absences.length, byClass: count(absences, (a) => className(a.classId)) },
+      absences: { total: absences.length, byClass: count(absences, (a) => className(a.classId)), perClass },
       questions: {
         total: questions.length,
         unansweredCount: unanswered.length,
         topIntents: await store.transcript.topIntents(since, until, 10),
+        byDay: questionsByDay,
       },
     };
     if (audience === 'school') {
+      report.urgentComments = comments.filter((c) => c.severity === 'urgent').sort((a, b) => a.id - b.id).map((c) => ({
+        id: c.id, code: c.code, createdAt: c.createdAt, category: c.category, status: c.status, firstResponseAt: c.firstResponseAt, dueAt: c.dueAt,
+      }));
       const byText = count(unanswered, (t) => t.text.trim().toLowerCase());
       report.questions.unanswered = Object.entries(byText).map(([text, n]) => ({ text, count: n })).sort((a, b) => b.count - a.count).slice(0, 20);
     }
@@ -117,7 +187,10 @@ export function reportToCsv(r: Report): string {
   const rows: [string, string, string | number][] = [
     ['period', 'from', r.period.from], ['period', 'to', r.period.to],
     ['comments', 'total', r.comments.total], ['comments', 'urgent', r.comments.urgent], ['comments', 'answered', r.comments.answered],
-    ['comments', 'median_hours_to_first_answer', r.comments.medianHoursToFirstAnswer ?? ''], ['comments', 'overdue', r.comments.overdue],
+    ['comments', 'median_hours_to_first_answer', r.comments.medianHoursToFirstAnswer ?? ''],
+    ['comments', 'p90_hours_to_first_answer', r.comments.p90HoursToFirstAnswer ?? ''],
+    ['comments', 'answered_in_time', r.comments.answeredInTime], ['comments', 'due_or_answered', r.comments.dueOrAnswered],
+    ['comments', 'overdue', r.comments.overdue],
     ...Object.entries(r.comments.byCategory).map(([k, v]) => ['comments_by_category', k, v] as [string, string, number]),
     ...Object.entries(r.comments.bySentiment).map(([k, v]) => ['comments_by_sentiment', k, v] as [string, string, number]),
     ...Object.entries(r.comments.byStatus).map(([k, v]) => ['comments_by_status', k, v] as [string, string, number]),
@@ -127,13 +200,14 @@ export function reportToCsv(r: Report): string {
     ...r.questions.topIntents.map((t) => ['top_intents', t.intent, t.count] as [string, string, number]),
     ...(r.questions.unanswered ?? []).map((q) => ['unanswered_questions', q.text, q.count] as [string, string, number]),
   ];
-  const cell = (v: string | number) => {
-    // A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a formula:
-    // a parent's "=HYPERLINK(…)" must stay text.
-    const text = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return ['section,key,value', ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
+  return ['section,key,value', ...rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
+}
+
+/** One spreadsheet cell. A spreadsheet runs a cell that starts with = + - @ (or a tab or CR
+ *  before one) as a formula: a parent's "=HYPERLINK(…)" must stay text. */
+export function csvCell(v: string | number): string {
+  const text = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** A short chat message for the principal from a report. */

@@ -14,12 +14,14 @@ export function channelRoutes(deps: { store: Store; channels: ChannelSet; school
   const { store, channels, school, audit, clock } = deps;
   const router = Router();
 
-  router.get('/channels', requireRole('admin', 'principal'), (_req, res) => {
+  router.get('/channels', requireRole('admin', 'principal'), async (_req, res) => {
+    // When the Zalo OA access token runs out (it is refreshed an hour before); never the token itself.
+    const zaloOaExpiry = channels.zaloOa ? (await channels.zaloOa.tokens.current()).expiresAt : null;
     res.json({
       channels: {
         webchat: { on: true },
         messenger: channels.messenger ? { on: true, paused: channels.messenger.paused } : { on: false },
-        zalo_oa: { on: Boolean(channels.zaloOa) },
+        zalo_oa: channels.zaloOa ? { on: true, tokenExpiresAt: zaloOaExpiry } : { on: false },
         zalo_personal: channels.zaloPersonal ? { on: true, state: channels.zaloPersonal.state, accountId: channels.zaloPersonal.accountId } : { on: false },
       },
     });
@@ -41,7 +43,8 @@ export function channelRoutes(deps: { store: Store; channels: ChannelSet; school
     res.json({ acknowledged: id });
   });
 
-  router.get('/outbox', requireRole('admin'), async (req, res) => {
+  // The principal sees what failed to reach parents too (she answers for it to them).
+  router.get('/outbox', requireRole('admin', 'principal'), async (req, res) => {
     const status = req.query.status as string | undefined;
     if (status && !OUTBOX_STATUSES.includes(status as never)) throw badRequest(`status must be one of ${OUTBOX_STATUSES.join(', ')}`);
     res.json({ counts: await store.outbox.counts(), items: await store.outbox.list({ status: status as never, limit: 200 }) });

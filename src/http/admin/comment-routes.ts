@@ -9,6 +9,7 @@ import { CommentError } from '../../features/comments/comment-service.ts';
 import { CATEGORIES } from '../../features/comments/comment-analysis.ts';
 import type { StaffNotifier } from '../../features/staff/staff-notifier.ts';
 import { reportToCsv, type ReportService } from '../../features/reports/report-service.ts';
+import { CHART_IDS, chartToCsv, reportCharts } from '../../features/reports/report-charts.ts';
 import { addDays, isValidDate, todayIn, zonedTime } from '../../core/dates.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
@@ -202,16 +203,24 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
   router.get('/reports/:period', requireRole('admin', 'principal', 'viewer'), async (req, res) => {
     const period = String(req.params.period);
     if (period !== 'week' && period !== 'month') throw notFound('reports are "week" or "month"');
-    const q = parseBody(z.object({ date: isoDay.optional(), format: z.enum(['json', 'csv']).optional(), audience: z.enum(['school', 'commune']).optional() }), req.query);
+    const q = parseBody(z.object({
+      date: isoDay.optional(), format: z.enum(['json', 'csv']).optional(), audience: z.enum(['school', 'commune']).optional(),
+      // One chart's rows as CSV (what its table shows); `lang` for a download link, which cannot set Accept-Language.
+      chart: z.enum(CHART_IDS as unknown as [string, ...string[]]).optional(), lang: z.enum(['vi', 'en']).optional(),
+    }), req.query);
     const range = q.date ? reports.periodOf(period, q.date) : reports.previous(period);
     // Viewers get the commune's version whatever they ask: counts only.
     const audience = countsOnly(currentUser(req)) ? 'commune' : q.audience ?? 'school';
     const report = await reports.build(period, range, audience);
+    const lng = q.lang ?? (/^en/i.test(req.get('accept-language') ?? '') ? 'en' : 'vi');
+    const charts = reportCharts(report, lng);
+    const suffix = `${audience === 'commune' ? '-commune' : ''}${q.chart ? `-${q.chart}` : ''}`;
     if (q.format === 'csv' || (!q.format && req.accepts(['json', 'csv']) === 'csv')) {
-      res.type('text/csv').attachment(`loa-${period}-${range.from}${audience === 'commune' ? '-commune' : ''}.csv`).send(reportToCsv(report));
+      const csv = q.chart ? chartToCsv(charts.find((c) => c.id === q.chart)!, lng) : reportToCsv(report);
+      res.type('text/csv').attachment(`loa-${period}-${range.from}${suffix}.csv`).send(csv);
       return;
     }
-    res.json({ report });
+    res.json({ report, charts });
   });
 
   return router;

@@ -47,7 +47,12 @@ export function contactRoutes(deps: { store: Store; outbox: Outbox; audit: Audit
     await scope.mustSee(user, contact.id);
     const turns = await store.transcript.list({ conversationKey: conversationKey(contact.ref), limit: 10_000 });
     await scope.auditRead(req, user, 'transcript', `contact:${contact.id}`);
-    res.json({ contact, turns: await scope.hideAnonymousWords(user, contact.id, turns.slice(-50)) });
+    // What the school's people wrote themselves sits in the outbox, not the transcript: shown with
+    // whether it went out, so that the conversation reads whole.
+    const staffMessages = (await store.outbox.list({ conversationKey: conversationKey(contact.ref), limit: 100_000 }))
+      .filter((m) => m.purpose === 'human').slice(-50)
+      .map((m) => ({ at: m.createdAt, text: m.message.type === 'text' ? m.message.text : '', status: m.status, reason: m.lastError }));
+    res.json({ contact, turns: await scope.hideAnonymousWords(user, contact.id, turns.slice(-50)), staffMessages });
   });
 
   router.post('/contacts/:id/messages', requireRole(...staffRoles), async (req, res) => {

@@ -134,6 +134,7 @@ export function transcriptRepository(c: SqliteContext): TranscriptRepository {
         filter.since && ['at >= ?', filter.since],
         filter.until && ['at < ?', filter.until],
         filter.answered !== undefined && ['answered = ?', filter.answered ? 1 : 0],
+        filter.asked !== undefined && ['asked = ?', filter.asked ? 1 : 0],
       ]);
       return (stmt(`SELECT * FROM transcript ${where} ORDER BY id LIMIT ?`).all(...args, filter.limit ?? 1000) as Row[]).map(toTurn);
     },

@@ -48,6 +48,13 @@ export function Account() {
           {allowed(role, 'audit') && <li><Link href="/audit">{t('nav.audit')}</Link></li>}
         </ul>
       )}
+      {(allowed(role, 'contacts') || allowed(role, 'reports') || allowed(role, 'channels')) && (
+        <ul class="more-links">
+          {allowed(role, 'contacts') && <li><Link href="/contacts">{t('contacts.nav')}</Link></li>}
+          {allowed(role, 'reports') && <li><Link href="/reports">{t('reports.nav')}</Link></li>}
+          {allowed(role, 'channels') && <li><Link href="/channels">{t('channels.nav')}</Link></li>}
+        </ul>
+      )}
       <div class="row">
         <button type="button" onClick={() => signOut(session, false)}>{t('account.signOut')}</button>
         <button type="button" onClick={() => signOut(session, true)}>{t('account.signOutAll')}</button>

@@ -1,0 +1,43 @@
+// Contacts as the console's screen reads them: a parent's conversation includes what the school's
+// people wrote to them (kept in the outbox, not the transcript), with whether it went out; staff
+// limited to a class find only that class's parents and write only after a parent asked for a person.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startLoa, type TestLoa } from '../helpers.ts';
+import { userWithToken, withToken } from './console-helpers.ts';
+
+describe('contacts: the conversation with what staff wrote', () => {
+  let loa: TestLoa;
+  beforeEach(async () => { loa = await startLoa(); });
+  afterEach(async () => { await loa.close(); });
+
+  const absence = async (user: string, child: string, klass: string) => {
+    await loa.say(user, `cho bé ${child} lớp ${klass} nghỉ hôm nay`);
+    await loa.say(user, 'bé bị sốt');
+    await loa.say(user, 'đúng');
+  };
+  const contactOf = async (user: string) => (await loa.store.contacts.list({ limit: 1000 })).find((c) => c.ref.userId === user)!;
+
+  it('shows the principal\'s message in the conversation; staff of another class cannot find the parent', async () => {
+    await absence('mẹ Na', 'Na', 'Lá A1');
+    await absence('bố Bin', 'Bin', 'Lá A2');
+    const na = await contactOf('mẹ Na');
+    const bin = await contactOf('bố Bin');
+    expect((await loa.store.absences.list({ from: '2026-11-26', to: '2026-11-26' })).map((a) => a.classId).sort()).toEqual(['la-a1', 'la-a2']);
+
+    const principal = withToken(loa, (await userWithToken(loa, { name: 'Cô Hiệu trưởng', role: 'principal' })).token);
+    expect((await principal.post(`/api/admin/contacts/${na.id}/messages`).send({ text: 'Chúc bé Na mau khỏe ạ.' })).status).toBe(200);
+    const conversation = (await principal.get(`/api/admin/contacts/${na.id}/transcript`)).body;
+    expect(conversation.turns.map((t: { text: string }) => t.text)).toContain('bé bị sốt');
+    expect(conversation.staffMessages).toEqual([expect.objectContaining({ text: 'Chúc bé Na mau khỏe ạ.', status: expect.stringMatching(/sent|pending/) })]);
+
+    const staff = withToken(loa, (await userWithToken(loa, { name: 'Cô Lan', role: 'staff', classIds: ['la-a1'] })).token);
+    const found = (await staff.get('/api/admin/contacts?q=')).body.contacts.map((c: { id: string }) => c.id);
+    expect(found).toContain(na.id);
+    expect(found).not.toContain(bin.id);
+    expect((await staff.get(`/api/admin/contacts/${bin.id}/transcript`)).status).toBe(404);
+    // Her own class's parent, who did not ask for a person: she answers through their comment instead.
+    const refused = await staff.post(`/api/admin/contacts/${na.id}/messages`).send({ text: 'Cô chào chị' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBeTruthy();
+  });
+});
