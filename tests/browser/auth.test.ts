@@ -2,7 +2,7 @@
 // reach the editing screens; signing out ends the session (the old cookie no longer works).
 import { expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { adminApi, describeBrowser, expectAccessible, launchBrowser, newPage, newUser, PASSWORD, setUp, signedInAdmin, startServer, withServerAndBrowser, type Server, type ViewportName } from './harness.ts';
+import { adminApi, describeBrowser, expectAccessible, launchBrowser, newPage, newUser, openFromNav, PASSWORD, setUp, signedInAdmin, startServer, withServerAndBrowser, type Server, type ViewportName } from './harness.ts';
 
 describeBrowser('console: signing in', () => {
   let server: Server;
@@ -37,7 +37,7 @@ describeBrowser('console: signing in', () => {
       await again.close();
 
       // Sign out: back to the sign-in form, and the old cookie opens nothing any more.
-      await page.getByRole('link', { name: 'Tài khoản' }).click();
+      await openFromNav(page, 'Tài khoản');
       await page.getByRole('heading', { level: 1, name: 'Tài khoản' }).waitFor();
       await expectAccessible(page, 'account');
       await page.getByRole('button', { name: 'Đăng xuất', exact: true }).click();
@@ -103,7 +103,7 @@ describeBrowser('console: signing in', () => {
     await second.page.getByRole('button', { name: 'Đăng nhập' }).click();
     await second.page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
 
-    await first.page.getByRole('link', { name: 'Tài khoản' }).click();
+    await openFromNav(first.page, 'Tài khoản');
     await first.page.getByRole('button', { name: 'Đăng xuất trên mọi thiết bị' }).click();
     await first.page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
     await second.page.reload();
@@ -126,7 +126,7 @@ describeBrowser('console: signing in', () => {
 
   it('a personal API token made in the console works as a bearer token until revoked', async () => {
     const { context, page } = await signedInAdmin(browser, server, 'phone');
-    await page.getByRole('link', { name: 'Tài khoản' }).click();
+    await openFromNav(page, 'Tài khoản');
     await page.getByLabel('Tên mã (để nhớ dùng ở đâu)').fill('báo cáo tuần');
     await page.getByRole('button', { name: 'Tạo mã' }).click();
     const token = (await page.locator('.secret code').textContent())!.trim();
@@ -185,7 +185,7 @@ describeBrowser('console: signing in', () => {
     const screens: [string, RegExp][] = [
       ['/admin/', /^Hello/], ['/admin/faq', /^FAQ$/], ['/admin/faq/fees', /^Edit FAQ: fees$/], ['/admin/faq/new', /^New FAQ$/],
       ['/admin/faq/import', /^Import/], ['/admin/unanswered', /^Unanswered questions$/], ['/admin/school/menus', /^School data: Menu$/],
-      ['/admin/school/calendar', /^School data: Calendar$/], ['/admin/users', /^Users$/], ['/admin/audit', /^Audit log$/], ['/admin/account', /^Account$/],
+      ['/admin/school/calendar', /^School data: Calendar$/], ['/admin/users', /^Users$/], ['/admin/audit', /^Audit log$/], ['/admin/account', /^Account$/], ['/admin/more', /^More$/],
     ];
     for (const [url, heading] of screens) {
       await page.goto(server.url + url);

@@ -167,6 +167,18 @@ export async function signedInAdmin(browser: Browser, server: Server, size: View
 }
 
 /** Waits until the editor says the retrained model answers parents. */
+/** Opens a screen from the navigation: on a phone, screens beyond the bar's five are under "Thêm". */
+export async function openFromNav(page: Page, name: string): Promise<void> {
+  const nav = page.getByRole('navigation');
+  const link = nav.getByRole('link', { name, exact: true });
+  if (!(await link.isVisible())) {
+    await nav.getByRole('link', { name: /^(Thêm|More)$/ }).click();
+    await page.getByRole('main').getByRole('link', { name, exact: true }).click();
+    return;
+  }
+  await link.click();
+}
+
 export async function waitLive(page: Page): Promise<void> {
   await page.getByTestId('training').filter({ hasText: 'Loa đã dùng bản mới' }).waitFor({ timeout: 30_000 });
 }
