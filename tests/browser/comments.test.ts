@@ -127,6 +127,29 @@ describeBrowser('console: comments, absences and the live overview', () => {
     }, 90_000);
   }
 
+  it('every screen of the daily work in English passes axe too (phone)', async () => {
+    const c = await server.loa.features.comments.submit({ text: 'The gate was left open at pick-up', classId: 'la-a1', anonymous: false, contactId: null, ref: null, displayName: 'Mr Minh' });
+    const { setupUrl } = await newUser(server, 'admin');
+    const { context, page } = await newPage(browser, 'phone');
+    await setUp(page, server, setupUrl);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor();
+    await page.getByText('Updating live').waitFor();
+    await expectAccessible(page, 'overview (English)');
+    const screens: [string, RegExp][] = [
+      ['/admin/comments', /^Comments and complaints$/], [`/admin/comments/${c.id}`, new RegExp(`^Comment ${c.code}$`)],
+      ['/admin/absences', /^Absences$/], ['/admin/comments/templates', /^Reply templates$/],
+    ];
+    for (const [url, heading] of screens) {
+      await page.goto(server.url + url);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.getByText(/Updating live|Reply templates/).first().waitFor();
+      await expectAccessible(page, `${url} (English)`);
+    }
+    expect(await page.locator('main').textContent()).not.toMatch(/Mẫu trả lời|Góp ý/);
+    await context.close();
+  }, 90_000);
+
   it('admins keep the reply templates; a wrong one is shown at its field and nothing is lost', async () => {
     const { setupUrl } = await newUser(server, 'admin');
     const { context, page } = await newPage(browser, 'desk');
