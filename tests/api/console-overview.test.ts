@@ -105,6 +105,29 @@ describe('console overview and live events', () => {
     staff.close();
   }, 30_000);
 
+  it("tells a teacher of one class of her parents' unanswered questions only, and the commune of none", async () => {
+    const staff = await follow(`${base}/api/admin/events`, tokens.staffA1);
+    const viewer = await follow(`${base}/api/admin/events`, tokens.viewer);
+    const principal = await follow(`${base}/api/admin/events`, tokens.principal);
+    for (const s of [staff, viewer, principal]) await s.waitFor((e) => e.event === 'hello');
+    const webRef = (user: string) => ({ channel: 'webchat' as const, accountId: 'web', userId: user, threadId: user, threadType: 'user' as const });
+    const own = await loa.store.contacts.touch(webRef('parent-q-a1'), '2026-11-26T01:00:00Z', 'Bố Lá Một');
+    const other = await loa.store.contacts.touch(webRef('parent-q-a2'), '2026-11-26T01:00:00Z', 'Mẹ Lá Hai');
+    await loa.store.subscriptions.subscribe(own.id, 'la-a1', 'chat', 'webchat', '2026-11-26T01:00:00Z');
+    await loa.store.subscriptions.subscribe(other.id, 'la-a2', 'chat', 'webchat', '2026-11-26T01:00:00Z');
+    await loa.say('parent-q-a2', 'thời tiết ở Hà Nội hôm nay thế nào');
+    await loa.say('parent-q-a1', 'giá vàng hôm nay bao nhiêu');
+    await principal.waitFor((e) => e.event === 'question');
+    await principal.waitFor(() => principal.seen.filter((e) => e.event === 'question').length >= 2);
+    await staff.waitFor((e) => e.event === 'question');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(staff.seen.filter((e) => e.event === 'question')).toHaveLength(1);
+    expect(viewer.seen.some((e) => e.event === 'question')).toBe(false);
+    // What the stream says names nobody.
+    expect(JSON.stringify(staff.seen)).not.toMatch(/parent-q|Lá Một|thời tiết/);
+    for (const s of [staff, viewer, principal]) s.close();
+  }, 30_000);
+
   it('refuses a stream without a session, and a script can check the stream with once=1', async () => {
     expect((await fetch(`${base}/api/admin/events`)).status).toBe(401);
     const res = await as('viewer').get('/api/admin/events?once=1');
