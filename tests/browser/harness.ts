@@ -60,12 +60,12 @@ function nextSchoolDayOffset(loa: Loa): number {
   return 0;
 }
 
-export interface Server { loa: Loa; url: string; today: string; close(): Promise<void> }
+export interface Server { loa: Loa; url: string; today: string; /** The server's clock (it runs on the next school day). */ now(): Date; close(): Promise<void> }
 
-export async function startServer(): Promise<Server> {
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
   ensureConsoleBuilt();
   let offset = 0;
-  const loa = await createLoa(testConfig(), { logger: silentLogger(), clock: () => new Date(Date.now() + offset) });
+  const loa = await createLoa(testConfig(env), { logger: silentLogger(), clock: () => new Date(Date.now() + offset) });
   offset = nextSchoolDayOffset(loa);
   const http = createServer(loa.app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => http.once('listening', () => resolve()));
@@ -73,6 +73,7 @@ export async function startServer(): Promise<Server> {
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(Date.now() + offset));
   return {
     loa, url, today,
+    now: () => new Date(Date.now() + offset),
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
@@ -172,11 +173,11 @@ export async function waitLive(page: Page): Promise<void> {
 }
 
 /** A Loa server and a browser for the tests of one describe block: started before them, closed after. */
-export function withServerAndBrowser(ready: (server: Server, browser: Browser) => void): void {
+export function withServerAndBrowser(ready: (server: Server, browser: Browser) => void, env: () => Record<string, string> = () => ({})): void {
   let server: Server | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer(env());
     browser = await launchBrowser();
     ready(server, browser);
   }, 60_000);

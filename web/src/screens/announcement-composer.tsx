@@ -75,7 +75,8 @@ function toBody(d: Draft): { body: Record<string, unknown>; errors: Record<strin
   return { body, errors };
 }
 
-export function Composer(props: { existing?: Broadcast }) {
+/** `onSaved` (editing an existing one) is told instead of moving to the announcement's page. */
+export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved' | 'submitted') => void }) {
   const session = useSession();
   const me = session.me!.user;
   const initial = useRef(fromBroadcast(props.existing));
@@ -136,7 +137,8 @@ export function Composer(props: { existing?: Broadcast }) {
       else id = (await post<{ id: number }>('/admin/broadcasts', body)).id;
       if (submit) await post(`/admin/broadcasts/${id}/submit`);
       initial.current = d;
-      navigate(`/announcements/${id}?done=${submit ? 'submitted' : 'saved'}`, !!props.existing);
+      if (props.onSaved) props.onSaved(submit ? 'submitted' : 'saved');
+      else navigate(`/announcements/${id}?done=${submit ? 'submitted' : 'saved'}`, true);
     } catch (err) {
       setBusy(false);
       setError(err instanceof ApiError && err.status === 409 ? t('announcements.err.conflict') : errorText(err));
@@ -156,7 +158,7 @@ export function Composer(props: { existing?: Broadcast }) {
         <p class="hint" id="ph-hint">{t('announcements.compose.placeholdersHint')}</p>
         <ul class="chips" aria-describedby="ph-hint">
           {PLACEHOLDERS.map((p) => (
-            <li key={p}><button type="button" class="chip" onClick={() => insert(p)} aria-label={t('announcements.compose.insert', { name: t(`announcements.placeholder.${p}`) })}>{`{${p}}`} · {t(`announcements.placeholder.${p}`)}</button></li>
+            <li key={p}><button type="button" class="chip" onClick={() => insert(p)}><span class="sr-only">{t('announcements.compose.insert')} </span>{`{${p}}`} · {t(`announcements.placeholder.${p}`)}</button></li>
           ))}
         </ul>
         {(['vi', 'en'] as const).map((lng) => (

@@ -10,7 +10,7 @@ import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
 import type { Broadcast, BroadcastDetail, Counts, Delivery, DeliveryStatus, Group, Preview, Review } from './announcement-types.ts';
-import { ChatPreview, StatusBadge, audienceNames, channelName, reasonText, schoolTime, whenText } from './announcement-parts.tsx';
+import { ChatPreview, ScrollTable, StatusBadge, audienceNames, channelName, reasonText, schoolTime, whenText } from './announcement-parts.tsx';
 import { Composer } from './announcement-composer.tsx';
 
 const LIVE = new Set(['scheduled', 'sending']);
@@ -75,7 +75,7 @@ export function AnnouncementDetail(props: { id: string }) {
       {editable ? (
         <>
           <p class="hint">{t(b.status === 'rejected' ? 'announcements.editRejected' : 'announcements.editDraft')}</p>
-          <Composer key={b.updatedAt} existing={b} />
+          <Composer key={b.updatedAt} existing={b} onSaved={(done) => { setNotice(t(`announcements.done.${done}`)); detail.reload(); }} />
           {cancellable && <p><button type="button" class="danger" onClick={cancel}>{t('announcements.cancel')}</button></p>}
         </>
       ) : (
@@ -262,7 +262,7 @@ function Recipients(props: { id: number; counts: Counts; version: string; canRet
       </div>
       {props.canRetry && (props.counts.byStatus.uncertain ?? 0) > 0 && <p class="hint">{t('announcements.recipients.uncertainHint')}</p>}
       {list.error ? <Notice kind="error">{errorText(list.error)}</Notice> : !list.data ? <Loading /> : (
-        <div class="table-wrap">
+        <ScrollTable label={t('announcements.recipients.title')}>
           <table class="recipients-table" data-testid="recipients-table">
             <caption class="sr-only">{t('announcements.recipients.title')}</caption>
             <thead><tr><th scope="col">{t('announcements.recipients.who')}</th><th scope="col">{t('announcements.recipients.channel')}</th><th scope="col">{t('announcements.recipients.status')}</th><th scope="col">{t('announcements.recipients.reason')}</th><th scope="col">{t('announcements.recipients.at')}</th></tr></thead>
@@ -278,7 +278,7 @@ function Recipients(props: { id: number; counts: Counts; version: string; canRet
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
     </section>
   );

@@ -1,5 +1,6 @@
 // Pieces the announcement screens share: the status as words (and a mark, never colour alone),
 // times in the school's time zone, the audience by name, and the message as a parent sees it.
+import type { ComponentChildren } from 'preact';
 import { lang, t } from '../i18n.ts';
 import type { Broadcast, BroadcastStatus, Group, PreviewMessage } from './announcement-types.ts';
 import { cronInWords } from './cron-words.ts';
@@ -67,4 +68,9 @@ export function ChatPreview(props: { messages: PreviewMessage[]; platform: 'zalo
       </ul>
     </figure>
   );
+}
+
+/** A table that may scroll sideways on a phone: focusable and named, so a keyboard can scroll it. */
+export function ScrollTable(props: { label: string; children: ComponentChildren }) {
+  return <div class="table-wrap" role="region" aria-label={props.label} tabIndex={0}>{props.children}</div>;
 }
