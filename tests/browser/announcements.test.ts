@@ -112,20 +112,29 @@ describeBrowser('console: announcements', () => {
       await inView(principal, 'Từ chối');
       await expectAccessible(principal, 'approval');
       const before = graph.to(SEND).length;
+      // Meta refuses one of the three (the person cannot receive messages).
+      graph.queue(SEND, { status: 400, body: { error: { code: 551, message: 'This person isn\'t available right now.' } } });
       await principal.getByRole('button', { name: 'Duyệt và gửi' }).click();
       await principal.getByText('Đã duyệt. Thông báo sẽ được gửi theo lịch.').waitFor();
       const bar = principal.getByRole('progressbar');
       await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100');
       await principal.getByTestId('progress-text').getByText('100 %').waitFor();
       await principal.locator('.meta .status', { hasText: 'Đã gửi' }).waitFor();
-      // Each parent once in the table, sent; and once at the platform.
+      // Each parent once in the table, with the platform's reason for the one refused.
       const rows = principal.getByTestId('recipients-table').locator('tbody tr');
-      await expect.poll(() => rows.count()).toBe(3);
-      const table = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
-      expect(table.map((r) => r[0]).sort()).toEqual([...names].sort());
-      expect(table.every((r) => r[1] === 'Messenger' && r[2] === 'Đã gửi')).toBe(true);
+      const table = () => rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+      await expect.poll(async () => (await table()).map((r) => r[2]).sort()).toEqual(['Lỗi', 'Đã gửi', 'Đã gửi']);
+      expect((await table()).map((r) => r[0]).sort()).toEqual([...names].sort());
+      expect((await table()).find((r) => r[2] === 'Lỗi')![3]).toBe('Người nhận không nhận được tin (đã chặn hoặc rời trang)');
+      expect(await principal.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+      await expectAccessible(principal, 'sent with a failure');
+      // Sent again at her word: the failed one only.
+      await principal.getByRole('button', { name: 'Gửi lại 1 tin lỗi' }).click();
+      await expect.poll(async () => (await table()).map((r) => r[2]), { timeout: 15_000 }).toEqual(['Đã gửi', 'Đã gửi', 'Đã gửi']);
+      expect(await rows.count()).toBe(3);
       const sent = graph.to(SEND).slice(before).map((r) => r.body);
-      expect(sent.map((b) => b.recipient.id).sort()).toEqual([1, 2, 3].map((i) => `psid-${size}-${i}`));
+      expect(sent).toHaveLength(4); // three, and the refused one again
+      expect([...new Set(sent.map((b) => b.recipient.id))].sort()).toEqual([1, 2, 3].map((i) => `psid-${size}-${i}`));
       expect(sent[0].message.text).toBe(`Kính mời phụ huynh lớp ${cls.name} họp lúc 16:30 thứ Sáu.`);
       await expectAccessible(principal, 'sent announcement');
       expect(await server.loa.store.broadcasts.get(Number(id))).toMatchObject({ status: 'sent' });
@@ -174,7 +183,7 @@ describeBrowser('console: announcements', () => {
       await staff.context().close();
     }, 90_000);
 
-    it(`groups: members and how they joined, a roster with its unmatched rows, class Zalo groups (${size})`, async () => {
+    it(`groups: members and how they joined, a roster with its unmatched rows, adding a parent, class Zalo groups (${size})`, async () => {
       const cls = CLASS[size];
       await parents(size, 0);
       const at = server.now().toISOString();
@@ -194,6 +203,26 @@ describeBrowser('console: announcements', () => {
       await staff.getByTestId('members').getByRole('row', { name: new RegExp(`Bố bé An ${size}.*Nhập từ danh sách lớp`) }).waitFor();
       await expectAccessible(staff, 'roster imported');
       await staff.context().close();
+
+      // The principal adds a parent by hand and maps the class's Zalo group.
+      await server.loa.store.contacts.touch({ channel: 'messenger', accountId: fb.PAGE_ID, userId: `by-hand-${size}`, threadId: `by-hand-${size}`, threadType: 'user' }, at, `Bà ngoại bé Chi ${size}`);
+      await server.loa.channels.zaloGroups.upsertDiscovered([{ id: `zg-${size}`, name: `Phụ huynh ${cls.name} (${size})`, memberCount: 25 }], at);
+      await server.loa.store.flush();
+      const principal = await signedIn(size, 'principal');
+      await principal.goto(`${server.url}/admin/groups`);
+      await principal.getByRole('link', { name: cls.name, exact: true }).click();
+      await principal.getByRole('heading', { name: `Thành viên: ${cls.name}` }).waitFor();
+      await principal.getByText('Thêm phụ huynh vào nhóm').click();
+      await principal.getByLabel('Tên phụ huynh').fill(`ba ngoai be chi ${size}`); // without diacritics
+      await principal.getByRole('button', { name: 'Tìm', exact: true }).click();
+      await principal.getByRole('button', { name: new RegExp(`^Thêm[: ]+Bà ngoại bé Chi ${size}$`) }).click();
+      await principal.getByText(`Đã thêm Bà ngoại bé Chi ${size} vào ${cls.name}.`).waitFor();
+      await principal.getByTestId('members').getByRole('row', { name: new RegExp(`Bà ngoại bé Chi ${size}.*Nhà trường thêm`) }).waitFor();
+      await principal.getByLabel(`Lớp của nhóm Phụ huynh ${cls.name} (${size})`).selectOption(cls.id);
+      await principal.getByText(`Đã gắn nhóm Phụ huynh ${cls.name} (${size}) với lớp ${cls.name}.`).waitFor();
+      expect((await server.loa.channels.zaloGroups.list()).find((g) => g.id === `zg-${size}`)?.classId).toBe(cls.id);
+      await expectAccessible(principal, 'groups as the principal');
+      await principal.context().close();
     }, 60_000);
   }
 });

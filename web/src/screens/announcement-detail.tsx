@@ -82,7 +82,8 @@ export function AnnouncementDetail(props: { id: string }) {
         <>
           {mayDecide && <Changes id={b.id} current={b} groups={groups.data?.groups} />}
           <Summary detail={detail.data} groups={groups.data?.groups} showCount={me.role !== 'viewer' && b.status === 'pending_approval'} />
-          {(LIVE.has(b.status) || b.status === 'sent' || (b.status === 'cancelled' && total(detail.data.deliveries) > 0)) && (
+          {b.status === 'scheduled' && b.nextRunAt && <WakeAt at={b.nextRunAt} onTime={detail.reload} />}
+          {(b.status === 'sending' || total(detail.data.deliveries) > 0) && (
             <Progress id={b.id} status={b.status} counts={detail.data.deliveries} onEnd={detail.reload} />
           )}
           {me.role !== 'viewer' && total(detail.data.deliveries) > 0 && (
@@ -95,6 +96,17 @@ export function AnnouncementDetail(props: { id: string }) {
       )}
     </section>
   );
+}
+
+/** Reloads the page's data when a scheduled run is due (within a day), so that its progress shows. */
+function WakeAt(props: { at: string; onTime: () => void }) {
+  useEffect(() => {
+    const wait = Date.parse(props.at) - Date.now() + 1500;
+    if (wait > 86_400_000) return;
+    const timer = setTimeout(props.onTime, Math.max(1000, wait));
+    return () => clearTimeout(timer);
+  }, [props.at]);
+  return null;
 }
 
 const total = (c: Counts) => Object.values(c.byStatus).reduce((a, b) => a + b, 0);
@@ -206,7 +218,7 @@ function Progress(props: { id: number; status: string; counts: Counts; onEnd: ()
   const [byStatus, setByStatus] = useState(props.counts.byStatus);
   useEffect(() => setByStatus(props.counts.byStatus), [props.counts]);
   useEffect(() => {
-    if (!LIVE.has(props.status)) return;
+    if (props.status !== 'sending') return;
     const source = new EventSource(`/api/admin/broadcasts/${props.id}/events`);
     let status = props.status;
     source.addEventListener('progress', (e) => {
@@ -261,6 +273,7 @@ function Recipients(props: { id: number; counts: Counts; version: string; canRet
         )}
       </div>
       {props.canRetry && (props.counts.byStatus.uncertain ?? 0) > 0 && <p class="hint">{t('announcements.recipients.uncertainHint')}</p>}
+      {list.data && list.data.deliveries.length >= 1000 && <p class="hint">{t('announcements.recipients.first')}</p>}
       {list.error ? <Notice kind="error">{errorText(list.error)}</Notice> : !list.data ? <Loading /> : (
         <ScrollTable label={t('announcements.recipients.title')}>
           <table class="recipients-table" data-testid="recipients-table">
