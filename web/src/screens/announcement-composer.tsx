@@ -90,7 +90,6 @@ export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved'
   const viRef = useRef<HTMLTextAreaElement>(null);
   const enRef = useRef<HTMLTextAreaElement>(null);
   const groups = useLoad(() => get<{ groups: Group[] }>('/admin/groups'));
-  const profile = useLoad(() => get<{ data: { name?: string; shortName?: string } }>('/admin/school/profile').catch(() => ({ data: {} as { name?: string; shortName?: string } })));
   const changed = JSON.stringify(d) !== JSON.stringify(initial.current);
   useUnsaved('announcement', changed && !busy);
 
@@ -148,7 +147,6 @@ export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved'
   const toggleGroup = (id: string, on: boolean) => set('groups', on ? [...d.groups, id] : d.groups.filter((g) => g !== id));
   const kinds = ['school', 'class', 'staff', 'custom'] as const;
   const cron = d.when === 'repeat' ? toCron(d.repeat) : null;
-  const schoolName = profile.data?.data.shortName ?? profile.data?.data.name ?? t('app.name');
 
   return (
     <form class="composer" aria-label={t('announcements.compose.form')} noValidate onSubmit={(e) => { e.preventDefault(); void save(true); }}>
@@ -247,8 +245,8 @@ export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved'
         <h2 id="preview-h">{t('announcements.preview.title')}</h2>
         {!preview ? <p class="hint">{t('announcements.preview.needAudience')}</p> : (
           <div class="preview-grid">
-            {(['zalo', 'messenger'] as const).map((p) => <ChatPreview key={p} platform={p} lng="vi" messages={preview.messages.vi} schoolName={schoolName} />)}
-            {preview.messages.en && <ChatPreview platform="messenger" lng="en" messages={preview.messages.en} schoolName={schoolName} />}
+            {(['zalo', 'messenger'] as const).map((p) => <ChatPreview key={p} platform={p} lng="vi" messages={preview.messages.vi} />)}
+            {preview.messages.en && <ChatPreview platform="messenger" lng="en" messages={preview.messages.en} />}
           </div>
         )}
       </section>

@@ -81,7 +81,7 @@ export function AnnouncementDetail(props: { id: string }) {
       ) : (
         <>
           {mayDecide && <Changes id={b.id} current={b} groups={groups.data?.groups} />}
-          <Summary detail={detail.data} groups={groups.data?.groups} showCount={me.role !== 'viewer' && b.status === 'pending_approval'} />
+          <Summary detail={detail.data} groups={groups.data?.groups} canPreview={me.role !== 'viewer'} showCount={me.role !== 'viewer' && b.status === 'pending_approval'} />
           {b.status === 'scheduled' && b.nextRunAt && <WakeAt at={b.nextRunAt} onTime={detail.reload} />}
           {(b.status === 'sending' || total(detail.data.deliveries) > 0) && (
             <Progress id={b.id} status={b.status} counts={detail.data.deliveries} onEnd={detail.reload} />
@@ -111,11 +111,12 @@ function WakeAt(props: { at: string; onTime: () => void }) {
 
 const total = (c: Counts) => Object.values(c.byStatus).reduce((a, b) => a + b, 0);
 
-function Summary(props: { detail: BroadcastDetail; groups?: Group[]; showCount: boolean }) {
+function Summary(props: { detail: BroadcastDetail; groups?: Group[]; canPreview: boolean; showCount: boolean }) {
   const b = props.detail.broadcast;
-  const preview = useLoad(async () => props.showCount ? post<Preview>('/admin/broadcasts/preview', {
+  // The messages with the placeholders filled as a parent gets them (staff of other classes see them unfilled).
+  const preview = useLoad(async () => props.canPreview ? post<Preview>('/admin/broadcasts/preview', {
     audience: b.audience, text: b.text, cron: b.cron, sendAt: b.sendAt, ...(b.media?.imageUrl ? { imageUrl: b.media.imageUrl } : {}), ...(b.media?.link ? { link: b.media.link } : {}),
-  }) : null, [b.updatedAt, props.showCount]);
+  }).catch(() => null) : null, [b.updatedAt, props.canPreview]);
   const messages = (lng: 'vi' | 'en') => {
     const text = b.text[lng] ?? '';
     return [{ type: 'text' as const, text }, ...(b.media?.imageUrl ? [{ type: 'image' as const, url: b.media.imageUrl }] : []), ...(b.media?.link ? [{ type: 'link' as const, ...b.media.link }] : [])];
@@ -138,9 +139,9 @@ function Summary(props: { detail: BroadcastDetail; groups?: Group[]; showCount: 
         ) : null}
       </dl>
       <div class="preview-grid">
-        <ChatPreview platform="zalo" lng="vi" messages={preview.data?.messages.vi ?? messages('vi')} schoolName={t('app.name')} />
-        <ChatPreview platform="messenger" lng="vi" messages={preview.data?.messages.vi ?? messages('vi')} schoolName={t('app.name')} />
-        {b.text.en && <ChatPreview platform="messenger" lng="en" messages={preview.data?.messages.en ?? messages('en')} schoolName={t('app.name')} />}
+        <ChatPreview platform="zalo" lng="vi" messages={preview.data?.messages.vi ?? messages('vi')} />
+        <ChatPreview platform="messenger" lng="vi" messages={preview.data?.messages.vi ?? messages('vi')} />
+        {b.text.en && <ChatPreview platform="messenger" lng="en" messages={preview.data?.messages.en ?? messages('en')} />}
       </div>
     </div>
   );

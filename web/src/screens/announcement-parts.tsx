@@ -1,6 +1,8 @@
 // Pieces the announcement screens share: the status as words (and a mark, never colour alone),
 // times in the school's time zone, the audience by name, and the message as a parent sees it.
 import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { get } from '../api.ts';
 import { lang, t } from '../i18n.ts';
 import type { Broadcast, BroadcastStatus, Group, PreviewMessage } from './announcement-types.ts';
 import { cronInWords } from './cron-words.ts';
@@ -48,12 +50,13 @@ export function reasonText(reason: string | null): string {
  * address on both; texts over 2,000 characters arrive in parts. Images are not fetched here: the
  * console loads nothing from other sites.
  */
-export function ChatPreview(props: { messages: PreviewMessage[]; platform: 'zalo' | 'messenger'; lng: 'vi' | 'en'; schoolName: string }) {
+export function ChatPreview(props: { messages: PreviewMessage[]; platform: 'zalo' | 'messenger'; lng: 'vi' | 'en' }) {
   const zalo = props.platform === 'zalo';
+  const schoolName = useSchoolName();
   return (
     <figure class={`phone-preview ${props.platform}`} lang={props.lng}>
       <figcaption>{t(`announcements.preview.${props.platform}`)}</figcaption>
-      <div class="phone-head" aria-hidden="true">{props.schoolName}</div>
+      <div class="phone-head" aria-hidden="true">{schoolName}</div>
       <ul class="phone-messages">
         {props.messages.map((m, i) => (
           <li key={i}>
@@ -73,4 +76,18 @@ export function ChatPreview(props: { messages: PreviewMessage[]; platform: 'zalo
 /** A table that may scroll sideways on a phone: focusable and named, so a keyboard can scroll it. */
 export function ScrollTable(props: { label: string; children: ComponentChildren }) {
   return <div class="table-wrap" role="region" aria-label={props.label} tabIndex={0}>{props.children}</div>;
+}
+
+let schoolName: Promise<string> | null = null;
+/** The school's short name, as parents see the page or OA that writes to them (loaded once). */
+function useSchoolName(): string {
+  const [name, setName] = useState('');
+  useEffect(() => {
+    schoolName ??= get<{ data: { name?: string; shortName?: string } }>('/admin/school/profile')
+      .then((r) => r.data.shortName ?? r.data.name ?? '', () => { schoolName = null; return ''; });
+    let live = true;
+    void schoolName.then((n) => { if (live) setName(n); });
+    return () => { live = false; };
+  }, []);
+  return name;
 }
