@@ -9,7 +9,7 @@ import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Notice, TextInput, errorText, useLoad, useUnsaved } from '../ui/kit.tsx';
 import type { Broadcast, Group, Preview } from './announcement-types.ts';
-import { ChatPreview, channelName, schoolTime } from './announcement-parts.tsx';
+import { ChatPreview, channelName, schoolTime, useAboveNav } from './announcement-parts.tsx';
 import { cronInWords, fromCron, toCron, type Repeat } from './cron-words.ts';
 
 const PLACEHOLDERS = ['name', 'class', 'date', 'menu_next_week'] as const;
@@ -89,6 +89,8 @@ export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved'
   const lastText = useRef<'vi' | 'en'>('vi');
   const viRef = useRef<HTMLTextAreaElement>(null);
   const enRef = useRef<HTMLTextAreaElement>(null);
+  const actions = useRef<HTMLDivElement>(null);
+  useAboveNav(actions, false);
   const groups = useLoad(() => get<{ groups: Group[] }>('/admin/groups'));
   const changed = JSON.stringify(d) !== JSON.stringify(initial.current);
   useUnsaved('announcement', changed && !busy);
@@ -251,7 +253,7 @@ export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved'
         )}
       </section>
       <Notice kind="error">{error}</Notice>
-      <div class="sticky-actions row">
+      <div class="sticky-actions row" ref={actions}>
         <button type="button" disabled={busy} onClick={() => void save(false)}>{t('announcements.compose.saveDraft')}</button>
         <button type="submit" class="primary" disabled={busy}>{t('announcements.compose.submit')}</button>
       </div>

@@ -10,7 +10,7 @@ import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
 import type { Broadcast, BroadcastDetail, Counts, Delivery, DeliveryStatus, Group, Preview, Review } from './announcement-types.ts';
-import { ChatPreview, ScrollTable, StatusBadge, audienceNames, channelName, reasonText, schoolTime, whenText } from './announcement-parts.tsx';
+import { ChatPreview, ScrollTable, StatusBadge, useAboveNav, audienceNames, channelName, reasonText, schoolTime, whenText } from './announcement-parts.tsx';
 import { Composer } from './announcement-composer.tsx';
 
 const LIVE = new Set(['scheduled', 'sending']);
@@ -58,7 +58,7 @@ export function AnnouncementDetail(props: { id: string }) {
   };
 
   return (
-    <section class={mayDecide ? 'with-decision' : ''}>
+    <section>
       <p class="crumb"><Link href="/announcements">{t('announcements.back')}</Link></p>
       <PageTitle>{b.title}</PageTitle>
       <p class="meta">
@@ -90,8 +90,8 @@ export function AnnouncementDetail(props: { id: string }) {
             <Recipients id={b.id} counts={detail.data.deliveries} version={b.updatedAt + JSON.stringify(detail.data.deliveries.byStatus)} canRetry={leader}
               onRetry={() => act('retry', undefined, t('announcements.done.retried'))} />
           )}
-          {cancellable && !mayDecide && <p><button type="button" class="danger" onClick={cancel}>{t('announcements.cancel')}</button></p>}
-          {mayDecide && <Decision onApprove={() => act('approve', undefined, t('announcements.done.approved'))} onReject={(reason) => act('reject', { reason }, t('announcements.done.rejected'))} onCancel={cancellable ? cancel : undefined} />}
+          {cancellable && <p><button type="button" class="danger" onClick={cancel}>{t('announcements.cancel')}</button></p>}
+          {mayDecide && <Decision onApprove={() => act('approve', undefined, t('announcements.done.approved'))} onReject={(reason) => act('reject', { reason }, t('announcements.done.rejected'))} />}
         </>
       )}
     </section>
@@ -131,7 +131,7 @@ function Summary(props: { detail: BroadcastDetail; groups?: Group[]; canPreview:
           <>
             <dt>{t('announcements.recipientsNow')}</dt>
             <dd data-testid="recipients">{t('announcements.compose.recipients', { count: preview.data.recipients.total })}
-              {' '}({Object.entries(preview.data.recipients.byChannel).map(([ch, n]) => `${channelName(ch)}: ${n}`).join(' · ')})</dd>
+              {preview.data.recipients.total > 0 && ` (${Object.entries(preview.data.recipients.byChannel).map(([ch, n]) => `${channelName(ch)}: ${n}`).join(' · ')})`}</dd>
           </>
         )}
         {props.showCount && preview.data?.schedule.next.length && b.cron ? (
@@ -180,14 +180,16 @@ function Changes(props: { id: number; current: Broadcast; groups?: Group[] }) {
 }
 
 /** Approve and reject, always at the bottom of the screen on a phone. */
-function Decision(props: { onApprove: () => void; onReject: (reason: string) => void; onCancel?: () => void }) {
+function Decision(props: { onApprove: () => void; onReject: (reason: string) => void }) {
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
   const [err, setErr] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
+  const bar = useRef<HTMLDivElement>(null);
   useEffect(() => { if (rejecting) ref.current?.focus(); }, [rejecting]);
+  useAboveNav(bar);
   return (
-    <div class="decision-bar" role="region" aria-label={t('announcements.decide.label')}>
+    <div class="decision-bar" ref={bar} role="region" aria-label={t('announcements.decide.label')}>
       {rejecting ? (
         <form class="reject-form" onSubmit={(e) => { e.preventDefault(); if (!reason.trim()) { setErr(t('announcements.decide.reasonNeeded')); return; } props.onReject(reason.trim()); }}>
           <Field label={t('announcements.decide.reason')} error={err}>
@@ -202,7 +204,6 @@ function Decision(props: { onApprove: () => void; onReject: (reason: string) => 
         <div class="row">
           <button type="button" class="primary" onClick={props.onApprove}>{t('announcements.decide.approve')}</button>
           <button type="button" class="danger" onClick={() => setRejecting(true)}>{t('announcements.decide.reject')}</button>
-          {props.onCancel && <button type="button" onClick={props.onCancel}>{t('announcements.cancel')}</button>}
         </div>
       )}
     </div>

@@ -1,6 +1,7 @@
 // Pieces the announcement screens share: the status as words (and a mark, never colour alone),
 // times in the school's time zone, the audience by name, and the message as a parent sees it.
 import type { ComponentChildren } from 'preact';
+import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.ts';
 import { lang, t } from '../i18n.ts';
@@ -17,7 +18,8 @@ export function schoolTime(iso: string, withDay = false): string {
   }).format(new Date(iso));
 }
 
-const MARKS: Record<BroadcastStatus, string> = { draft: '✎', pending_approval: '⏳', scheduled: '🕒', sending: '➤', sent: '✓', rejected: '✗', cancelled: '⊘' };
+// Marks every system font has (emoji are missing on some machines and in headless browsers).
+const MARKS: Record<BroadcastStatus, string> = { draft: '✎', pending_approval: '◔', scheduled: '◷', sending: '➤', sent: '✓', rejected: '✗', cancelled: '⊘' };
 
 export function StatusBadge(props: { status: BroadcastStatus }) {
   return <span class={`status status-${props.status}`}><span aria-hidden="true">{MARKS[props.status]} </span>{t(`announcements.status.${props.status}`)}</span>;
@@ -64,7 +66,7 @@ export function ChatPreview(props: { messages: PreviewMessage[]; platform: 'zalo
             {m.type === 'text' && m.text.length > 2000 && <p class="hint">{t('announcements.preview.parts', { count: Math.ceil(m.text.length / 2000) })}</p>}
             {m.type === 'image' && (zalo
               ? <p class="bubble-in"><span class="url">{m.url}</span></p>
-              : <p class="bubble-in image-card"><span aria-hidden="true">🖼 </span>{t('announcements.preview.image')}<br /><span class="url">{m.url}</span></p>)}
+              : <p class="bubble-in image-card"><span aria-hidden="true">▣ </span>{t('announcements.preview.image')}<br /><span class="url">{m.url}</span></p>)}
             {m.type === 'link' && <p class="bubble-in">{m.title}<br /><span class="url">{m.url}</span></p>}
           </li>
         ))}
@@ -90,4 +92,29 @@ function useSchoolName(): string {
     return () => { live = false; };
   }, []);
   return name;
+}
+
+/**
+ * A bar fixed to the bottom of a phone's screen (approve / reject, save / submit) sits just above
+ * the bottom navigation, whatever its height, and its page leaves room under its content for both.
+ */
+export function useAboveNav(bar: RefObject<HTMLElement | null>, padParent = true): void {
+  useEffect(() => {
+    const nav = document.querySelector<HTMLElement>('.nav');
+    const place = () => {
+      const el = bar.current;
+      if (!el) return;
+      const fixed = getComputedStyle(el).position === 'fixed';
+      const navFixed = !!nav && getComputedStyle(nav).position === 'fixed';
+      el.style.bottom = navFixed ? `${nav!.offsetHeight}px` : '';
+      if (padParent && el.parentElement) el.parentElement.style.paddingBottom = fixed ? `${el.offsetHeight + 16}px` : '';
+    };
+    place();
+    const watch = new ResizeObserver(place);
+    if (nav) watch.observe(nav);
+    if (bar.current) watch.observe(bar.current);
+    addEventListener('resize', place);
+    const parent = bar.current?.parentElement;
+    return () => { watch.disconnect(); removeEventListener('resize', place); if (padParent && parent) parent.style.paddingBottom = ''; };
+  }, []);
 }
