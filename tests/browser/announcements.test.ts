@@ -64,6 +64,13 @@ describeBrowser('console: announcements', () => {
       await staff.goto(`${server.url}/admin/announcements`);
       await staff.getByRole('heading', { level: 1, name: 'Thông báo' }).waitFor();
       await expectAccessible(staff, 'announcements list');
+      // In English too, one click away.
+      await staff.getByRole('button', { name: 'English' }).click();
+      await staff.getByRole('heading', { level: 1, name: 'Announcements' }).waitFor();
+      await staff.getByRole('link', { name: /^Waiting for approval \(\d+\)$/ }).waitFor();
+      await expectAccessible(staff, 'announcements list in English');
+      await staff.getByRole('button', { name: 'Tiếng Việt' }).click();
+      await staff.getByRole('heading', { level: 1, name: 'Thông báo' }).waitFor();
       await staff.getByRole('link', { name: 'Soạn thông báo' }).click();
       await staff.getByRole('heading', { level: 1, name: 'Soạn thông báo' }).waitFor();
       // Only her class is offered.

@@ -49,7 +49,8 @@ export function AnnouncementDetail(props: { id: string }) {
       detail.reload();
       session.refresh();
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 409 ? t('announcements.err.conflict') : errorText(err));
+      setError(err instanceof ApiError && ['time_passed', 'self_approval'].includes(err.code) ? t(`announcements.err.${err.code}`)
+        : err instanceof ApiError && err.status === 409 ? t('announcements.err.conflict') : errorText(err));
       detail.reload();
     }
   };
@@ -257,6 +258,11 @@ function Recipients(props: { id: number; counts: Counts; version: string; canRet
   const [status, setStatus] = useState('');
   const list = useLoad(() => get<{ deliveries: Delivery[] }>(`/admin/broadcasts/${props.id}/deliveries?limit=1000${status ? `&status=${status}` : ''}`), [props.id, status, props.version]);
   const failed = props.counts.byStatus.failed ?? 0;
+  // A repeating announcement has a run per send: one recipient once per run, the latest run first.
+  const [run, setRun] = useState('');
+  const runs = [...new Set((list.data?.deliveries ?? []).map((d) => d.runAt))].sort().reverse();
+  const shownRun = runs.includes(run) ? run : runs[0];
+  const rows = (list.data?.deliveries ?? []).filter((d) => runs.length < 2 || d.runAt === shownRun);
   const present = (Object.keys(props.counts.byStatus) as DeliveryStatus[]).filter((s) => props.counts.byStatus[s] > 0);
   return (
     <section class="card" aria-labelledby="recipients-h">
@@ -270,6 +276,15 @@ function Recipients(props: { id: number; counts: Counts; version: string; canRet
             </select>
           )}
         </Field>
+        {runs.length > 1 && (
+          <Field label={t('announcements.recipients.run')}>
+            {({ id }) => (
+              <select id={id} value={shownRun} onChange={(e) => setRun((e.target as HTMLSelectElement).value)}>
+                {runs.map((r) => <option key={r} value={r}>{schoolTime(r)}</option>)}
+              </select>
+            )}
+          </Field>
+        )}
         {props.canRetry && failed > 0 && (
           <button type="button" class="primary" onClick={props.onRetry}>{t('announcements.recipients.retry', { count: failed })}</button>
         )}
@@ -282,7 +297,7 @@ function Recipients(props: { id: number; counts: Counts; version: string; canRet
             <caption class="sr-only">{t('announcements.recipients.title')}</caption>
             <thead><tr><th scope="col">{t('announcements.recipients.who')}</th><th scope="col">{t('announcements.recipients.channel')}</th><th scope="col">{t('announcements.recipients.status')}</th><th scope="col">{t('announcements.recipients.reason')}</th><th scope="col">{t('announcements.recipients.at')}</th></tr></thead>
             <tbody>
-              {list.data.deliveries.map((d) => (
+              {rows.map((d) => (
                 <tr key={d.id}>
                   <th scope="row">{d.name ?? (d.recipient.startsWith('zalo_group:') ? t('announcements.recipients.zaloGroup') : t('announcements.recipients.unnamed'))}</th>
                   <td>{channelName(d.channel)}</td>
