@@ -90,7 +90,16 @@ describe('announcements in the console', () => {
     const own = (await as(principal).post('/api/admin/broadcasts').send(announcement)).body.id as number;
     await as(principal).post(`/api/admin/broadcasts/${own}/submit`);
     expect((await as(principal).get(`/api/admin/broadcasts/${own}`)).body.mayDecide).toBe(false);
-    expect((await as(principal).post(`/api/admin/broadcasts/${own}/approve`)).status).toBe(403);
+    const self = await as(principal).post(`/api/admin/broadcasts/${own}/approve`);
+    expect([self.status, self.body.error.code]).toEqual([403, 'self_approval']);
+
+    // A time that passed while it waited: the console says so (by its code), nothing is sent.
+    const late = (await as(staff).post('/api/admin/broadcasts').send({ ...announcement, sendAt: '2026-11-26T03:00:00Z' })).body.id as number;
+    await as(staff).post(`/api/admin/broadcasts/${late}/submit`);
+    loa.clockAt('2026-11-26T04:00:00Z');
+    const passed = await as(principal).post(`/api/admin/broadcasts/${late}/approve`);
+    expect([passed.status, passed.body.error.code]).toEqual([409, 'time_passed']);
+    expect((await as(principal).get(`/api/admin/broadcasts/${late}`)).body.broadcast.status).toBe('pending_approval');
   });
 
   it('sends the failed deliveries again, never the uncertain ones, and only at a principal\'s or admin\'s word', async () => {

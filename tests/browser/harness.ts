@@ -60,7 +60,7 @@ function nextSchoolDayOffset(loa: Loa): number {
   return 0;
 }
 
-export interface Server { loa: Loa; url: string; today: string; close(): Promise<void> }
+export interface Server { loa: Loa; url: string; today: string; /** The server's clock (it runs on the next school day). */ now(): Date; close(): Promise<void> }
 
 export async function startServer(env: Record<string, string> = {}): Promise<Server> {
   ensureConsoleBuilt();
@@ -73,6 +73,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(Date.now() + offset));
   return {
     loa, url, today,
+    now: () => new Date(Date.now() + offset),
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

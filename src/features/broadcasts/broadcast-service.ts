@@ -17,7 +17,8 @@ import { formatIssues } from '../../core/validation.ts';
 import type { GroupDirectory } from './groups.ts';
 
 export class BroadcastError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** `code`, when set, is the error's code in the API's answer (the console says it in the person's language). */
+  constructor(readonly status: number, message: string, readonly code?: string) {
     super(message);
   }
 }
@@ -106,10 +107,10 @@ export class BroadcastService {
     const b = await this.get(id);
     if (b.status !== 'pending_approval') throw new BroadcastError(409, `only a broadcast pending approval can be approved (this one is ${b.status})`);
     if (this.isOwn(user, b) && !this.deps.allowSelfApproval) {
-      throw new BroadcastError(403, 'another principal or admin approves what you wrote or submitted (a school with one approver sets APPROVAL_SELF=1)');
+      throw new BroadcastError(403, 'another principal or admin approves what you wrote or submitted (a school with one approver sets APPROVAL_SELF=1)', 'self_approval');
     }
     const now = this.deps.clock();
-    if (b.sendAt && Date.parse(b.sendAt) <= now.getTime() && !b.cron) throw new BroadcastError(409, `its time ${b.sendAt} has passed; edit it and submit again`);
+    if (b.sendAt && Date.parse(b.sendAt) <= now.getTime() && !b.cron) throw new BroadcastError(409, `its time ${b.sendAt} has passed; edit it and submit again`, 'time_passed');
     const nextRunAt = b.cron
       ? nextCronTime(b.cron, b.sendAt ? new Date(Math.max(now.getTime(), Date.parse(b.sendAt) - 60_000)) : now, this.deps.timeZone)?.toISOString() ?? null
       : b.sendAt ?? now.toISOString();

@@ -23,7 +23,14 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
     if (!Number.isInteger(id) || id < 1) throw notFound(`no broadcast ${String(v)}`);
     return id;
   };
-  const handle = <T>(fn: () => Promise<T>) => asHttp(BroadcastError, fn);
+  const handle = <T>(fn: () => Promise<T>) => asHttp(BroadcastError, async () => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof BroadcastError && err.code) throw new HttpError(err.status, err.code, err.message);
+      throw err;
+    }
+  });
   const scope = new ClassScope(store, audit);
   const rememberSeen = (userId: string, b: Broadcast) =>
     store.documents.put(SEEN, `${b.id}:${userId}`, { at: clock().toISOString(), content: contentOf(b) }, clock().toISOString());

@@ -9,7 +9,7 @@ import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Notice, TextInput, errorText, useLoad, useUnsaved } from '../ui/kit.tsx';
 import type { Broadcast, Group, Preview } from './announcement-types.ts';
-import { ChatPreview, channelName, schoolTime } from './announcement-parts.tsx';
+import { ChatPreview, channelName, schoolTime, useAboveNav } from './announcement-parts.tsx';
 import { cronInWords, fromCron, toCron, type Repeat } from './cron-words.ts';
 
 const PLACEHOLDERS = ['name', 'class', 'date', 'menu_next_week'] as const;
@@ -75,7 +75,8 @@ function toBody(d: Draft): { body: Record<string, unknown>; errors: Record<strin
   return { body, errors };
 }
 
-export function Composer(props: { existing?: Broadcast }) {
+/** `onSaved` (editing an existing one) is told instead of moving to the announcement's page. */
+export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved' | 'submitted') => void }) {
   const session = useSession();
   const me = session.me!.user;
   const initial = useRef(fromBroadcast(props.existing));
@@ -88,8 +89,9 @@ export function Composer(props: { existing?: Broadcast }) {
   const lastText = useRef<'vi' | 'en'>('vi');
   const viRef = useRef<HTMLTextAreaElement>(null);
   const enRef = useRef<HTMLTextAreaElement>(null);
+  const actions = useRef<HTMLDivElement>(null);
+  useAboveNav(actions, false);
   const groups = useLoad(() => get<{ groups: Group[] }>('/admin/groups'));
-  const profile = useLoad(() => get<{ data: { name?: string; shortName?: string } }>('/admin/school/profile').catch(() => ({ data: {} as { name?: string; shortName?: string } })));
   const changed = JSON.stringify(d) !== JSON.stringify(initial.current);
   useUnsaved('announcement', changed && !busy);
 
@@ -136,7 +138,8 @@ export function Composer(props: { existing?: Broadcast }) {
       else id = (await post<{ id: number }>('/admin/broadcasts', body)).id;
       if (submit) await post(`/admin/broadcasts/${id}/submit`);
       initial.current = d;
-      navigate(`/announcements/${id}?done=${submit ? 'submitted' : 'saved'}`, !!props.existing);
+      if (props.onSaved) props.onSaved(submit ? 'submitted' : 'saved');
+      else navigate(`/announcements/${id}?done=${submit ? 'submitted' : 'saved'}`, true);
     } catch (err) {
       setBusy(false);
       setError(err instanceof ApiError && err.status === 409 ? t('announcements.err.conflict') : errorText(err));
@@ -146,7 +149,6 @@ export function Composer(props: { existing?: Broadcast }) {
   const toggleGroup = (id: string, on: boolean) => set('groups', on ? [...d.groups, id] : d.groups.filter((g) => g !== id));
   const kinds = ['school', 'class', 'staff', 'custom'] as const;
   const cron = d.when === 'repeat' ? toCron(d.repeat) : null;
-  const schoolName = profile.data?.data.shortName ?? profile.data?.data.name ?? t('app.name');
 
   return (
     <form class="composer" aria-label={t('announcements.compose.form')} noValidate onSubmit={(e) => { e.preventDefault(); void save(true); }}>
@@ -156,7 +158,7 @@ export function Composer(props: { existing?: Broadcast }) {
         <p class="hint" id="ph-hint">{t('announcements.compose.placeholdersHint')}</p>
         <ul class="chips" aria-describedby="ph-hint">
           {PLACEHOLDERS.map((p) => (
-            <li key={p}><button type="button" class="chip" onClick={() => insert(p)} aria-label={t('announcements.compose.insert', { name: t(`announcements.placeholder.${p}`) })}>{`{${p}}`} · {t(`announcements.placeholder.${p}`)}</button></li>
+            <li key={p}><button type="button" class="chip" onClick={() => insert(p)}><span class="sr-only">{t('announcements.compose.insert')} </span>{`{${p}}`} · {t(`announcements.placeholder.${p}`)}</button></li>
           ))}
         </ul>
         {(['vi', 'en'] as const).map((lng) => (
@@ -245,13 +247,13 @@ export function Composer(props: { existing?: Broadcast }) {
         <h2 id="preview-h">{t('announcements.preview.title')}</h2>
         {!preview ? <p class="hint">{t('announcements.preview.needAudience')}</p> : (
           <div class="preview-grid">
-            {(['zalo', 'messenger'] as const).map((p) => <ChatPreview key={p} platform={p} lng="vi" messages={preview.messages.vi} schoolName={schoolName} />)}
-            {preview.messages.en && <ChatPreview platform="messenger" lng="en" messages={preview.messages.en} schoolName={schoolName} />}
+            {(['zalo', 'messenger'] as const).map((p) => <ChatPreview key={p} platform={p} lng="vi" messages={preview.messages.vi} />)}
+            {preview.messages.en && <ChatPreview platform="messenger" lng="en" messages={preview.messages.en} />}
           </div>
         )}
       </section>
       <Notice kind="error">{error}</Notice>
-      <div class="sticky-actions row">
+      <div class="sticky-actions row" ref={actions}>
         <button type="button" disabled={busy} onClick={() => void save(false)}>{t('announcements.compose.saveDraft')}</button>
         <button type="submit" class="primary" disabled={busy}>{t('announcements.compose.submit')}</button>
       </div>

@@ -10,7 +10,7 @@ import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
 import type { Broadcast, BroadcastDetail, Counts, Delivery, DeliveryStatus, Group, Preview, Review } from './announcement-types.ts';
-import { ChatPreview, StatusBadge, audienceNames, channelName, reasonText, schoolTime, whenText } from './announcement-parts.tsx';
+import { ChatPreview, ScrollTable, StatusBadge, useAboveNav, audienceNames, channelName, reasonText, schoolTime, whenText } from './announcement-parts.tsx';
 import { Composer } from './announcement-composer.tsx';
 
 const LIVE = new Set(['scheduled', 'sending']);
@@ -49,7 +49,8 @@ export function AnnouncementDetail(props: { id: string }) {
       detail.reload();
       session.refresh();
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 409 ? t('announcements.err.conflict') : errorText(err));
+      setError(err instanceof ApiError && ['time_passed', 'self_approval'].includes(err.code) ? t(`announcements.err.${err.code}`)
+        : err instanceof ApiError && err.status === 409 ? t('announcements.err.conflict') : errorText(err));
       detail.reload();
     }
   };
@@ -58,7 +59,7 @@ export function AnnouncementDetail(props: { id: string }) {
   };
 
   return (
-    <section class={mayDecide ? 'with-decision' : ''}>
+    <section>
       <p class="crumb"><Link href="/announcements">{t('announcements.back')}</Link></p>
       <PageTitle>{b.title}</PageTitle>
       <p class="meta">
@@ -75,35 +76,48 @@ export function AnnouncementDetail(props: { id: string }) {
       {editable ? (
         <>
           <p class="hint">{t(b.status === 'rejected' ? 'announcements.editRejected' : 'announcements.editDraft')}</p>
-          <Composer key={b.updatedAt} existing={b} />
+          <Composer key={b.updatedAt} existing={b} onSaved={(done) => { setNotice(t(`announcements.done.${done}`)); detail.reload(); }} />
           {cancellable && <p><button type="button" class="danger" onClick={cancel}>{t('announcements.cancel')}</button></p>}
         </>
       ) : (
         <>
           {mayDecide && <Changes id={b.id} current={b} groups={groups.data?.groups} />}
-          <Summary detail={detail.data} groups={groups.data?.groups} showCount={me.role !== 'viewer' && b.status === 'pending_approval'} />
-          {(LIVE.has(b.status) || b.status === 'sent' || (b.status === 'cancelled' && total(detail.data.deliveries) > 0)) && (
+          <Summary detail={detail.data} groups={groups.data?.groups} canPreview={me.role !== 'viewer'} showCount={me.role !== 'viewer' && b.status === 'pending_approval'} />
+          {b.status === 'scheduled' && b.nextRunAt && <WakeAt at={b.nextRunAt} onTime={detail.reload} />}
+          {(b.status === 'sending' || total(detail.data.deliveries) > 0) && (
             <Progress id={b.id} status={b.status} counts={detail.data.deliveries} onEnd={detail.reload} />
           )}
           {me.role !== 'viewer' && total(detail.data.deliveries) > 0 && (
             <Recipients id={b.id} counts={detail.data.deliveries} version={b.updatedAt + JSON.stringify(detail.data.deliveries.byStatus)} canRetry={leader}
               onRetry={() => act('retry', undefined, t('announcements.done.retried'))} />
           )}
-          {cancellable && !mayDecide && <p><button type="button" class="danger" onClick={cancel}>{t('announcements.cancel')}</button></p>}
-          {mayDecide && <Decision onApprove={() => act('approve', undefined, t('announcements.done.approved'))} onReject={(reason) => act('reject', { reason }, t('announcements.done.rejected'))} onCancel={cancellable ? cancel : undefined} />}
+          {cancellable && <p><button type="button" class="danger" onClick={cancel}>{t('announcements.cancel')}</button></p>}
+          {mayDecide && <Decision onApprove={() => act('approve', undefined, t('announcements.done.approved'))} onReject={(reason) => act('reject', { reason }, t('announcements.done.rejected'))} />}
         </>
       )}
     </section>
   );
 }
 
+/** Reloads the page's data when a scheduled run is due (within a day), so that its progress shows. */
+function WakeAt(props: { at: string; onTime: () => void }) {
+  useEffect(() => {
+    const wait = Date.parse(props.at) - Date.now() + 1500;
+    if (wait > 86_400_000) return;
+    const timer = setTimeout(props.onTime, Math.max(1000, wait));
+    return () => clearTimeout(timer);
+  }, [props.at]);
+  return null;
+}
+
 const total = (c: Counts) => Object.values(c.byStatus).reduce((a, b) => a + b, 0);
 
-function Summary(props: { detail: BroadcastDetail; groups?: Group[]; showCount: boolean }) {
+function Summary(props: { detail: BroadcastDetail; groups?: Group[]; canPreview: boolean; showCount: boolean }) {
   const b = props.detail.broadcast;
-  const preview = useLoad(async () => props.showCount ? post<Preview>('/admin/broadcasts/preview', {
+  // The messages with the placeholders filled as a parent gets them (staff of other classes see them unfilled).
+  const preview = useLoad(async () => props.canPreview ? post<Preview>('/admin/broadcasts/preview', {
     audience: b.audience, text: b.text, cron: b.cron, sendAt: b.sendAt, ...(b.media?.imageUrl ? { imageUrl: b.media.imageUrl } : {}), ...(b.media?.link ? { link: b.media.link } : {}),
-  }) : null, [b.updatedAt, props.showCount]);
+  }).catch(() => null) : null, [b.updatedAt, props.canPreview]);
   const messages = (lng: 'vi' | 'en') => {
     const text = b.text[lng] ?? '';
     return [{ type: 'text' as const, text }, ...(b.media?.imageUrl ? [{ type: 'image' as const, url: b.media.imageUrl }] : []), ...(b.media?.link ? [{ type: 'link' as const, ...b.media.link }] : [])];
@@ -118,7 +132,7 @@ function Summary(props: { detail: BroadcastDetail; groups?: Group[]; showCount: 
           <>
             <dt>{t('announcements.recipientsNow')}</dt>
             <dd data-testid="recipients">{t('announcements.compose.recipients', { count: preview.data.recipients.total })}
-              {' '}({Object.entries(preview.data.recipients.byChannel).map(([ch, n]) => `${channelName(ch)}: ${n}`).join(' · ')})</dd>
+              {preview.data.recipients.total > 0 && ` (${Object.entries(preview.data.recipients.byChannel).map(([ch, n]) => `${channelName(ch)}: ${n}`).join(' · ')})`}</dd>
           </>
         )}
         {props.showCount && preview.data?.schedule.next.length && b.cron ? (
@@ -126,9 +140,9 @@ function Summary(props: { detail: BroadcastDetail; groups?: Group[]; showCount: 
         ) : null}
       </dl>
       <div class="preview-grid">
-        <ChatPreview platform="zalo" lng="vi" messages={preview.data?.messages.vi ?? messages('vi')} schoolName={t('app.name')} />
-        <ChatPreview platform="messenger" lng="vi" messages={preview.data?.messages.vi ?? messages('vi')} schoolName={t('app.name')} />
-        {b.text.en && <ChatPreview platform="messenger" lng="en" messages={preview.data?.messages.en ?? messages('en')} schoolName={t('app.name')} />}
+        <ChatPreview platform="zalo" lng="vi" messages={preview.data?.messages.vi ?? messages('vi')} />
+        <ChatPreview platform="messenger" lng="vi" messages={preview.data?.messages.vi ?? messages('vi')} />
+        {b.text.en && <ChatPreview platform="messenger" lng="en" messages={preview.data?.messages.en ?? messages('en')} />}
       </div>
     </div>
   );
@@ -167,14 +181,16 @@ function Changes(props: { id: number; current: Broadcast; groups?: Group[] }) {
 }
 
 /** Approve and reject, always at the bottom of the screen on a phone. */
-function Decision(props: { onApprove: () => void; onReject: (reason: string) => void; onCancel?: () => void }) {
+function Decision(props: { onApprove: () => void; onReject: (reason: string) => void }) {
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
   const [err, setErr] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
+  const bar = useRef<HTMLDivElement>(null);
   useEffect(() => { if (rejecting) ref.current?.focus(); }, [rejecting]);
+  useAboveNav(bar);
   return (
-    <div class="decision-bar" role="region" aria-label={t('announcements.decide.label')}>
+    <div class="decision-bar" ref={bar} role="region" aria-label={t('announcements.decide.label')}>
       {rejecting ? (
         <form class="reject-form" onSubmit={(e) => { e.preventDefault(); if (!reason.trim()) { setErr(t('announcements.decide.reasonNeeded')); return; } props.onReject(reason.trim()); }}>
           <Field label={t('announcements.decide.reason')} error={err}>
@@ -189,7 +205,6 @@ function Decision(props: { onApprove: () => void; onReject: (reason: string) => 
         <div class="row">
           <button type="button" class="primary" onClick={props.onApprove}>{t('announcements.decide.approve')}</button>
           <button type="button" class="danger" onClick={() => setRejecting(true)}>{t('announcements.decide.reject')}</button>
-          {props.onCancel && <button type="button" onClick={props.onCancel}>{t('announcements.cancel')}</button>}
         </div>
       )}
     </div>
@@ -206,7 +221,7 @@ function Progress(props: { id: number; status: string; counts: Counts; onEnd: ()
   const [byStatus, setByStatus] = useState(props.counts.byStatus);
   useEffect(() => setByStatus(props.counts.byStatus), [props.counts]);
   useEffect(() => {
-    if (!LIVE.has(props.status)) return;
+    if (props.status !== 'sending') return;
     const source = new EventSource(`/api/admin/broadcasts/${props.id}/events`);
     let status = props.status;
     source.addEventListener('progress', (e) => {
@@ -243,6 +258,11 @@ function Recipients(props: { id: number; counts: Counts; version: string; canRet
   const [status, setStatus] = useState('');
   const list = useLoad(() => get<{ deliveries: Delivery[] }>(`/admin/broadcasts/${props.id}/deliveries?limit=1000${status ? `&status=${status}` : ''}`), [props.id, status, props.version]);
   const failed = props.counts.byStatus.failed ?? 0;
+  // A repeating announcement has a run per send: one recipient once per run, the latest run first.
+  const [run, setRun] = useState('');
+  const runs = [...new Set((list.data?.deliveries ?? []).map((d) => d.runAt))].sort().reverse();
+  const shownRun = runs.includes(run) ? run : runs[0];
+  const rows = (list.data?.deliveries ?? []).filter((d) => runs.length < 2 || d.runAt === shownRun);
   const present = (Object.keys(props.counts.byStatus) as DeliveryStatus[]).filter((s) => props.counts.byStatus[s] > 0);
   return (
     <section class="card" aria-labelledby="recipients-h">
@@ -256,18 +276,28 @@ function Recipients(props: { id: number; counts: Counts; version: string; canRet
             </select>
           )}
         </Field>
+        {runs.length > 1 && (
+          <Field label={t('announcements.recipients.run')}>
+            {({ id }) => (
+              <select id={id} value={shownRun} onChange={(e) => setRun((e.target as HTMLSelectElement).value)}>
+                {runs.map((r) => <option key={r} value={r}>{schoolTime(r)}</option>)}
+              </select>
+            )}
+          </Field>
+        )}
         {props.canRetry && failed > 0 && (
           <button type="button" class="primary" onClick={props.onRetry}>{t('announcements.recipients.retry', { count: failed })}</button>
         )}
       </div>
       {props.canRetry && (props.counts.byStatus.uncertain ?? 0) > 0 && <p class="hint">{t('announcements.recipients.uncertainHint')}</p>}
+      {list.data && list.data.deliveries.length >= 1000 && <p class="hint">{t('announcements.recipients.first')}</p>}
       {list.error ? <Notice kind="error">{errorText(list.error)}</Notice> : !list.data ? <Loading /> : (
-        <div class="table-wrap">
+        <ScrollTable label={t('announcements.recipients.title')}>
           <table class="recipients-table" data-testid="recipients-table">
             <caption class="sr-only">{t('announcements.recipients.title')}</caption>
             <thead><tr><th scope="col">{t('announcements.recipients.who')}</th><th scope="col">{t('announcements.recipients.channel')}</th><th scope="col">{t('announcements.recipients.status')}</th><th scope="col">{t('announcements.recipients.reason')}</th><th scope="col">{t('announcements.recipients.at')}</th></tr></thead>
             <tbody>
-              {list.data.deliveries.map((d) => (
+              {rows.map((d) => (
                 <tr key={d.id}>
                   <th scope="row">{d.name ?? (d.recipient.startsWith('zalo_group:') ? t('announcements.recipients.zaloGroup') : t('announcements.recipients.unnamed'))}</th>
                   <td>{channelName(d.channel)}</td>
@@ -278,7 +308,7 @@ function Recipients(props: { id: number; counts: Counts; version: string; canRet
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
     </section>
   );

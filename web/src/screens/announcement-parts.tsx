@@ -1,5 +1,9 @@
 // Pieces the announcement screens share: the status as words (and a mark, never colour alone),
 // times in the school's time zone, the audience by name, and the message as a parent sees it.
+import type { ComponentChildren } from 'preact';
+import type { RefObject } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { get } from '../api.ts';
 import { lang, t } from '../i18n.ts';
 import type { Broadcast, BroadcastStatus, Group, PreviewMessage } from './announcement-types.ts';
 import { cronInWords } from './cron-words.ts';
@@ -14,7 +18,8 @@ export function schoolTime(iso: string, withDay = false): string {
   }).format(new Date(iso));
 }
 
-const MARKS: Record<BroadcastStatus, string> = { draft: '✎', pending_approval: '⏳', scheduled: '🕒', sending: '➤', sent: '✓', rejected: '✗', cancelled: '⊘' };
+// Marks every system font has (emoji are missing on some machines and in headless browsers).
+const MARKS: Record<BroadcastStatus, string> = { draft: '✎', pending_approval: '◔', scheduled: '◷', sending: '➤', sent: '✓', rejected: '✗', cancelled: '⊘' };
 
 export function StatusBadge(props: { status: BroadcastStatus }) {
   return <span class={`status status-${props.status}`}><span aria-hidden="true">{MARKS[props.status]} </span>{t(`announcements.status.${props.status}`)}</span>;
@@ -47,12 +52,13 @@ export function reasonText(reason: string | null): string {
  * address on both; texts over 2,000 characters arrive in parts. Images are not fetched here: the
  * console loads nothing from other sites.
  */
-export function ChatPreview(props: { messages: PreviewMessage[]; platform: 'zalo' | 'messenger'; lng: 'vi' | 'en'; schoolName: string }) {
+export function ChatPreview(props: { messages: PreviewMessage[]; platform: 'zalo' | 'messenger'; lng: 'vi' | 'en' }) {
   const zalo = props.platform === 'zalo';
+  const schoolName = useSchoolName();
   return (
     <figure class={`phone-preview ${props.platform}`} lang={props.lng}>
       <figcaption>{t(`announcements.preview.${props.platform}`)}</figcaption>
-      <div class="phone-head" aria-hidden="true">{props.schoolName}</div>
+      <div class="phone-head" aria-hidden="true">{schoolName}</div>
       <ul class="phone-messages">
         {props.messages.map((m, i) => (
           <li key={i}>
@@ -60,11 +66,55 @@ export function ChatPreview(props: { messages: PreviewMessage[]; platform: 'zalo
             {m.type === 'text' && m.text.length > 2000 && <p class="hint">{t('announcements.preview.parts', { count: Math.ceil(m.text.length / 2000) })}</p>}
             {m.type === 'image' && (zalo
               ? <p class="bubble-in"><span class="url">{m.url}</span></p>
-              : <p class="bubble-in image-card"><span aria-hidden="true">🖼 </span>{t('announcements.preview.image')}<br /><span class="url">{m.url}</span></p>)}
+              : <p class="bubble-in image-card"><span aria-hidden="true">▣ </span>{t('announcements.preview.image')}<br /><span class="url">{m.url}</span></p>)}
             {m.type === 'link' && <p class="bubble-in">{m.title}<br /><span class="url">{m.url}</span></p>}
           </li>
         ))}
       </ul>
     </figure>
   );
+}
+
+/** A table that may scroll sideways on a phone: focusable and named, so a keyboard can scroll it. */
+export function ScrollTable(props: { label: string; children: ComponentChildren }) {
+  return <div class="table-wrap" role="region" aria-label={props.label} tabIndex={0}>{props.children}</div>;
+}
+
+let schoolName: Promise<string> | null = null;
+/** The school's short name, as parents see the page or OA that writes to them (loaded once). */
+function useSchoolName(): string {
+  const [name, setName] = useState('');
+  useEffect(() => {
+    schoolName ??= get<{ data: { name?: string; shortName?: string } }>('/admin/school/profile')
+      .then((r) => r.data.shortName ?? r.data.name ?? '', () => { schoolName = null; return ''; });
+    let live = true;
+    void schoolName.then((n) => { if (live) setName(n); });
+    return () => { live = false; };
+  }, []);
+  return name;
+}
+
+/**
+ * A bar fixed to the bottom of a phone's screen (approve / reject, save / submit) sits just above
+ * the bottom navigation, whatever its height, and its page leaves room under its content for both.
+ */
+export function useAboveNav(bar: RefObject<HTMLElement | null>, padParent = true): void {
+  useEffect(() => {
+    const nav = document.querySelector<HTMLElement>('.nav');
+    const place = () => {
+      const el = bar.current;
+      if (!el) return;
+      const fixed = getComputedStyle(el).position === 'fixed';
+      const navFixed = !!nav && getComputedStyle(nav).position === 'fixed';
+      el.style.bottom = navFixed ? `${nav!.offsetHeight}px` : '';
+      if (padParent && el.parentElement) el.parentElement.style.paddingBottom = fixed ? `${el.offsetHeight + 16}px` : '';
+    };
+    place();
+    const watch = new ResizeObserver(place);
+    if (nav) watch.observe(nav);
+    if (bar.current) watch.observe(bar.current);
+    addEventListener('resize', place);
+    const parent = bar.current?.parentElement;
+    return () => { watch.disconnect(); removeEventListener('resize', place); if (padParent && parent) parent.style.paddingBottom = ''; };
+  }, []);
 }

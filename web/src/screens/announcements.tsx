@@ -19,7 +19,10 @@ export function Announcements() {
   const groups = useLoad(() => get<{ groups: Group[] }>('/admin/groups'));
   const all = list.data?.broadcasts ?? [];
   const count = (s: BroadcastStatus) => all.filter((b) => b.status === s).length;
-  const shown = all.filter((b) => !status || b.status === status);
+  // What waits for the principal comes first for those who approve; then the newest.
+  const leader = me.role === 'principal' || me.role === 'admin';
+  const rank = (b: Broadcast) => (leader && b.status === 'pending_approval' ? 0 : 1);
+  const shown = all.filter((b) => !status || b.status === status).sort((a, b) => rank(a) - rank(b) || b.id - a.id);
 
   return (
     <section>
@@ -34,7 +37,7 @@ export function Announcements() {
           {STATUSES.map((s) => (
             <Tab key={s} href={`/announcements?status=${s}`} current={status === s}>
               {t(`announcements.status.${s}`)} ({count(s)})
-              {s === 'pending_approval' && count(s) > 0 && (me.role === 'principal' || me.role === 'admin') ? <span class="badge" aria-hidden="true">!</span> : null}
+              {s === 'pending_approval' && count(s) > 0 && leader ? <span class="badge" aria-hidden="true">!</span> : null}
             </Tab>
           ))}
         </ul>

@@ -8,7 +8,7 @@ import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, TextInput, errorText, useLoad, useTitle } from '../ui/kit.tsx';
 import type { ContactSummary, Group, Member, RosterResult, ZaloGroup } from './announcement-types.ts';
-import { channelName, schoolTime } from './announcement-parts.tsx';
+import { ScrollTable, channelName, schoolTime } from './announcement-parts.tsx';
 
 export function Groups() {
   useTitle(t('groups.title'));
@@ -26,7 +26,7 @@ export function Groups() {
       <PageTitle>{t('groups.title')}</PageTitle>
       {groups.error ? <Notice kind="error">{errorText(groups.error)}</Notice> : !groups.data ? <Loading /> : (
         <>
-          <div class="table-wrap">
+          <ScrollTable label={t('groups.title')}>
             <table>
               <caption class="sr-only">{t('groups.title')}</caption>
               <thead><tr><th scope="col">{t('groups.name')}</th><th scope="col">{t('groups.kindCol')}</th><th scope="col">{t('groups.subscribers')}</th></tr></thead>
@@ -40,7 +40,7 @@ export function Groups() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollTable>
           {leader && <NewGroup onDone={(id) => { groups.reload(); navigate(`/groups?group=${encodeURIComponent(id)}`); }} />}
           {chosen && <Members key={chosen} group={groups.data.groups.find((g) => g.id === chosen)!} onChange={groups.reload} />}
           <ZaloGroups canMap={leader} classes={groups.data.groups.filter((g) => g.kind === 'class')} />
@@ -95,7 +95,7 @@ function Members(props: { group: Group; onChange: () => void }) {
       <div aria-live="polite">{notice && <Notice kind="ok">{notice}</Notice>}</div>
       <Notice kind="error">{error}</Notice>
       {members.error ? <Notice kind="error">{errorText(members.error)}</Notice> : !members.data ? <Loading /> : members.data.members.length === 0 ? <p>{t('groups.noMembers')}</p> : (
-        <div class="table-wrap">
+        <ScrollTable label={t('groups.members', { group: g.name })}>
           <table data-testid="members">
             <caption class="sr-only">{t('groups.members', { group: g.name })}</caption>
             <thead><tr><th scope="col">{t('groups.parent')}</th><th scope="col">{t('announcements.recipients.channel')}</th><th scope="col">{t('groups.how')}</th><th scope="col">{t('groups.since')}</th><th scope="col"><span class="sr-only">{t('groups.actions')}</span></th></tr></thead>
@@ -106,12 +106,12 @@ function Members(props: { group: Group; onChange: () => void }) {
                   <td>{channelName(m.channel)}</td>
                   <td>{t(`groups.source.${m.source}`)}</td>
                   <td>{schoolTime(m.consentedAt)}</td>
-                  <td><button type="button" class="danger" onClick={() => remove(m)} aria-label={t('groups.remove', { name: m.name ?? '?' })}>{t('groups.removeShort')}</button></td>
+                  <td><button type="button" class="danger" onClick={() => remove(m)}>{t('groups.removeShort')}<span class="sr-only">: {m.name ?? '?'}</span></button></td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
       <AddMember group={g} onAdded={(name) => changed(t('groups.added', { name, group: g.name }))} />
       <Roster group={g} onDone={() => { members.reload(); props.onChange(); }} />
@@ -149,7 +149,7 @@ function AddMember(props: { group: Group; onAdded: (name: string) => void }) {
           {found.map((c) => (
             <li key={c.id} class="item">
               <span class="grow">{c.displayName ?? t('announcements.recipients.unnamed')} · {channelName(c.ref.channel)}</span>
-              <button type="button" onClick={() => add(c)} aria-label={t('groups.addOne', { name: c.displayName ?? '?' })}>{t('groups.addShort')}</button>
+              <button type="button" onClick={() => add(c)}>{t('groups.addShort')}<span class="sr-only">: {c.displayName ?? '?'}</span></button>
             </li>
           ))}
         </ul>
@@ -195,7 +195,7 @@ function Roster(props: { group: Group; onDone: () => void }) {
           <div data-testid="roster-result">
             <Notice kind="ok">{t('groups.roster.result', { rows: result.rows, linked: result.linked.length, unmatched: result.unmatched.length })}</Notice>
             {result.unmatched.length > 0 && (
-              <div class="table-wrap">
+              <ScrollTable label={t('groups.roster.unmatched')}>
                 <table>
                   <caption>{t('groups.roster.unmatched')}</caption>
                   <thead><tr><th scope="col">{t('groups.roster.row')}</th><th scope="col">{t('groups.parent')}</th><th scope="col">{t('groups.roster.why')}</th></tr></thead>
@@ -203,7 +203,7 @@ function Roster(props: { group: Group; onDone: () => void }) {
                     {result.unmatched.map((u) => <tr key={u.row}><td>{u.row}</td><th scope="row">{u.parent || '—'}</th><td>{t(`groups.roster.code.${u.code}`, { defaultValue: u.reason })}</td></tr>)}
                   </tbody>
                 </table>
-              </div>
+              </ScrollTable>
             )}
           </div>
         )}
