@@ -152,6 +152,10 @@ function ReportBody({ report: r, charts, role, csv }: { report: Report; charts: 
       </div>
       {allowed(role, 'unanswered') && <p class="no-print"><Link href="/unanswered">{t('reports.toUnanswered')}</Link></p>}
     </>)}
+    <div class="print-only signatures" aria-hidden="true">
+      <div><strong>{t('reports.preparedBy')}</strong><br />{t('reports.signHint')}</div>
+      <div><strong>{t('reports.principalSigns')}</strong><br />{t('reports.signHint')}</div>
+    </div>
   </>);
 }
 
