@@ -85,6 +85,8 @@ export async function reportsBench(): Promise<void> {
     await time('GET /comments, a month, one category', '/api/admin/comments?from=2026-11-01&to=2026-11-30&category=meals');
     await time('GET /comments, new, one class', '/api/admin/comments?status=new&class=la-a1');
     await time('GET /comments, search', '/api/admin/comments?q=nh%C3%A0%20b%E1%BA%BFp&from=2026-11-20&to=2026-11-30');
+    await time('GET /comments, search without diacritics', '/api/admin/comments?q=nha%20bep');
+    await time('GET /comments, the overdue view', '/api/admin/comments?view=overdue');
     await time('GET /reports/month (school)', '/api/admin/reports/month?date=2026-11-15');
     await time('GET /reports/month (commune, CSV)', '/api/admin/reports/month?date=2026-11-15&audience=commune&format=csv');
   } finally {
