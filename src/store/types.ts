@@ -95,9 +95,11 @@ export interface TranscriptTurn {
 
 export interface TranscriptRepository {
   append(turn: TranscriptTurn): Promise<void>;
-  list(filter?: { conversationKey?: string; since?: string; until?: string; answered?: boolean; asked?: boolean; limit?: number }): Promise<TranscriptTurn[]>;
+  list(filter?: { conversationKey?: string; since?: string; until?: string; answered?: boolean; limit?: number }): Promise<TranscriptTurn[]>;
   /** Intents asked most often in a period (for reports); only turns that asked something. */
   topIntents(since: string, until: string, limit: number): Promise<{ intent: string; count: number }[]>;
+  /** The questions of a period (turns that asked something): when each was asked, and those left unanswered with their text. */
+  questions(since: string, until: string): Promise<{ askedAt: string[]; unanswered: { at: string; text: string }[] }>;
 }
 
 export type Role = 'admin' | 'principal' | 'staff' | 'viewer';
@@ -326,12 +328,29 @@ export interface CommentFilter {
   limit?: number;
 }
 
+/** What a report counts of the comments made in a period, counted by the store (no texts read). */
+export interface CommentCounts {
+  /** How many comments of each category, sentiment, status and severity together. */
+  groups: { category: string; sentiment: Sentiment; status: CommentStatus; severity: Severity; count: number }[];
+  /** First answered by the due time; answered or already due (at `now`); due, unanswered and not closed. */
+  answeredInTime: number;
+  dueOrAnswered: number;
+  overdue: number;
+  /** Hours from each answered comment to its first answer, smallest first. */
+  hoursToFirstAnswer: number[];
+  /** When each comment was made (for per-day counts in the school's time zone). */
+  createdAt: string[];
+  urgent: Pick<Comment, 'id' | 'code' | 'createdAt' | 'category' | 'status' | 'firstResponseAt' | 'dueAt'>[];
+}
+
 export interface CommentRepository {
   /** Stores a new comment with the next ticket code (PA-0001, PA-0002, …). */
   create(c: Omit<Comment, 'id' | 'code' | 'updatedAt'>): Promise<Comment>;
   get(id: number): Promise<Comment | null>;
   getByCode(code: string): Promise<Comment | null>;
   list(filter?: CommentFilter): Promise<Comment[]>;
+  /** Counts for a report of the comments made from `since` (inclusive) to `until` (exclusive). */
+  countsFor(since: string, until: string, now: string): Promise<CommentCounts>;
   /** Whether a contact ever left a comment: asked on every message, so it must stay cheap. */
   anyFrom(contactId: string): Promise<boolean>;
   update(id: number, patch: Partial<Pick<Comment, 'status' | 'category' | 'assignedTo' | 'firstResponseAt' | 'remindedAt' | 'text' | 'severity' | 'classId'>>, at: string): Promise<Comment | null>;

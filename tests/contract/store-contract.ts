@@ -87,9 +87,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(unanswered[0].replies).toEqual(['...']);
       expect((await store.transcript.list({ since: '2026-11-21', until: '2026-11-23' })).length).toBe(2);
       expect((await store.transcript.list({ since: '2026-11-20', until: '2026-11-21' }))[0].asked).toBe(true);
-      // What the reports count as questions: the turns that asked something.
-      expect((await store.transcript.list({ since: '2026-11-20', until: '2026-11-24', asked: true })).map((t) => t.at.slice(0, 10))).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
-      expect((await store.transcript.list({ asked: false })).map((t) => t.text)).toEqual(['Lá A1']);
+      // What the reports count as questions: the turns that asked something; the unanswered ones with their text.
+      expect(await store.transcript.questions('2026-11-20', '2026-11-24')).toEqual({
+        askedAt: ['2026-11-20T00:00:00.000Z', '2026-11-21T00:00:00.000Z', '2026-11-22T00:00:00.000Z'],
+        unanswered: [{ at: '2026-11-22T00:00:00.000Z', text: 'thời tiết' }],
+      });
     });
 
     it('creates users with unique usernames, keeps their password hash, updates and disables them', async () => {
@@ -241,6 +243,24 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(amended).toMatchObject({ text: 'khác\nthêm chi tiết', severity: 'urgent', classId: 'la-a1' });
       await store.comments.addEvent({ commentId: c1.id, at: '2026-11-26T03:00:00.000Z', actor: 'a', kind: 'status', details: { to: 'acknowledged' } });
       expect((await store.comments.events(c1.id))[0]).toMatchObject({ kind: 'status', details: { to: 'acknowledged' } });
+    });
+
+    it('counts the comments of a period for a report, without their texts', async () => {
+      const base = { contactId: null, ref: null, displayName: null, classId: 'la-a1', text: 't', category: 'meals', sentiment: 'negative' as const, severity: 'normal' as const, anonymous: false, status: 'new' as const, assignedTo: null, firstResponseAt: null, remindedAt: null };
+      await store.comments.create({ ...base, createdAt: '2026-11-23T02:00:00.000Z', dueAt: '2026-11-25T02:00:00.000Z', firstResponseAt: '2026-11-23T03:30:00.000Z', status: 'acknowledged' }); // 1.5 h, in time
+      await store.comments.create({ ...base, createdAt: '2026-11-24T02:00:00.000Z', dueAt: '2026-11-24T03:00:00.000Z', firstResponseAt: '2026-11-24T08:00:00.000Z', severity: 'urgent', category: 'safety' }); // 6 h, late
+      await store.comments.create({ ...base, createdAt: '2026-11-25T02:00:00.000Z', dueAt: '2026-11-26T02:00:00.000Z' }); // due, unanswered: overdue
+      await store.comments.create({ ...base, createdAt: '2026-11-25T05:00:00.000Z', dueAt: '2026-11-26T02:00:00.000Z', status: 'closed' }); // due, closed: not overdue
+      await store.comments.create({ ...base, createdAt: '2026-11-26T01:00:00.000Z', dueAt: '2026-11-28T02:00:00.000Z', sentiment: 'neutral' }); // not due yet
+      await store.comments.create({ ...base, createdAt: '2026-11-30T00:00:00.000Z', dueAt: '2026-12-02T02:00:00.000Z' }); // another week
+      const counts = await store.comments.countsFor('2026-11-23T00:00:00.000Z', '2026-11-30T00:00:00.000Z', '2026-11-27T00:00:00.000Z');
+      expect(counts.groups.reduce((n, g) => n + g.count, 0)).toBe(5);
+      expect(counts.groups).toContainEqual({ category: 'meals', sentiment: 'negative', status: 'new', severity: 'normal', count: 1 });
+      expect(counts.groups).toContainEqual({ category: 'safety', sentiment: 'negative', status: 'new', severity: 'urgent', count: 1 });
+      expect({ inTime: counts.answeredInTime, dueOrAnswered: counts.dueOrAnswered, overdue: counts.overdue }).toEqual({ inTime: 1, dueOrAnswered: 4, overdue: 1 });
+      expect(counts.hoursToFirstAnswer.map((h) => Math.round(h * 1000) / 1000)).toEqual([1.5, 6]);
+      expect([...counts.createdAt].sort()).toEqual(['2026-11-23T02:00:00.000Z', '2026-11-24T02:00:00.000Z', '2026-11-25T02:00:00.000Z', '2026-11-25T05:00:00.000Z', '2026-11-26T01:00:00.000Z']);
+      expect(counts.urgent).toEqual([{ id: 2, code: 'PA-0002', createdAt: '2026-11-24T02:00:00.000Z', category: 'safety', status: 'new', firstResponseAt: '2026-11-24T08:00:00.000Z', dueAt: '2026-11-24T03:00:00.000Z' }]);
     });
 
     it('finds absences covering a day', async () => {

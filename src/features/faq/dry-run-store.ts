@@ -48,6 +48,7 @@ export function dryRunStore(store: Store, now: () => Date): Store {
     append: async () => {},
     list: (filter) => store.transcript.list(filter),
     topIntents: (since, until, limit) => store.transcript.topIntents(since, until, limit),
+    questions: (since, until) => store.transcript.questions(since, until),
   };
   return new Proxy(store, {
     get(target, prop, receiver) {

@@ -134,7 +134,6 @@ export function transcriptRepository(c: SqliteContext): TranscriptRepository {
         filter.since && ['at >= ?', filter.since],
         filter.until && ['at < ?', filter.until],
         filter.answered !== undefined && ['answered = ?', filter.answered ? 1 : 0],
-        filter.asked !== undefined && ['asked = ?', filter.asked ? 1 : 0],
       ]);
       return (stmt(`SELECT * FROM transcript ${where} ORDER BY id LIMIT ?`).all(...args, filter.limit ?? 1000) as Row[]).map(toTurn);
     },
@@ -142,6 +141,12 @@ export function transcriptRepository(c: SqliteContext): TranscriptRepository {
       return stmt(`SELECT intent, COUNT(*) AS count FROM transcript
         WHERE at >= ? AND at < ? AND asked = 1 AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent LIMIT ?`)
         .all(since, until, limit) as { intent: string; count: number }[];
+    },
+    async questions(since, until) {
+      return {
+        askedAt: stmt('SELECT at FROM transcript WHERE at >= ? AND at < ? AND asked = 1').pluck().all(since, until) as string[],
+        unanswered: stmt('SELECT at, text FROM transcript WHERE at >= ? AND at < ? AND asked = 1 AND answered = 0').all(since, until) as { at: string; text: string }[],
+      };
     },
   };
 }

@@ -299,4 +299,13 @@ export const MIGRATIONS: string[] = [
     last_at TEXT NOT NULL
   );
   `,
+  // Reports read a month of comments and questions from these indexes alone (no table lookups),
+  // and the comments list filtered by category or class seeks them instead of reading the month.
+  `
+  CREATE INDEX comments_report ON comments (created_at, severity, category, sentiment, status, first_response_at, due_at);
+  CREATE INDEX comments_urgent ON comments (created_at) WHERE severity = 'urgent';
+  CREATE INDEX comments_category ON comments (category, created_at);
+  CREATE INDEX comments_class ON comments (class_id, created_at);
+  CREATE INDEX transcript_asked ON transcript (asked, at, answered, intent);
+  `,
 ];

@@ -33,6 +33,8 @@ const shift = (date: string, period: Period, step: number) => {
   return at.toISOString().slice(0, 10);
 };
 const isDate = (s: string | null): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s);
+/** A school day as people write it: 30/11/2026, or 30/11/2026 in English too (en-GB). */
+const formatDay = (d: string) => new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`));
 
 /** Where a bar leads: the comments of that category, status or day in the period; the day's absences; the questions. */
 function linkOf(chart: string, key: string, r: Report, role: Role): string | null {
@@ -99,7 +101,7 @@ function ReportBody({ report: r, charts, role, csv }: { report: Report; charts: 
   const hours = (n: number | null) => (n === null ? '–' : t('reports.hours', { n: n.toLocaleString(lang() === 'vi' ? 'vi-VN' : 'en-GB') }));
   const c = r.comments;
   return (<>
-    <p class="period" data-testid="report-range"><strong>{r.school}</strong> · {t(`reports.${r.period.kind}`)} · {t('reports.range', { from: r.period.from, to: r.period.to })}</p>
+    <p class="period" data-testid="report-range"><strong>{r.school}</strong> · {t(`reports.${r.period.kind}`)} · {t('reports.range', { from: formatDay(r.period.from), to: formatDay(r.period.to) })}</p>
     <p class="print-only">{t('reports.printedAt', { at: formatDateTime(new Date().toISOString()) })}</p>
     <h2>{t('reports.summaryTitle')}</h2>
     <div class="table-wrap">
@@ -150,6 +152,10 @@ function ReportBody({ report: r, charts, role, csv }: { report: Report; charts: 
       </div>
       {allowed(role, 'unanswered') && <p class="no-print"><Link href="/unanswered">{t('reports.toUnanswered')}</Link></p>}
     </>)}
+    <div class="print-only signatures" aria-hidden="true">
+      <div><strong>{t('reports.preparedBy')}</strong><br />{t('reports.signHint')}</div>
+      <div><strong>{t('reports.principalSigns')}</strong><br />{t('reports.signHint')}</div>
+    </div>
   </>);
 }
 
