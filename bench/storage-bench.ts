@@ -17,7 +17,7 @@ const PER_PARENT = 10;
 const CONCURRENCY = 64;
 const TEXTS = ['học phí bao nhiêu ạ', 'mai con ăn gì', 'mấy giờ đón con', 'cho em hỏi lịch nghỉ tết', 'cảm ơn cô', 'hello, what time is pick up?', 'trường có xe đưa đón không', 'xin chào'];
 /** Tables a message writes, with their indexes. */
-const MESSAGE_TABLES = ['inbox', 'transcript', 'outbox', 'contacts', 'sessions'];
+const MESSAGE_TABLES = ['inbox', 'transcript', 'outbox', 'contacts', 'sessions', 'message_texts', 'inbox_events'];
 
 const vm = (pid: number, key: string) => {
   const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
