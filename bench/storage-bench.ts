@@ -17,7 +17,13 @@ const PER_PARENT = 10;
 const CONCURRENCY = 64;
 const TEXTS = ['học phí bao nhiêu ạ', 'mai con ăn gì', 'mấy giờ đón con', 'cho em hỏi lịch nghỉ tết', 'cảm ơn cô', 'hello, what time is pick up?', 'trường có xe đưa đón không', 'xin chào'];
 /** Tables a message writes, with their indexes. */
-const MESSAGE_TABLES = ['inbox', 'transcript', 'outbox', 'contacts', 'sessions'];
+const MESSAGE_TABLES = ['inbox', 'transcript', 'outbox', 'contacts', 'sessions', 'message_texts', 'inbox_events'];
+
+/** CPU seconds the process has used (user + system): a figure the shared machine's load moves less than a rate. */
+const cpuSeconds = (pid: number) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 
 const vm = (pid: number, key: string) => {
   const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -49,6 +55,7 @@ export async function storageBench(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const rssReady = vm(pid, 'VmRSS');
+  const cpuReady = cpuSeconds(pid);
 
   const total = PARENTS * PER_PARENT;
   const now = Date.now();
@@ -79,6 +86,7 @@ export async function storageBench(): Promise<void> {
   while (replies < total && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   clearInterval(sampler);
   const hwm = vm(pid, 'VmHWM');
+  const cpuPerMessage = (cpuSeconds(pid) - cpuReady) / total;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   graph.close();
@@ -93,6 +101,7 @@ export async function storageBench(): Promise<void> {
   const perMessage = stored / total;
 
   line(`webhooks acked (${PARENTS} parents × ${PER_PARENT} messages, ${CONCURRENCY} at once)`, `${Math.round(ackRate)} req/s; ${replies}/${total} replied`);
+  line('Loa\'s CPU per message (acked, answered, reply sent)', `${(cpuPerMessage * 1e6).toFixed(0)} µs`);
   line('Loa\'s memory when ready (rss, compiled JS)', `${(rssReady / 1048576).toFixed(0)} MB`);
   line('Loa\'s peak memory at saturation (VmHWM)', `${(Math.max(hwm, peak) / 1048576).toFixed(0)} MB`, '< 200 MB', Math.max(hwm, peak) < 200 * 1048576);
   line('bytes stored per message (before retention)', `${(perMessage / 1024).toFixed(2)} KB: ${sizes.map((s) => `${s.t} ${(s.bytes / total).toFixed(0)} B`).join(', ')}`, '≤ 1 KB', perMessage <= 1024);

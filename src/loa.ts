@@ -19,6 +19,7 @@ import { CommentService } from './features/comments/comment-service.ts';
 import { feedbackForm } from './features/comments/feedback-form.ts';
 import { absenceForm } from './features/absences/absence-form.ts';
 import { safetyInterceptor } from './features/safety/safety-intake.ts';
+import { prepareSafetyModel } from './features/safety/safety-model.ts';
 import { absenceWithdrawInterceptor } from './features/absences/absence-withdraw.ts';
 import { linkCodeInterceptor, staffCommandInterceptor, ticketStatusInterceptor } from './features/staff/staff-interceptors.ts';
 import { ReportService, reportSummary } from './features/reports/report-service.ts';
@@ -99,6 +100,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const now = clock();
     const school = await SchoolService.open(store.documents, path.resolve(config.SCHOOL_DIR), now, (message) => logger.warn(message));
     const nlu = await NluService.open(store.documents, path.resolve(config.INTENTS_DIR), now);
+    await prepareSafetyModel(); // from disk, else trained in a worker thread: not in Loa's own heap
     const i18n = await createI18n();
     const alerts = new AlertService({ store, logger, clock });
     const outbox = new Outbox({ store, logger, clock }, options.outbox);

@@ -116,7 +116,7 @@ export class Pipeline {
     if (running) return (await running.catch(() => null))?.replies ?? null;
     const current = (await this.deps.store.inbox.get(entry.id)) ?? entry;
     if (current.status === 'processed') return current.replies ?? [];
-    if (current.status === 'failed') return null;
+    if (current.status === 'failed' || !current.event) return null;
     const again = this.inMemory.get(entry.id) ?? this.enqueue(current.id, current.conversationKey, current.event);
     return (await again.catch(() => null))?.replies ?? null;
   }
@@ -148,7 +148,7 @@ export class Pipeline {
           // The oldest pending events: those already in memory, then the ones to bring in.
           const pending = await this.deps.store.inbox.listPending(this.maxInMemory);
           const fresh = pending.filter((p) => !this.inMemory.has(p.id)).slice(0, room);
-          for (const p of fresh) void this.enqueue(p.id, p.conversationKey, p.event); // enqueue() handles failures
+          for (const p of fresh) if (p.event) void this.enqueue(p.id, p.conversationKey, p.event); // enqueue() handles failures
           queued += fresh.length;
           // Caught up when the inbox had nothing more and no receive() left an event there meanwhile.
           if (pending.length < this.maxInMemory && !this.leftBehind) {

@@ -14,33 +14,40 @@ import type { NluModelData } from './model.ts';
 const DIR = path.join(os.tmpdir(), 'loa-nlu-models');
 /** Models kept: each intent edit makes a new one (~3 MB); older ones are removed. */
 const KEEP = 6;
-const SOURCES = ['classifier.ts', 'model.ts', 'normalise.ts', 'augment.ts'];
+/** Beside the compiled code (dist/, `npm start`) the sources are .js files, beside the sources .ts. */
+const EXT = path.extname(fileURLToPath(import.meta.url));
+const SOURCES = ['classifier', 'model', 'normalise', 'augment'].map((f) => new URL(`./${f}${EXT}`, import.meta.url));
 
-let sourceText: string | null = null;
-function sources(): string {
-  sourceText ??= SOURCES.map((f) => {
+const sourceTexts = new Map<string, string>();
+function sourceText(file: URL): string {
+  let text = sourceTexts.get(file.href);
+  if (text === undefined) {
     try {
-      return fs.readFileSync(fileURLToPath(new URL(`./${f}`, import.meta.url)), 'utf8');
+      text = fs.readFileSync(fileURLToPath(file), 'utf8');
     } catch {
-      return `missing:${f}`;
+      text = `missing:${file.href}`;
     }
-  }).join('\0');
-  return sourceText;
+    sourceTexts.set(file.href, text);
+  }
+  return text;
 }
 
-export function cacheKey(data: unknown): string {
-  return crypto.createHash('sha256').update(sources()).update(JSON.stringify(data)).digest('hex').slice(0, 32);
+/** The key of a model trained on `data`; `moreSources` are other modules that shape that training. */
+export function cacheKey(data: unknown, moreSources: URL[] = []): string {
+  const hash = crypto.createHash('sha256');
+  for (const f of [...SOURCES, ...moreSources]) hash.update(sourceText(f)).update('\0');
+  return hash.update(JSON.stringify(data)).digest('hex').slice(0, 32);
 }
 
-export function readCachedModel(key: string): NluModelData | null {
+export function readCachedModel<T = NluModelData>(key: string): T | null {
   try {
-    return v8.deserialize(fs.readFileSync(path.join(DIR, `${key}.bin`))) as NluModelData;
+    return v8.deserialize(fs.readFileSync(path.join(DIR, `${key}.bin`))) as T;
   } catch {
     return null;
   }
 }
 
-export function writeCachedModel(key: string, data: NluModelData): void {
+export function writeCachedModel(key: string, data: unknown): void {
   try {
     fs.mkdirSync(DIR, { recursive: true });
     const file = path.join(DIR, `${key}.bin`);

@@ -77,6 +77,21 @@ export function trainModel(intents: Intent[], pool: string[] = readPool(), optio
 
 let lastTrained: { key: string; model: NluModel } | null = null;
 
+/**
+ * The model for these intents without training in this thread: the one this process has, else the
+ * one on disk, else one trained in a worker thread that then exits. Training allocates several
+ * times what the trained model holds, and V8 keeps a heap it has grown: trained here at start, Loa
+ * held about 65 MB more for the rest of its life (see the README's memory figures).
+ */
+export async function trainModelAside(intents: Intent[], pool: string[] = readPool()): Promise<NluModel> {
+  const key = cacheKey([intents, pool, DEFAULT_MODEL_OPTIONS]);
+  if (lastTrained?.key === key) return lastTrained.model;
+  const cached = readCachedModel(key);
+  const model = (cached ? NluModel.fromData(cached) : await trainInBackground(intents, pool).model) ?? trainModel(intents, pool);
+  lastTrained = { key, model };
+  return model;
+}
+
 /** A training under way in a worker thread; cancel() stops it (its model then resolves to null). */
 export interface BackgroundTraining {
   model: Promise<NluModel | null>;
@@ -183,7 +198,9 @@ export class NluService {
       for (const intent of readIntentDir(seedDir)) await documents.put(COLLECTION, intent.id, intent, now.toISOString());
       stored = await documents.list<unknown>(COLLECTION);
     }
-    return new NluService(stored.map((s) => parseIntent(s.value)), documents);
+    const intents = stored.map((s) => parseIntent(s.value));
+    await trainModelAside(intents); // the constructor then finds it ready
+    return new NluService(intents, documents);
   }
 
   listIntents(): Intent[] {

@@ -54,7 +54,8 @@ export interface InboxEntry {
   channel: ChannelName;
   messageId: string;
   conversationKey: string;
-  event: IncomingEvent;
+  /** Null once processed when the transcript holds its words (de-duplication needs only the id). */
+  event: IncomingEvent | null;
   status: InboxStatus;
   receivedAt: string;
   processedAt: string | null;
@@ -66,7 +67,10 @@ export interface InboxEntry {
 export interface InboxRepository {
   /** Idempotent on (channel, messageId): a second call returns { inserted: false }. */
   record(event: IncomingEvent, conversationKey: string, at: string): Promise<{ inserted: boolean; entry: InboxEntry }>;
-  /** A processed event loses its raw payload (a failed one keeps it until retention). */
+  /**
+   * A processed event loses its raw payload, and a message its words (recorded in the transcript by
+   * its turn); a failed one keeps them until retention.
+   */
   markDone(id: number, status: 'processed' | 'failed', at: string, error?: string, replies?: OutgoingMessage[]): Promise<void>;
   /** The entry of a (channel, message id), if recorded. */
   find(channel: ChannelName, messageId: string): Promise<InboxEntry | null>;

@@ -53,3 +53,95 @@ describe('sqlite migration 7 (console sign-in)', () => {
     await store.close();
   });
 });
+
+describe('sqlite: each reply text kept once (migration 12)', () => {
+  const at = '2026-11-26T02:00:00.000Z';
+  const ref = (user: string) => ({ channel: 'messenger' as const, accountId: 'page-1', userId: user, threadId: user, threadType: 'user' as const });
+  const key = (user: string) => `messenger:page-1:user:${user}`;
+  const turn = (user: string, contactId: string | null, replies: string[], when = at) => ({
+    conversationKey: key(user), channel: 'messenger' as const, contactId, at: when, text: 'học phí bao nhiêu', locale: 'vi' as const,
+    intent: 'fees', confidence: 0.9, handler: 'fees', answered: true, asked: true, latencyMs: 1, replies,
+  });
+  const texts = (file: string) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.prepare('SELECT body, refs FROM message_texts ORDER BY id').all() as { body: string; refs: number }[];
+    } finally {
+      db.close();
+    }
+  };
+
+  it('shares one copy among turns, outbox and web chat answers, and deletes it with its last reference', async () => {
+    const file = path.join(tempDir(), 'loa.db');
+    const store = openSqliteStore(file);
+    const fees = 'Học phí: miễn. Tiền ăn 25.000đ/ngày.';
+    const a = await store.contacts.touch(ref('a'), at);
+    const b = await store.contacts.touch(ref('b'), at);
+    await store.transcript.append(turn('a', a.id, [fees, 'Chào chị Lan']));
+    await store.transcript.append(turn('b', b.id, [fees]));
+    await store.transcript.append(turn('b', b.id, [fees, fees]));
+    await store.outbox.enqueue([{ conversationKey: key('a'), ref: ref('a'), message: { type: 'text', text: fees }, purpose: 'reply' }], at);
+    await store.outbox.enqueue([{ conversationKey: key('b'), ref: ref('b'), message: { type: 'text', text: fees }, purpose: 'reply' }], at);
+    const { entry } = await store.inbox.record({ type: 'text', ref: ref('b'), messageId: 'w1', timestamp: at, text: 'hi', raw: null }, key('b'), at);
+    await store.inbox.markDone(entry.id, 'processed', at, undefined, [{ type: 'text', text: fees }]);
+    await store.flush();
+
+    expect((await store.transcript.list({ conversationKey: key('b') })).map((t) => t.replies)).toEqual([[fees], [fees, fees]]);
+    expect((await store.transcript.list({ conversationKey: key('a') }))[0].replies).toEqual([fees, 'Chào chị Lan']);
+    expect((await store.outbox.list({ conversationKey: key('b') }))[0].message).toEqual({ type: 'text', text: fees });
+    expect((await store.inbox.get(entry.id))?.replies).toEqual([{ type: 'text', text: fees }]);
+    // Two copies: the transcript's text and the outbox's message (a JSON object); one more for a's own greeting.
+    expect(texts(file).map((t) => [JSON.parse(t.body), t.refs])).toEqual([
+      [fees, 3], ['Chào chị Lan', 1], [{ type: 'text', text: fees }, 3],
+    ]);
+
+    // Erasing a: its own text goes, the shared ones stay for b.
+    await store.privacy.eraseContact(a.id, at, '[x]');
+    await store.flush();
+    expect(texts(file).map((t) => [JSON.parse(t.body), t.refs])).toEqual([[fees, 2], [{ type: 'text', text: fees }, 2]]);
+    expect(JSON.stringify(texts(file))).not.toContain('Lan');
+
+    // Retention: the last references gone, no text is left.
+    const policy = { transcriptDays: 1, rawPayloadDays: 0, inboxDays: 1, outboxDays: 1, sessionDays: 0, absenceDays: 0, commentDays: 0 };
+    await store.outbox.claimNext(key('b'), at);
+    await store.outbox.markSent((await store.outbox.list({ conversationKey: key('b') }))[0].id, at);
+    await store.privacy.applyRetention(policy, new Date('2026-12-01T00:00:00.000Z'), '[x]');
+    await store.flush();
+    expect(texts(file)).toEqual([]);
+    await store.close();
+  });
+
+  it('brings an existing store over: its turns, outbox and kept answers read the same, nothing counted twice', async () => {
+    const file = path.join(tempDir(), 'loa.db');
+    const db = new Database(file);
+    const before = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE message_texts'));
+    for (let v = 0; v < before; v++) db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${before}`);
+    const fees = 'Học phí: miễn.\n"Tiền ăn" 25.000đ/ngày 🍚';
+    const message = JSON.stringify({ type: 'text', text: fees, quickReplies: [{ title: 'Liên hệ', payload: 'intent:contact' }] });
+    const addTurn = db.prepare(`INSERT INTO transcript (conversation_key, channel, contact_id, at, text, locale, intent, confidence, handler, answered, latency_ms, replies)
+      VALUES (?, 'messenger', NULL, ?, 'học phí', 'vi', 'fees', 0.9, 'fees', 1, 3, ?)`);
+    addTurn.run(key('a'), at, JSON.stringify([fees, 'Chào chị Lan']));
+    addTurn.run(key('b'), at, JSON.stringify([fees]));
+    addTurn.run(key('b'), at, JSON.stringify([]));
+    db.prepare(`INSERT INTO outbox (conversation_key, ref, message, purpose, status, next_attempt_at, created_at) VALUES (?, ?, ?, 'reply', 'uncertain', ?, ?)`)
+      .run(key('a'), JSON.stringify(ref('a')), message, at, at);
+    db.prepare(`INSERT INTO inbox (channel, message_id, conversation_key, event, status, received_at, replies) VALUES ('webchat', 'w1', ?, ?, 'processed', ?, ?)`)
+      .run(key('b'), JSON.stringify({ type: 'text', ref: ref('b'), messageId: 'w1', timestamp: at, text: 'học phí' }), at, `[${message}]`);
+    db.prepare(`INSERT INTO inbox (channel, message_id, conversation_key, event, status, received_at) VALUES ('messenger', 'm2', ?, ?, 'pending', ?)`)
+      .run(key('b'), JSON.stringify({ type: 'text', ref: ref('b'), messageId: 'm2', timestamp: at, text: 'mấy giờ đón' }), at);
+    db.close();
+
+    const store = openSqliteStore(file);
+    expect((await store.transcript.list()).map((t) => t.replies)).toEqual([[fees, 'Chào chị Lan'], [fees], []]);
+    const [uncertain] = await store.outbox.list({ status: 'uncertain' });
+    expect(uncertain.message).toEqual(JSON.parse(message));
+    expect(await store.outbox.resendUncertain(uncertain.id, at)).toBe(true);
+    expect((await store.inbox.find('webchat', 'w1'))?.replies).toEqual([JSON.parse(message)]);
+    expect((await store.inbox.find('webchat', 'w1'))?.event).toBeNull(); // processed: its words are in the transcript
+    expect((await store.inbox.listPending()).map((e) => (e.event?.type === 'text' ? e.event.text : null))).toEqual(['mấy giờ đón']);
+    await store.flush();
+    expect(texts(file).map((t) => [JSON.parse(t.body), t.refs])).toEqual([[fees, 2], ['Chào chị Lan', 1], [JSON.parse(message), 2]]);
+    await store.close();
+  });
+});

@@ -342,6 +342,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.subscriptions.list({ contactId: a.id, includeLeft: true })).every((s) => s.leftAt === 'T3')).toBe(true);
     });
 
+    it('keeps a processed message\'s words in the transcript only; a failed one keeps its event', async () => {
+      const done = (await store.inbox.record(textEvent('p1', 'u1', 'con bị sốt'), 'k', '2026-11-26T02:00:00.000Z')).entry;
+      const failed = (await store.inbox.record(textEvent('p2', 'u1', 'con bị ho'), 'k', '2026-11-26T02:00:00.000Z')).entry;
+      await store.inbox.markDone(done.id, 'processed', '2026-11-26T02:00:01.000Z');
+      await store.inbox.markDone(failed.id, 'failed', '2026-11-26T02:00:01.000Z', 'boom');
+      expect(await store.inbox.get(done.id)).toMatchObject({ status: 'processed', event: null, messageId: 'p1' });
+      expect((await store.inbox.record(textEvent('p1', 'u1', 'con bị sốt'), 'k', '2026-11-26T02:00:02.000Z')).inserted).toBe(false);
+      expect((await store.inbox.get(failed.id))?.event).toMatchObject({ text: 'con bị ho', raw: { id: 'p2' } });
+    });
+
     it('keeps the web chat\'s answer with its message, and finds an entry by channel and id', async () => {
       const { entry } = await store.inbox.record(textEvent('w1'), 'k', '2026-11-26T02:00:00.000Z');
       expect((await store.inbox.find('messenger', 'w1'))?.id).toBe(entry.id);

@@ -4,7 +4,9 @@
 // nobody listed. Its threshold is chosen by cross-validation (`npm run safety -- --cv`).
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { IntentModel, type TrainOptions } from '../../nlu/classifier.ts';
+import { Worker } from 'node:worker_threads';
+import { IntentModel, type ModelData, type TrainOptions } from '../../nlu/classifier.ts';
+import { cacheKey, readCachedModel, writeCachedModel } from '../../nlu/model-cache.ts';
 import { normalise } from '../../nlu/normalise.ts';
 import { readIntentDir } from '../../nlu/nlu-service.ts';
 import { matchSafetyPhrases, namesAnAdult, SAFETY_KINDS, type SafetyKind, type SafetyReport } from './safety-report.ts';
@@ -76,8 +78,22 @@ function tokensOf(text: string): string[] {
   return out;
 }
 
+/** A trained safety model as plain data (for the disk cache and from a worker thread). */
+export interface SafetyModelData {
+  isReport: ModelData;
+  kinds: ModelData | null;
+}
+
 export class SafetyModel {
   private constructor(private readonly isReport: IntentModel, private readonly kinds: IntentModel | null) {}
+
+  toData(): SafetyModelData {
+    return { isReport: this.isReport.toData(), kinds: this.kinds?.toData() ?? null };
+  }
+
+  static fromData(d: SafetyModelData): SafetyModel {
+    return new SafetyModel(IntentModel.fromData(d.isReport), d.kinds ? IntentModel.fromData(d.kinds) : null);
+  }
 
   static train(rows: LabelledSafety[], options: TrainOptions = {}): SafetyModel {
     const isReport = IntentModel.train(rows.map((r) => ({ intent: r.report ? 'report' : 'none', tokens: tokensOf(r.text) })), options);
@@ -99,9 +115,40 @@ export class SafetyModel {
 }
 
 let trained: SafetyModel | null = null;
-/** The model trained on the shipped examples, once, on first use. */
+/** The model trained on the shipped examples, once, on first use (kept on disk like the NLU's). */
 export function safetyModel(): SafetyModel {
-  return (trained ??= SafetyModel.train([...readSafetyExamples(), ...everydayQuestions()]));
+  if (trained) return trained;
+  const rows = [...readSafetyExamples(), ...everydayQuestions()];
+  const key = safetyCacheKey(rows);
+  const cached = readCachedModel<SafetyModelData>(key);
+  trained = cached ? SafetyModel.fromData(cached) : SafetyModel.train(rows);
+  if (!cached) writeCachedModel(key, trained.toData());
+  return trained;
+}
+
+const safetyCacheKey = (rows: LabelledSafety[]) => cacheKey(['safety', rows], [new URL(import.meta.url)]);
+
+/**
+ * The model for Loa's start, not trained in this thread: from memory, from disk, else trained in a
+ * worker thread that exits (training's garbage would otherwise stay in Loa's heap for good).
+ */
+export async function prepareSafetyModel(): Promise<SafetyModel> {
+  if (trained) return trained;
+  const rows = [...readSafetyExamples(), ...everydayQuestions()];
+  const cached = readCachedModel<SafetyModelData>(safetyCacheKey(rows));
+  if (cached) return (trained = SafetyModel.fromData(cached));
+  const data = await new Promise<SafetyModelData | null>((resolve) => {
+    try {
+      const worker = new Worker(new URL('./safety-worker.mjs', import.meta.url));
+      worker.once('message', (d: SafetyModelData) => resolve(d));
+      worker.once('error', () => resolve(null));
+      worker.once('exit', () => resolve(null));
+    } catch {
+      resolve(null);
+    }
+  });
+  trained ??= data ? SafetyModel.fromData(data) : null;
+  return safetyModel(); // in this thread if the worker failed
 }
 
 /**

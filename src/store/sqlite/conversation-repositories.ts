@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConversationRef, IncomingEvent } from '../../core/messages.ts';
 import type { Contact, ContactRepository, InboxEntry, InboxRepository, Locale, Session, SessionRepository, TranscriptRepository, TranscriptTurn } from '../types.ts';
 import { json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
+import { messageTexts, textsOf } from './message-texts.ts';
 
 const refWhere = 'channel = ? AND account_id = ? AND thread_type = ? AND thread_id = ?';
 const refArgs = (ref: ConversationRef) => [ref.channel, ref.accountId, ref.threadType, ref.threadId];
@@ -19,10 +20,16 @@ function toContact(r: Row): Contact {
   };
 }
 
+/** Inbox rows with their kept replies' texts (stored once, in message_texts). */
+const INBOX = `SELECT i.id, i.channel, i.message_id, i.conversation_key, e.event, i.status, i.received_at, i.processed_at, i.error,
+  CASE WHEN i.replies IS NULL THEN NULL ELSE ${textsOf('i.replies')} END AS replies
+  FROM inbox i LEFT JOIN inbox_events e ON e.inbox_id = i.id`;
+
 function toInbox(r: Row): InboxEntry {
   return {
     id: r.id, channel: r.channel, messageId: r.message_id, conversationKey: r.conversation_key,
-    event: parse<IncomingEvent>(r.event), status: r.status, receivedAt: r.received_at,
+    // None once processed: the words are in the transcript (migration 12).
+    event: r.event ? parse<IncomingEvent>(r.event) : null, status: r.status, receivedAt: r.received_at,
     processedAt: r.processed_at, error: r.error, replies: parse(r.replies ?? null),
   };
 }
@@ -31,7 +38,7 @@ function toTurn(r: Row): TranscriptTurn {
   return {
     id: r.id, conversationKey: r.conversation_key, channel: r.channel, contactId: r.contact_id, at: r.at,
     text: r.text, locale: r.locale, intent: r.intent, confidence: r.confidence, handler: r.handler,
-    answered: r.answered === 1, asked: r.asked === 1, latencyMs: r.latency_ms, replies: parse<string[]>(r.replies),
+    answered: r.answered === 1, asked: r.asked === 1, latencyMs: r.latency_ms, replies: parse<string[]>(r.reply_texts),
   };
 }
 
@@ -86,34 +93,43 @@ export function contactsRepository(c: SqliteContext): ContactRepository {
 
 export function inboxRepository(c: SqliteContext): InboxRepository {
   const { stmt, w, beginGroup } = c;
+  const texts = messageTexts(c);
   const insert = stmt(`INSERT INTO inbox (channel, message_id, conversation_key, event, received_at)
-    VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, message_id) DO NOTHING
+    VALUES (?, ?, ?, '', ?) ON CONFLICT (channel, message_id) DO NOTHING
     RETURNING id, channel, message_id, conversation_key, status, received_at, processed_at, error, replies`);
-  const byKey = stmt('SELECT * FROM inbox WHERE channel = ? AND message_id = ?');
+  const insertEvent = stmt('INSERT INTO inbox_events (inbox_id, event) VALUES (?, ?)');
+  const byKey = stmt(`${INBOX} WHERE i.channel = ? AND i.message_id = ?`);
   return {
     async record(event, conversationKey, at) {
       beginGroup();
-      const inserted = insert.get(event.ref.channel, event.messageId, conversationKey, json(event), at) as Row | undefined;
+      const inserted = insert.get(event.ref.channel, event.messageId, conversationKey, at) as Row | undefined;
       // The entry from what was just written: parsing the event back would only cost time.
-      if (inserted) return { inserted: true, entry: { ...toInbox(inserted), event } };
+      if (inserted) {
+        insertEvent.run(inserted.id, json(event));
+        return { inserted: true, entry: { ...toInbox(inserted), event } };
+      }
       return { inserted: false, entry: toInbox(byKey.get(event.ref.channel, event.messageId) as Row) };
     },
     async markDone(id, status, at, error, replies) {
-      // Once processed, the platform's raw payload has served (the event and the transcript hold
-      // what was validated); a failed event keeps it for a look, until retention.
-      w(`UPDATE inbox SET status = ?, processed_at = ?, error = ?, replies = ?,
-        event = CASE ? WHEN 'processed' THEN json_remove(event, '$.raw') ELSE event END WHERE id = ?`)
-        .run(status, at, error ?? null, replies ? json(replies) : null, status, id);
+      // Once processed, the platform's raw payload has served, and a message's words are in the
+      // transcript (recorded by its turn): the entry keeps what de-duplication needs. Other events
+      // (a photo, a follow) keep their validated fields; a failed event keeps its raw payload for a
+      // look, until retention.
+      w('UPDATE inbox SET status = ?, processed_at = ?, error = ?, replies = ? WHERE id = ?')
+        .run(status, at, error ?? null, replies ? texts.idsOf(replies.map((r) => json(r))) : null, id);
+      if (status !== 'processed') return;
+      w("DELETE FROM inbox_events WHERE inbox_id = ? AND json_extract(event, '$.type') IN ('text', 'payload')").run(id);
+      w("UPDATE inbox_events SET event = json_remove(event, '$.raw') WHERE inbox_id = ? AND json_type(event, '$.raw') IS NOT NULL").run(id);
     },
     async find(channel, messageId) {
       const r = byKey.get(channel, messageId) as Row | undefined;
       return r ? toInbox(r) : null;
     },
     async listPending(limit = 10_000) {
-      return (stmt("SELECT * FROM inbox WHERE status = 'pending' ORDER BY id LIMIT ?").all(limit) as Row[]).map(toInbox);
+      return (stmt(`${INBOX} WHERE i.status = 'pending' ORDER BY i.id LIMIT ?`).all(limit) as Row[]).map(toInbox);
     },
     async get(id) {
-      const r = stmt('SELECT * FROM inbox WHERE id = ?').get(id) as Row | undefined;
+      const r = stmt(`${INBOX} WHERE i.id = ?`).get(id) as Row | undefined;
       return r ? toInbox(r) : null;
     },
   };
@@ -121,12 +137,13 @@ export function inboxRepository(c: SqliteContext): InboxRepository {
 
 export function transcriptRepository(c: SqliteContext): TranscriptRepository {
   const { stmt, w } = c;
+  const texts = messageTexts(c);
   return {
     async append(t) {
       w(`INSERT INTO transcript (conversation_key, channel, contact_id, at, text, locale, intent, confidence, handler, answered, asked, latency_ms, replies)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(t.conversationKey, t.channel, t.contactId, t.at, t.text, t.locale, t.intent, t.confidence, t.handler,
-          t.answered ? 1 : 0, t.asked ? 1 : 0, Math.round(t.latencyMs), json(t.replies));
+          t.answered ? 1 : 0, t.asked ? 1 : 0, Math.round(t.latencyMs), texts.idsOf(t.replies.map((r) => json(r))));
     },
     async list(filter = {}) {
       const { where, args } = whereOf([
@@ -135,7 +152,7 @@ export function transcriptRepository(c: SqliteContext): TranscriptRepository {
         filter.until && ['at < ?', filter.until],
         filter.answered !== undefined && ['answered = ?', filter.answered ? 1 : 0],
       ]);
-      return (stmt(`SELECT * FROM transcript ${where} ORDER BY id LIMIT ?`).all(...args, filter.limit ?? 1000) as Row[]).map(toTurn);
+      return (stmt(`SELECT t.*, ${textsOf('t.replies')} AS reply_texts FROM transcript t ${where} ORDER BY t.id LIMIT ?`).all(...args, filter.limit ?? 1000) as Row[]).map(toTurn);
     },
     async topIntents(since, until, limit) {
       return stmt(`SELECT intent, COUNT(*) AS count FROM transcript

@@ -299,13 +299,94 @@ export const MIGRATIONS: string[] = [
     last_at TEXT NOT NULL
   );
   `,
-  // Reports read a month of comments and questions from these indexes alone (no table lookups),
-  // and the comments list filtered by category or class seeks them instead of reading the month.
-  `
+  /* 12: reports read a month of comments and questions from these indexes alone (no table lookups),
+     and the comments list filtered by category or class seeks them instead of reading the month. */ `
   CREATE INDEX comments_report ON comments (created_at, severity, category, sentiment, status, first_response_at, due_at);
   CREATE INDEX comments_urgent ON comments (created_at) WHERE severity = 'urgent';
   CREATE INDEX comments_category ON comments (category, created_at);
   CREATE INDEX comments_class ON comments (class_id, created_at);
   CREATE INDEX transcript_asked ON transcript (asked, at, answered, intent);
+  `,
+  /* 13: each reply's text is kept once. Answers are the school's templates filled with its data,
+     the same for every parent who asks: the transcript, the outbox and the web chat's kept answers
+     refer to one copy, counted by triggers (the last reference deleted, the copy goes, so erasure
+     and retention need nothing more). An inbox entry's event (with the platform's raw payload)
+     waits in inbox_events while it is needed: deleted once a message is processed (its words are
+     in the transcript), so the inbox keeps what de-duplication needs in rows that never shrink
+     (shrunken rows would leave their pages mostly empty). Indexes cover only the rows they seek. */ `
+  CREATE TABLE message_texts (
+    id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL UNIQUE,
+    refs INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT OR IGNORE INTO message_texts (body) SELECT json_quote(j.value) FROM transcript t, json_each(t.replies) j;
+  UPDATE transcript SET replies = (SELECT json_group_array(m.id ORDER BY j.key)
+    FROM json_each(transcript.replies) j JOIN message_texts m ON m.body = json_quote(j.value));
+  ALTER TABLE outbox ADD COLUMN text_id INTEGER;
+  INSERT OR IGNORE INTO message_texts (body) SELECT message FROM outbox;
+  UPDATE outbox SET text_id = (SELECT id FROM message_texts WHERE body = outbox.message), message = '';
+  INSERT OR IGNORE INTO message_texts (body) SELECT j.value FROM inbox i, json_each(i.replies) j WHERE i.replies IS NOT NULL;
+  UPDATE inbox SET replies = (SELECT json_group_array(m.id ORDER BY j.key)
+    FROM json_each(inbox.replies) j JOIN message_texts m ON m.body = j.value) WHERE replies IS NOT NULL;
+  CREATE TABLE inbox_events (
+    inbox_id INTEGER PRIMARY KEY REFERENCES inbox (id) ON DELETE CASCADE,
+    event TEXT NOT NULL
+  );
+  INSERT INTO inbox_events (inbox_id, event) SELECT id, CASE status WHEN 'processed' THEN json_remove(event, '$.raw') ELSE event END FROM inbox
+    WHERE event <> '' AND json_extract(event, '$.erased') IS NULL
+      AND NOT (status = 'processed' AND json_extract(event, '$.type') IN ('text', 'payload')
+        AND EXISTS (SELECT 1 FROM transcript t WHERE t.conversation_key = inbox.conversation_key));
+  UPDATE inbox SET event = '';
+  UPDATE message_texts SET refs = refs + c.n
+    FROM (SELECT j.value AS id, COUNT(DISTINCT t.id) AS n FROM transcript t, json_each(t.replies) j GROUP BY j.value) c WHERE c.id = message_texts.id;
+  UPDATE message_texts SET refs = refs + c.n
+    FROM (SELECT text_id AS id, COUNT(*) AS n FROM outbox GROUP BY text_id) c WHERE c.id = message_texts.id;
+  UPDATE message_texts SET refs = refs + c.n
+    FROM (SELECT j.value AS id, COUNT(DISTINCT i.id) AS n FROM inbox i, json_each(i.replies) j GROUP BY j.value) c WHERE c.id = message_texts.id;
+  DELETE FROM message_texts WHERE refs <= 0;
+
+  CREATE TRIGGER transcript_texts_added AFTER INSERT ON transcript BEGIN
+    UPDATE message_texts SET refs = refs + 1 WHERE id IN (SELECT value FROM json_each(NEW.replies));
+  END;
+  CREATE TRIGGER transcript_texts_changed AFTER UPDATE OF replies ON transcript BEGIN
+    UPDATE message_texts SET refs = refs + 1 WHERE id IN (SELECT value FROM json_each(NEW.replies));
+    UPDATE message_texts SET refs = refs - 1 WHERE id IN (SELECT value FROM json_each(OLD.replies));
+    DELETE FROM message_texts WHERE refs <= 0 AND id IN (SELECT value FROM json_each(OLD.replies));
+  END;
+  CREATE TRIGGER transcript_texts_removed AFTER DELETE ON transcript BEGIN
+    UPDATE message_texts SET refs = refs - 1 WHERE id IN (SELECT value FROM json_each(OLD.replies));
+    DELETE FROM message_texts WHERE refs <= 0 AND id IN (SELECT value FROM json_each(OLD.replies));
+  END;
+  CREATE TRIGGER inbox_texts_added AFTER INSERT ON inbox WHEN NEW.replies IS NOT NULL BEGIN
+    UPDATE message_texts SET refs = refs + 1 WHERE id IN (SELECT value FROM json_each(NEW.replies));
+  END;
+  CREATE TRIGGER inbox_texts_changed AFTER UPDATE OF replies ON inbox BEGIN
+    UPDATE message_texts SET refs = refs + 1 WHERE id IN (SELECT value FROM json_each(NEW.replies));
+    UPDATE message_texts SET refs = refs - 1 WHERE id IN (SELECT value FROM json_each(OLD.replies));
+    DELETE FROM message_texts WHERE refs <= 0 AND id IN (SELECT value FROM json_each(OLD.replies));
+  END;
+  CREATE TRIGGER inbox_texts_removed AFTER DELETE ON inbox WHEN OLD.replies IS NOT NULL BEGIN
+    UPDATE message_texts SET refs = refs - 1 WHERE id IN (SELECT value FROM json_each(OLD.replies));
+    DELETE FROM message_texts WHERE refs <= 0 AND id IN (SELECT value FROM json_each(OLD.replies));
+  END;
+  CREATE TRIGGER outbox_texts_added AFTER INSERT ON outbox WHEN NEW.text_id IS NOT NULL BEGIN
+    UPDATE message_texts SET refs = refs + 1 WHERE id = NEW.text_id;
+  END;
+  CREATE TRIGGER outbox_texts_changed AFTER UPDATE OF text_id ON outbox BEGIN
+    UPDATE message_texts SET refs = refs + 1 WHERE id = NEW.text_id;
+    UPDATE message_texts SET refs = refs - 1 WHERE id = OLD.text_id;
+    DELETE FROM message_texts WHERE refs <= 0 AND id = OLD.text_id;
+  END;
+  CREATE TRIGGER outbox_texts_removed AFTER DELETE ON outbox WHEN OLD.text_id IS NOT NULL BEGIN
+    UPDATE message_texts SET refs = refs - 1 WHERE id = OLD.text_id;
+    DELETE FROM message_texts WHERE refs <= 0 AND id = OLD.text_id;
+  END;
+
+  DROP INDEX inbox_pending;
+  CREATE INDEX inbox_pending ON inbox (id) WHERE status = 'pending';
+  DROP INDEX outbox_due;
+  CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+  DROP INDEX outbox_conversation;
+  CREATE INDEX outbox_unsent ON outbox (conversation_key, id) WHERE status IN ('pending', 'sending');
   `,
 ];

@@ -2,10 +2,14 @@
 import type { Alert, AlertRepository, OutboxItem, OutboxRepository, OutboxStatus } from '../types.ts';
 import { json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 import { OUTBOX_STATUSES } from '../types.ts';
+import { messageTexts } from './message-texts.ts';
+
+/** An outbox row with its text (kept once, in message_texts). */
+const SELECT = 'SELECT o.*, m.body FROM outbox o LEFT JOIN message_texts m ON m.id = o.text_id';
 
 function toOutbox(r: Row): OutboxItem {
   return {
-    id: r.id, conversationKey: r.conversation_key, ref: parse(r.ref), message: parse(r.message), purpose: r.purpose,
+    id: r.id, conversationKey: r.conversation_key, ref: parse(r.ref), message: parse(r.body ?? r.message), purpose: r.purpose,
     status: r.status, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error,
     createdAt: r.created_at, sentAt: r.sent_at, platformMessageId: r.platform_message_id,
   };
@@ -17,13 +21,14 @@ function toAlert(r: Row): Alert {
 
 export function outboxRepository(c: SqliteContext): OutboxRepository {
   const { stmt, w } = c;
+  const texts = messageTexts(c);
   return {
     async enqueue(items, at) {
-      const insert = w('INSERT INTO outbox (conversation_key, ref, message, purpose, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+      const insert = w("INSERT INTO outbox (conversation_key, ref, message, text_id, purpose, next_attempt_at, created_at) VALUES (?, ?, '', ?, ?, ?, ?)");
       // Inside the group transaction already (w() began it): all rows land in one commit. The
       // items are what was just written; nothing is read back.
       return items.map((i) => ({
-        ...i, id: Number(insert.run(i.conversationKey, json(i.ref), json(i.message), i.purpose, at, at).lastInsertRowid),
+        ...i, id: Number(insert.run(i.conversationKey, json(i.ref), texts.idOf(json(i.message)), i.purpose, at, at).lastInsertRowid),
         status: 'pending', attempts: 0, nextAttemptAt: at, lastError: null, createdAt: at, sentAt: null, platformMessageId: null,
       }));
     },
@@ -35,7 +40,7 @@ export function outboxRepository(c: SqliteContext): OutboxRepository {
       return r ? (r.id as number) : null;
     },
     async get(id) {
-      const r = stmt('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
+      const r = stmt(`${SELECT} WHERE o.id = ?`).get(id) as Row | undefined;
       return r ? toOutbox(r) : null;
     },
     async dueConversations(now, limit) {
@@ -67,10 +72,10 @@ export function outboxRepository(c: SqliteContext): OutboxRepository {
     },
     async list(filter = {}) {
       const { where, args } = whereOf([
-        filter.status && ['status = ?', filter.status],
-        filter.conversationKey && ['conversation_key = ?', filter.conversationKey],
+        filter.status && ['o.status = ?', filter.status],
+        filter.conversationKey && ['o.conversation_key = ?', filter.conversationKey],
       ]);
-      return (stmt(`SELECT * FROM outbox ${where} ORDER BY id LIMIT ?`).all(...args, filter.limit ?? 1000) as Row[]).map(toOutbox);
+      return (stmt(`${SELECT} ${where} ORDER BY o.id LIMIT ?`).all(...args, filter.limit ?? 1000) as Row[]).map(toOutbox);
     },
   };
 }

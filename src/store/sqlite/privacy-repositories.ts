@@ -22,9 +22,10 @@ export function privacyRepository(c: SqliteContext): PrivacyRepository {
       run('sessions', 'DELETE FROM sessions WHERE key = ?', key);
       run('subscriptions', 'DELETE FROM subscriptions WHERE contact_id = ?', contactId);
       // Tombstones: the (channel, message id) stays so a redelivered webhook is still a duplicate.
-      run('inbox', `UPDATE inbox SET event = ?, replies = NULL, error = NULL,
+      run('inboxEvents', 'DELETE FROM inbox_events WHERE inbox_id IN (SELECT id FROM inbox WHERE conversation_key = ?)', key);
+      run('inbox', `UPDATE inbox SET replies = NULL, error = NULL,
         status = CASE status WHEN 'pending' THEN 'processed' ELSE status END, processed_at = COALESCE(processed_at, ?)
-        WHERE conversation_key = ?`, json({ erased: true, ref: { ...ref, userId: 'erased', threadId: 'erased' } }), at, key);
+        WHERE conversation_key = ?`, at, key);
       run('outbox', "DELETE FROM outbox WHERE conversation_key = ? AND status <> 'sending'", key);
       run('deliveries', "UPDATE deliveries SET status = 'cancelled', reason = 'erased' WHERE contact_id = ? AND status = 'pending'", contactId);
       run('deliveries', `UPDATE deliveries SET name = NULL, contact_id = NULL, recipient = 'erased:' || id,
@@ -51,7 +52,8 @@ export function privacyRepository(c: SqliteContext): PrivacyRepository {
       };
       run('transcript', p.transcriptDays, 'DELETE FROM transcript WHERE at < ?');
       // Processed events lose their raw payload at once; failed ones keep it this long, for a look.
-      run('rawPayloads', p.rawPayloadDays, "UPDATE inbox SET event = json_remove(event, '$.raw') WHERE received_at < ? AND status = 'failed' AND json_type(event, '$.raw') IS NOT NULL");
+      run('rawPayloads', p.rawPayloadDays, `UPDATE inbox_events SET event = json_remove(event, '$.raw')
+        WHERE inbox_id IN (SELECT id FROM inbox WHERE received_at < ? AND status = 'failed') AND json_type(event, '$.raw') IS NOT NULL`);
       run('inbox', p.inboxDays, "DELETE FROM inbox WHERE received_at < ? AND status <> 'pending'");
       run('outbox', p.outboxDays, "DELETE FROM outbox WHERE created_at < ? AND status IN ('sent', 'failed')");
       run('deliveries', p.outboxDays, "UPDATE deliveries SET name = NULL WHERE next_attempt_at < ? AND status NOT IN ('pending', 'sending') AND name IS NOT NULL");
