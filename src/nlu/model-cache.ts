@@ -14,7 +14,7 @@ import type { NluModelData } from './model.ts';
 const DIR = path.join(os.tmpdir(), 'loa-nlu-models');
 /** Models kept: each intent edit makes a new one (~3 MB); older ones are removed. */
 const KEEP = 6;
-const SOURCES = ['classifier.ts', 'model.ts', 'normalise.ts', 'augment.ts'];
+const SOURCES = ['classifier.ts', 'model.ts', 'normalise.ts', 'augment.ts', 'coverage.ts'];
 
 let sourceText: string | null = null;
 function sources(): string {
