@@ -12,10 +12,13 @@ export const NLU_DATA_DIR = fileURLToPath(new URL('../../nlu-data/', import.meta
 export const POOL_DIR = path.join(NLU_DATA_DIR, 'out-of-scope');
 export const THRESHOLDS_FILE = path.join(NLU_DATA_DIR, 'thresholds.json');
 
+/** The pool's school questions that the intent files do not cover (see second-stage.ts). */
+export const UNCOVERED_POOL_FILE = 'school-not-covered.txt';
+
 /** One sentence a line; blank lines and "#" comments are skipped. A missing folder is an empty pool. */
-export function readPool(dir = POOL_DIR): string[] {
+export function readPool(dir = POOL_DIR, only?: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().flatMap((f) =>
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.txt') && (!only || f === only)).sort().flatMap((f) =>
     fs.readFileSync(path.join(dir, f), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
 }
 

@@ -49,15 +49,21 @@ export function secondStageScore(stage: SecondStage, f: FirstStage): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Plain logistic regression by gradient descent on standardised signals; out = 1, balanced classes. */
-export function fitSecondStage(rows: { x: number[]; out: boolean }[], l2 = 1e-3, iterations = 2000): SecondStage {
+/**
+ * What a held-out message is: covered by the intent files, out of scope, or a school question the
+ * intent files do not cover (few in the pool, as important as the rest: each kind weighs a third).
+ */
+export type Kind = 'in' | 'out' | 'uncovered';
+
+/** Plain logistic regression by gradient descent on standardised signals; out of scope = 1. */
+export function fitSecondStage(rows: { x: number[]; kind: Kind }[], l2 = 1e-3, iterations = 2000): SecondStage {
   const d = rows[0].x.length;
   const mean = Array.from({ length: d }, (_, i) => rows.reduce((s, r) => s + r.x[i], 0) / rows.length);
   const scale = mean.map((m, i) => Math.sqrt(rows.reduce((s, r) => s + (r.x[i] - m) ** 2, 0) / rows.length) || 1);
   const xs = rows.map((r) => r.x.map((v, i) => (v - mean[i]) / scale[i]));
-  const outs = rows.filter((r) => r.out).length;
-  // Each class weighs half, whatever the sizes of the intent files and the pool.
-  const weightOf = (out: boolean) => 0.5 / (out ? outs : rows.length - outs);
+  const counts = new Map<Kind, number>();
+  for (const r of rows) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+  const weightOf = (kind: Kind) => 1 / counts.size / counts.get(kind)!;
   const w = new Array<number>(d).fill(0);
   let b = 0;
   for (let it = 0; it < iterations; it++) {
@@ -66,7 +72,7 @@ export function fitSecondStage(rows: { x: number[]; out: boolean }[], l2 = 1e-3,
     xs.forEach((x, n) => {
       let z = b;
       for (let i = 0; i < d; i++) z += w[i] * x[i];
-      const g = (1 / (1 + Math.exp(-z)) - (rows[n].out ? 1 : 0)) * weightOf(rows[n].out);
+      const g = (1 / (1 + Math.exp(-z)) - (rows[n].kind === 'in' ? 0 : 1)) * weightOf(rows[n].kind);
       for (let i = 0; i < d; i++) gw[i] += g * x[i];
       gb += g;
     });
