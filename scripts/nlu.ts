@@ -58,11 +58,12 @@ if (command === 'classify') {
 } else if (command === 'tune') {
   const model = trainModel(intents);
   const dev = read(DEV);
-  const { thresholds, figures } = calibrate(intents, readPool(), model, dev);
+  const { thresholds, figures, heldOut } = calibrate(intents, readPool(), model, dev);
   const { secondStage, ...rest } = thresholds;
   console.log(`second stage (fitted on held-out folds of the intent files and the pool): ${JSON.stringify(secondStage)}`);
   console.log(`calibrated on ${DEV.join(' + ')}, as written and stripped: ${JSON.stringify(rest)}`);
   console.log(line('dev + dev stripped (calibrated)', figures));
+  console.log(line('held-out folds (intent files, pool)', heldOut));
   console.log(line('dev', figuresAt(score(model, dev, secondStage), thresholds)));
   console.log(line('dev, diacritics stripped', figuresAt(score(model, stripped(dev), secondStage), thresholds)));
   if (flags.write) {

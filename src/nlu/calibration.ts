@@ -3,7 +3,7 @@
 // in-scope false rejects at or under the target.
 import { classify, firstStage, THRESHOLDS } from './nlu-service.ts';
 import { buildModel, DEFAULT_MODEL_OPTIONS, NONE_INTENT, type ModelOptions, type NluModel } from './model.ts';
-import { fitSecondStage, folds, signals, type Kind, type SecondStage } from './second-stage.ts';
+import { fitSecondStage, folds, secondStageScore, signals, type FirstStage, type Kind, type SecondStage } from './second-stage.ts';
 import { POOL_DIR, readPool, UNCOVERED_POOL_FILE } from './out-of-scope.ts';
 import type { Intent } from './intent-schema.ts';
 import { foldDiacritics } from './normalise.ts';
@@ -41,15 +41,22 @@ export function score(model: NluModel, data: LabelledText[], secondStage: Second
  * Fits the second stage (see second-stage.ts) on held-out predictions: k models, each trained
  * without one fold of the intent files and the pool, score that fold.
  */
-export function fitStage(intents: Intent[], pool: string[], options: ModelOptions = DEFAULT_MODEL_OPTIONS, k = 5): SecondStage {
+export function fitStage(intents: Intent[], pool: string[], options: ModelOptions = DEFAULT_MODEL_OPTIONS, k = 5): { secondStage: SecondStage; heldOut: Scored[] } {
   const uncovered = new Set(readPool(POOL_DIR, UNCOVERED_POOL_FILE));
-  const rows: { x: number[]; kind: Kind }[] = [];
+  const rows: { x: number[]; kind: Kind; expected: string; intent: string; first: FirstStage & { runnerUp: Scored['runnerUp'] } }[] = [];
   for (const f of folds(intents, pool, k)) {
     const model = buildModel(f.intents, f.pool, options);
-    for (const { text } of f.heldIn) rows.push({ x: signals(firstStage(model, text).first), kind: 'in' });
-    for (const text of f.heldOut) rows.push({ x: signals(firstStage(model, text).first), kind: uncovered.has(text) ? 'uncovered' : 'out' });
+    const add = (text: string, expected: string, kind: Kind) => {
+      const { intent, first } = firstStage(model, text);
+      rows.push({ x: signals(first), kind, expected, intent, first });
+    };
+    for (const { intent, text } of f.heldIn) add(text, intent, 'in');
+    for (const text of f.heldOut) add(text, NONE_INTENT, uncovered.has(text) ? 'uncovered' : 'out');
   }
-  return fitSecondStage(rows);
+  const secondStage = fitSecondStage(rows);
+  // The same held-out predictions, scored as the thresholds will see them.
+  const heldOut = rows.map((r) => ({ expected: r.expected, intent: r.intent, confidence: r.first.confidence, runnerUp: r.first.runnerUp, outOfScope: secondStageScore(secondStage, r.first) }));
+  return { secondStage, heldOut };
 }
 
 export function figuresAt(scored: Scored[], t: Thresholds): Figures {
@@ -83,6 +90,12 @@ export interface TuneOptions {
   margins?: boolean;
   /** Search the out-of-scope threshold (false: the out-of-scope model is not used). */
   outOfScope?: boolean;
+  /**
+   * Held-out predictions on the intent files and the pool (see fitStage): thousands of messages
+   * the model did not train on. Their accuracy counts as much as the calibration set's, so the
+   * thresholds do not fit the few hundred dev messages alone; the false-reject limit stays on dev.
+   */
+  heldOut?: Scored[];
 }
 
 /**
@@ -93,7 +106,7 @@ export interface TuneOptions {
  * at a confidence of 0 rarely ends there.
  */
 export function tune(scored: Scored[], options: TuneOptions = {}): { thresholds: Thresholds; figures: Figures } {
-  const { maxFalseRejects = 0.015, margins = true, outOfScope = true } = options;
+  const { maxFalseRejects = 0.015, margins = true, outOfScope = true, heldOut } = options;
   let bestKey: number[] | null = null;
   let tied: { thresholds: Thresholds; figures: Figures }[] = [];
   for (const o of outOfScope ? range(0.1, 0.95, 0.025) : [1.01]) {
@@ -103,7 +116,12 @@ export function tune(scored: Scored[], options: TuneOptions = {}): { thresholds:
         const f = figuresAt(scored, thresholds);
         // A wrong guess that is rejected becomes a question back ("did you mean…?"): worth half
         // a right answer, and better than a wrong one. Rejecting right guesses costs false rejects.
-        const key = [f.falseRejectRate <= maxFalseRejects ? 1 : 0, f.accuracy + 0.5 * f.caught, -f.falseRejectRate, f.outOfScopeRecall];
+        let gain = f.accuracy + 0.5 * f.caught;
+        if (heldOut) {
+          const h = figuresAt(heldOut, thresholds);
+          gain = (gain + h.accuracy + 0.5 * h.caught) / 2;
+        }
+        const key = [f.falseRejectRate <= maxFalseRejects ? 1 : 0, gain, -f.falseRejectRate, f.outOfScopeRecall];
         const cmp = bestKey ? compare(key, bestKey) : 1;
         if (cmp > 0) { bestKey = key; tied = [{ thresholds, figures: f }]; }
         else if (cmp === 0) tied.push({ thresholds, figures: f });
@@ -128,11 +146,12 @@ function compare(a: number[], b: number[]): number {
 /**
  * What `npm run nlu -- tune` stores: the second stage fitted on held-out folds, then the thresholds
  * calibrated on the dev messages as written and with every diacritic removed (parents type both
- * ways, and the thresholds must hold for both).
+ * ways, and the thresholds must hold for both), together with the held-out folds.
  */
-export function calibrate(intents: Intent[], pool: string[], model: NluModel, dev: LabelledText[], options: TuneOptions = {}): { thresholds: Thresholds; figures: Figures } {
-  const secondStage = fitStage(intents, pool);
+export function calibrate(intents: Intent[], pool: string[], model: NluModel, dev: LabelledText[], options: TuneOptions = {}): { thresholds: Thresholds; figures: Figures; heldOut: Figures } {
+  const { secondStage, heldOut } = fitStage(intents, pool);
   const stripped = dev.map((d) => ({ ...d, text: foldDiacritics(d.text) }));
-  const found = tune([...score(model, dev, secondStage), ...score(model, stripped, secondStage)], options);
-  return { thresholds: { ...found.thresholds, secondStage }, figures: found.figures };
+  const found = tune([...score(model, dev, secondStage), ...score(model, stripped, secondStage)], { heldOut, ...options });
+  const thresholds = { ...found.thresholds, secondStage };
+  return { thresholds, figures: found.figures, heldOut: figuresAt(heldOut, thresholds) };
 }

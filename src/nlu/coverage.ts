@@ -21,6 +21,8 @@ export interface CoverageData {
    * comes less close than the menu; the second stage reads a message against its intent's norm.
    */
   typical: { similarity: number; explained: number }[];
+  /** In how many out-of-scope sentences each word or pair occurs (for keyness). */
+  outside: Map<string, number>;
 }
 
 function features(tokens: string[]): string[] {
@@ -47,11 +49,18 @@ function weigh(tokens: string[], idf: (f: string) => number): Map<string, number
   return v;
 }
 
+export interface Coverage {
+  similarity: number;
+  explained: number;
+  keyness: number;
+  typical: { similarity: number; explained: number };
+}
+
 export class CoverageIndex {
   private constructor(private readonly d: CoverageData) {}
 
-  /** One example per utterance (its variants add nothing here: they normalise alike). */
-  static build(examples: TrainingExample[]): CoverageIndex {
+  /** One example per utterance (its variants add nothing here: they normalise alike); `outside`: the out-of-scope sentences. */
+  static build(examples: TrainingExample[], outsideExamples: TrainingExample[] = []): CoverageIndex {
     const intents = [...new Set(examples.map((e) => e.intent))].sort();
     const intentIndex = new Map(intents.map((n, i) => [n, i]));
     const df = new Map<string, number>();
@@ -71,7 +80,9 @@ export class CoverageIndex {
     });
     const postings = new Map([...lists].map(([f, l]) => [f, { ids: Int32Array.from(l.ids), weights: Float64Array.from(l.weights) }]));
     const intentOf = Int32Array.from(examples, (e) => intentIndex.get(e.intent)!);
-    const index = new CoverageIndex({ intents, postings, intentOf, idf, unseenIdf, typical: [] });
+    const outside = new Map<string, number>();
+    for (const e of outsideExamples) for (const f of new Set(features(e.tokens))) outside.set(f, (outside.get(f) ?? 0) + 1);
+    const index = new CoverageIndex({ intents, postings, intentOf, idf, unseenIdf, typical: [], outside });
     const sums = intents.map(() => ({ similarity: 0, explained: 0, n: 0 }));
     examples.forEach((e, id) => {
       const m = index.measureIndex(e.tokens, intentOf[id], id);
@@ -93,33 +104,39 @@ export class CoverageIndex {
   /**
    * `similarity`: the highest cosine between the message and one training utterance of the intent;
    * `explained`: the share of the message's weight (squared) on words and pairs that some utterance
-   * of the intent has. Both 0–1, both low when the message's topic words are new to the intent.
+   * of the intent has; `keyness`: for the message's most telling word or pair, the share of the
+   * utterances and out-of-scope sentences having it that belong to the intent ("học phí" is fees'
+   * own; "trường", "có", "không" belong to everyone). All 0–1, low when the message's topic words
+   * are new to the intent.
    */
-  measure(tokens: string[], intent: string): { similarity: number; explained: number; typical: { similarity: number; explained: number } } {
+  measure(tokens: string[], intent: string): Coverage {
     const target = this.d.intents.indexOf(intent);
-    if (target < 0 || tokens.length === 0) return { similarity: 0, explained: 0, typical: { similarity: 0.5, explained: 0.5 } };
+    if (target < 0 || tokens.length === 0) return { similarity: 0, explained: 0, keyness: 0, typical: { similarity: 0.5, explained: 0.5 } };
     return { ...this.measureIndex(tokens, target, -1), typical: this.d.typical[target] };
   }
 
   /** measure() against the intent at `target`, leaving out the training utterance `self` (-1: none). */
-  private measureIndex(tokens: string[], target: number, self: number): { similarity: number; explained: number } {
+  private measureIndex(tokens: string[], target: number, self: number): { similarity: number; explained: number; keyness: number } {
     const q = weigh(tokens, (f) => this.d.idf.get(f) ?? this.d.unseenIdf);
     const dots = new Map<number, number>();
     let explained = 0;
+    let keyness = 0;
     for (const [f, x] of q) {
       const p = this.d.postings.get(f);
       if (!p) continue;
-      let seen = false;
+      let mine = 0;
       for (let j = 0; j < p.ids.length; j++) {
         const id = p.ids[j];
         if (this.d.intentOf[id] !== target || id === self) continue;
-        seen = true;
+        mine++;
         dots.set(id, (dots.get(id) ?? 0) + x * p.weights[j]);
       }
-      if (seen) explained += x * x;
+      if (mine) explained += x * x;
+      const all = p.ids.length - (self >= 0 && mine < p.ids.length && p.ids.includes(self) ? 1 : 0) + (this.d.outside.get(f) ?? 0);
+      keyness = Math.max(keyness, mine / (all + 2)); // +2: a word seen once decides little
     }
     let best = 0;
     for (const s of dots.values()) if (s > best) best = s;
-    return { similarity: Math.min(1, best), explained: Math.min(1, explained) };
+    return { similarity: Math.min(1, best), explained: Math.min(1, explained), keyness };
   }
 }

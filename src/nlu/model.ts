@@ -5,7 +5,7 @@ import { DEFAULT_FEATURES, IntentModel, type FeatureOptions, type ModelData, typ
 import type { Intent } from './intent-schema.ts';
 import { hasVietnameseMarks, normalise } from './normalise.ts';
 import { augmentVietnamese } from './augment.ts';
-import { CoverageIndex, type CoverageData } from './coverage.ts';
+import { CoverageIndex, type Coverage, type CoverageData } from './coverage.ts';
 
 export const NONE_INTENT = 'none';
 const IN = 'in';
@@ -85,8 +85,8 @@ export class NluModel {
   }
 
   /** How close the message comes to the intent's training utterances (see coverage.ts; 1 without an index). */
-  coverage(tokens: string[], intent: string): ReturnType<CoverageIndex['measure']> {
-    return this.coverageIndex ? this.coverageIndex.measure(tokens, intent) : { similarity: 1, explained: 1, typical: { similarity: 1, explained: 1 } };
+  coverage(tokens: string[], intent: string): Coverage {
+    return this.coverageIndex ? this.coverageIndex.measure(tokens, intent) : { similarity: 1, explained: 1, keyness: 1, typical: { similarity: 1, explained: 1 } };
   }
 
   /** The out-of-scope model's probability that the message is not about the school (0 without one). */
@@ -155,7 +155,7 @@ export function buildModel(intents: Intent[], pool: string[], options: ModelOpti
   const outside = options.outOfScope === 'intents-only' ? [] : dropouts(poolExamples(pool), options.wordDropout ?? 0);
   const intentData = options.outOfScope === 'class' || options.outOfScope === 'both' ? [...inScope, ...outside] : inScope;
   const intent = IntentModel.train(intentData, options.train, options.features);
-  const coverage = options.coverage ? CoverageIndex.build(coverageExamples(intents)) : null;
+  const coverage = options.coverage ? CoverageIndex.build(coverageExamples(intents), pool.map((l) => example(NONE_INTENT, l)).filter((e): e is TrainingExample => e !== null)) : null;
   if (options.outOfScope !== 'separate' && options.outOfScope !== 'both') return new NluModel(intent, null, coverage);
   if (outside.length === 0) return new NluModel(intent, null, coverage);
   const binary = [
