@@ -16,7 +16,7 @@ const DIR = path.join(os.tmpdir(), 'loa-nlu-models');
 const KEEP = 6;
 /** Beside the compiled code (dist/, `npm start`) the sources are .js files, beside the sources .ts. */
 const EXT = path.extname(fileURLToPath(import.meta.url));
-const SOURCES = ['classifier', 'model', 'normalise', 'augment'].map((f) => new URL(`./${f}${EXT}`, import.meta.url));
+const SOURCES = ['classifier', 'model', 'normalise', 'augment', 'coverage'].map((f) => new URL(`./${f}${EXT}`, import.meta.url));
 
 const sourceTexts = new Map<string, string>();
 function sourceText(file: URL): string {

@@ -5,6 +5,7 @@ import { DEFAULT_FEATURES, IntentModel, type FeatureOptions, type ModelData, typ
 import type { Intent } from './intent-schema.ts';
 import { hasVietnameseMarks, normalise } from './normalise.ts';
 import { augmentVietnamese } from './augment.ts';
+import { CoverageIndex, type Coverage, type CoverageData } from './coverage.ts';
 
 export const NONE_INTENT = 'none';
 const IN = 'in';
@@ -28,6 +29,8 @@ export interface ModelOptions {
   openers?: boolean;
   /** The out-of-scope model's features, when they differ from the intent classifier's. */
   outOfScopeFeatures?: FeatureOptions;
+  /** Measure how close a message is to its intent's utterances (see coverage.ts); false: every message counts as covered. */
+  coverage?: boolean;
 }
 
 /** What `npm run nlu -- experiments` found best on dev (see README, "NLU figures"). */
@@ -35,6 +38,7 @@ export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
   features: DEFAULT_FEATURES, outOfScope: 'separate', openers: true, wordDropout: 1, train: { epochs: 8, minGradient: 1e-2 },
   // Words and word pairs tell the school from the rest as well without character n-grams, in a third less time.
   outOfScopeFeatures: { ...DEFAULT_FEATURES, charNgrams: [] },
+  coverage: true,
 };
 
 const OPENERS_VI = ['cô ơi', 'cho em hỏi', 'chị ơi cho em hỏi', 'dạ cô ơi', 'em chào cô, cho em hỏi', 'ad ơi', 'cho mình hỏi', 'co oi cho e hoi'];
@@ -60,23 +64,29 @@ function dropouts(examples: TrainingExample[], copies: number): TrainingExample[
 export interface NluModelData {
   intent: ModelData;
   oos: ModelData | null;
+  coverage: CoverageData | null;
 }
 
 export class NluModel {
   /** Every word seen in training: lets the normaliser repair typos into known words. */
   readonly vocabulary: ReadonlySet<string>;
 
-  constructor(readonly intent: IntentModel, readonly oos: IntentModel | null) {
+  constructor(readonly intent: IntentModel, readonly oos: IntentModel | null, readonly coverageIndex: CoverageIndex | null = null) {
     this.vocabulary = oos ? new Set([...intent.vocabulary, ...oos.vocabulary]) : intent.vocabulary;
   }
 
   /** Plain data (maps, sets, typed arrays) that can cross to and from a worker thread. */
   toData(): NluModelData {
-    return { intent: this.intent.toData(), oos: this.oos?.toData() ?? null };
+    return { intent: this.intent.toData(), oos: this.oos?.toData() ?? null, coverage: this.coverageIndex?.toData() ?? null };
   }
 
   static fromData(d: NluModelData): NluModel {
-    return new NluModel(IntentModel.fromData(d.intent), d.oos ? IntentModel.fromData(d.oos) : null);
+    return new NluModel(IntentModel.fromData(d.intent), d.oos ? IntentModel.fromData(d.oos) : null, d.coverage ? CoverageIndex.fromData(d.coverage) : null);
+  }
+
+  /** How close the message comes to the intent's training utterances (see coverage.ts; 1 without an index). */
+  coverage(tokens: string[], intent: string): Coverage {
+    return this.coverageIndex ? this.coverageIndex.measure(tokens, intent) : { similarity: 1, explained: 1, keyness: 1, typical: { similarity: 1, explained: 1 } };
   }
 
   /** The out-of-scope model's probability that the message is not about the school (0 without one). */
@@ -118,6 +128,12 @@ export function trainingExamples(intents: Intent[], openers = false): TrainingEx
   return examples;
 }
 
+/** The utterances as written, one example each (no variants, openers or dropout): what "covered" is measured against. */
+function coverageExamples(intents: Intent[]): TrainingExample[] {
+  return intents.filter((i) => i.enabled !== false && i.id !== NONE_INTENT).flatMap((i) =>
+    [...i.utterances.vi, ...i.utterances.en].map((u) => example(i.id, u)).filter((e): e is TrainingExample => e !== null));
+}
+
 /** The pool's sentences as "none" examples; Vietnamese ones also the way people type them. */
 export function poolExamples(pool: string[]): TrainingExample[] {
   const seen = new Set<string>();
@@ -139,11 +155,12 @@ export function buildModel(intents: Intent[], pool: string[], options: ModelOpti
   const outside = options.outOfScope === 'intents-only' ? [] : dropouts(poolExamples(pool), options.wordDropout ?? 0);
   const intentData = options.outOfScope === 'class' || options.outOfScope === 'both' ? [...inScope, ...outside] : inScope;
   const intent = IntentModel.train(intentData, options.train, options.features);
-  if (options.outOfScope !== 'separate' && options.outOfScope !== 'both') return new NluModel(intent, null);
-  if (outside.length === 0) return new NluModel(intent, null);
+  const coverage = options.coverage ? CoverageIndex.build(coverageExamples(intents), pool.map((l) => example(NONE_INTENT, l)).filter((e): e is TrainingExample => e !== null)) : null;
+  if (options.outOfScope !== 'separate' && options.outOfScope !== 'both') return new NluModel(intent, null, coverage);
+  if (outside.length === 0) return new NluModel(intent, null, coverage);
   const binary = [
     ...inScope.map((e) => ({ ...e, intent: e.intent === NONE_INTENT ? OUT : IN })),
     ...outside.map((e) => ({ ...e, intent: OUT })),
   ];
-  return new NluModel(intent, IntentModel.train(binary, options.train, options.outOfScopeFeatures ?? options.features));
+  return new NluModel(intent, IntentModel.train(binary, options.train, options.outOfScopeFeatures ?? options.features), coverage);
 }

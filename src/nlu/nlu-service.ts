@@ -14,6 +14,7 @@ import { readPool, readThresholds, type Thresholds } from './out-of-scope.ts';
 import { cacheKey, readCachedModel, writeCachedModel } from './model-cache.ts';
 import { chooseLocale, detectLanguage } from './language.ts';
 import { extractEntities, type Entities } from './entities.ts';
+import { secondStageScore, type FirstStage } from './second-stage.ts';
 
 const COLLECTION = 'intents';
 export { NONE_INTENT, NluModel };
@@ -38,8 +39,10 @@ export interface NluResult {
   runnerUp: { intent: string; confidence: number } | null;
   /** True when the best guess was below the threshold or too close to the runner-up. */
   rejected: boolean;
-  /** The out-of-scope model's probability that the message is not about the school. */
+  /** The probability that the intent files do not answer the message (see second-stage.ts). */
   outOfScope: number;
+  /** Similarity to the nearest training utterance of the best guess: low for a question the FAQ does not cover. */
+  coverage: number;
   entities: Entities;
 }
 
@@ -133,7 +136,7 @@ export interface ClassifyOutcome {
   runnerUp: { intent: string; confidence: number } | null;
   /** Unsure: the best guess was too weak or too close to the runner-up (not: out of scope). */
   rejected: boolean;
-  /** The out-of-scope model's probability (0 without one). */
+  /** The probability that the message is out of scope: the second stage's when calibrated, else the out-of-scope model's (0 without one). */
   outOfScope: number;
 }
 
@@ -143,7 +146,8 @@ export interface ClassifyOutcome {
  */
 const SOCIAL = new Set(['greeting', 'thanks', 'help']);
 
-export function classify(model: NluModel, text: string, thresholds: Thresholds = THRESHOLDS): ClassifyOutcome & { normalised: string } {
+/** What the first stage says about a message: the intent classifier's ranking, the out-of-scope model, coverage. */
+export function firstStage(model: NluModel, text: string): { normalised: string; intent: string; first: FirstStage & { runnerUp: ClassifyOutcome['runnerUp'] } } {
   const { tokens, marked, text: normalised } = normalise(text, { vocabulary: model.vocabulary });
   let p = model.intent.predict(tokens, marked);
   if (SOCIAL.has(p.intent) && p.runnerUp && !SOCIAL.has(p.runnerUp.intent) && p.runnerUp.intent !== NONE_INTENT && p.runnerUp.confidence >= 0.2) {
@@ -152,12 +156,20 @@ export function classify(model: NluModel, text: string, thresholds: Thresholds =
     p = { intent: second.intent, confidence: second.confidence + first.confidence, runnerUp: rest[0] ?? null, ranking: [second, ...rest] };
   }
   const outOfScope = tokens.length ? model.outOfScope(tokens, marked) : 1;
-  return { ...decide(p.intent, p.confidence, p.runnerUp, outOfScope, thresholds), normalised };
+  const { similarity, explained, keyness, typical } = p.intent === NONE_INTENT ? { similarity: 0, explained: 0, keyness: 0, typical: { similarity: 0.5, explained: 0.5 } } : model.coverage(tokens, p.intent);
+  return { normalised, intent: p.intent, first: { outOfScope, similarity, explained, keyness, typical, confidence: p.confidence, runnerUp: p.runnerUp } };
+}
+
+export function classify(model: NluModel, text: string, thresholds: Thresholds = THRESHOLDS): ClassifyOutcome & { normalised: string; coverage: number } {
+  const { normalised, intent, first } = firstStage(model, text);
+  const outOfScope = thresholds.secondStage ? secondStageScore(thresholds.secondStage, first) : first.outOfScope;
+  return { ...decide(intent, first.confidence, first.runnerUp, outOfScope, thresholds), normalised, coverage: first.similarity };
 }
 
 /**
- * Out of scope (the out-of-scope model is sure enough) is answered "none" and is not "rejected";
- * a weak or close guess is rejected (the bot may ask which of two was meant).
+ * Out of scope (sure enough that the intent files do not answer it: not about the school, or a
+ * school question they do not cover) is answered "none" and is not "rejected"; a weak or close
+ * guess is rejected (the bot may ask which of two was meant).
  */
 export function decide(intent: string, confidence: number, runnerUp: ClassifyOutcome['runnerUp'], outOfScope: number, t: Thresholds): ClassifyOutcome {
   if (intent === NONE_INTENT || outOfScope >= t.outOfScope) {
@@ -301,6 +313,7 @@ export class NluService {
       runnerUp: c.runnerUp ? { intent: c.runnerUp.intent, confidence: Math.round(c.runnerUp.confidence * 1000) / 1000 } : null,
       rejected: c.rejected,
       outOfScope: Math.round(c.outOfScope * 1000) / 1000,
+      coverage: Math.round(c.coverage * 1000) / 1000,
       entities: extractEntities(text, ctx.today, ctx.classes),
     };
   }

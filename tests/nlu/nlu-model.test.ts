@@ -6,15 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { classify, decide, readIntentDir, trainModel, THRESHOLDS } from '../../src/nlu/nlu-service.ts';
 import { buildModel, DEFAULT_MODEL_OPTIONS } from '../../src/nlu/model.ts';
 import { readPool, readThresholds, THRESHOLDS_FILE } from '../../src/nlu/out-of-scope.ts';
-import { figuresAt, score, tune } from '../../src/nlu/calibration.ts';
-import { parseTsv } from '../../src/nlu/evaluation.ts';
+import { calibrate, figuresAt, score, tune } from '../../src/nlu/calibration.ts';
+import { DEV_FILES, parseTsv } from '../../src/nlu/evaluation.ts';
 import { normalise, foldDiacritics } from '../../src/nlu/normalise.ts';
 import { chooseLocale } from '../../src/nlu/language.ts';
 
 const intents = readIntentDir('intents');
 const pool = readPool();
 const model = trainModel(intents, pool);
-const dev = parseTsv(fs.readFileSync('tests/nlu/dev.tsv', 'utf8'));
+const dev = DEV_FILES.flatMap((f) => parseTsv(fs.readFileSync(f, 'utf8')));
 
 describe('the out-of-scope pool and model', () => {
   it('has 1,500 or more sentences, Vietnamese (with and without diacritics) and English', () => {
@@ -65,17 +65,28 @@ describe('thresholds', () => {
   it('are the ones `npm run nlu -- tune --write` calibrates on the dev set', () => {
     const written = JSON.parse(fs.readFileSync(THRESHOLDS_FILE, 'utf8'));
     expect(written.by).toBe('npm run nlu -- tune --write');
-    const { thresholds } = tune(score(model, dev));
+    const { thresholds } = calibrate(intents, pool, model, dev);
     expect(readThresholds()).toEqual(thresholds);
-  });
+  }, 240_000); // fits the second stage on five models trained anew
 
   it('meet the issue\'s targets on the dev set they were calibrated on, diacritics stripped too', () => {
-    const f = figuresAt(score(model, dev), THRESHOLDS);
-    const stripped = figuresAt(score(model, dev.map((d) => ({ ...d, text: foldDiacritics(d.text) }))), THRESHOLDS);
+    const messages = parseTsv(fs.readFileSync('tests/nlu/dev.tsv', 'utf8'));
+    const f = figuresAt(score(model, messages), THRESHOLDS);
+    const stripped = figuresAt(score(model, messages.map((d) => ({ ...d, text: foldDiacritics(d.text) }))), THRESHOLDS);
     expect(f.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(f.outOfScopeRecall).toBeGreaterThanOrEqual(0.9);
     expect(f.falseRejectRate).toBeLessThanOrEqual(0.03);
     expect(f.accuracy - stripped.accuracy).toBeLessThanOrEqual(0.02);
+  });
+
+  it('answer most school questions the intent files do not cover with "not known" rather than a wrong topic', () => {
+    const uncovered = parseTsv(fs.readFileSync('tests/nlu/dev-uncovered.tsv', 'utf8'));
+    expect(figuresAt(score(model, uncovered), THRESHOLDS).outOfScopeRecall).toBeGreaterThanOrEqual(0.7);
+    for (const text of ['trường có wifi không', 'trường có nuôi thỏ hay gà không', 'does the school have a library']) {
+      const c = classify(model, text);
+      expect(c.intent, text).toBe('none');
+      expect(c.rejected, text).toBe(false);
+    }
   });
 
   it('fall back to defaults when the file is missing or broken', () => {
@@ -126,8 +137,8 @@ describe('calibration', () => {
   it('takes the middle of a plateau of equally good thresholds, so "unsure" stays possible', () => {
     // Right guesses are confident, out-of-scope ones are clear: every low confidence threshold ties.
     const scored = [
-      ...Array.from({ length: 20 }, () => ({ expected: 'fees', intent: 'fees', confidence: 0.9, runnerUp: { intent: 'menu', confidence: 0.05 }, outOfScope: 0.1 })),
-      ...Array.from({ length: 5 }, () => ({ expected: 'none', intent: 'menu', confidence: 0.5, runnerUp: { intent: 'fees', confidence: 0.3 }, outOfScope: 0.9 })),
+      ...Array.from({ length: 20 }, () => ({ expected: 'fees', intent: 'fees', confidence: 0.9, runnerUp: { intent: 'menu', confidence: 0.05 }, outOfScope: 0.1, coverage: 0.8 })),
+      ...Array.from({ length: 5 }, () => ({ expected: 'none', intent: 'menu', confidence: 0.5, runnerUp: { intent: 'fees', confidence: 0.3 }, outOfScope: 0.9, coverage: 0.1 })),
     ];
     const { thresholds, figures } = tune(scored);
     expect(figures.accuracy).toBe(1);
