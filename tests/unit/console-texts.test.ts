@@ -28,7 +28,8 @@ describe('console texts', () => {
       for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bt\('([a-zA-Z_]+(?:\.[a-zA-Z0-9_]+)+)'/g)) used.add(m[1]);
     }
     expect(used.size).toBeGreaterThan(100);
-    const missing = [...used].filter((k) => !vi.includes(k));
+    // A text said with a count lives under its plural forms (i18next: key_one, key_other).
+    const missing = [...used].filter((k) => !vi.includes(k) && !vi.includes(`${k}_other`));
     expect(missing).toEqual([]);
     const empty = vi.filter((k) => k.split('.').reduce<any>((o, p) => o[p], texts('vi')) === '');
     expect(empty).toEqual([]);
