@@ -82,6 +82,7 @@ export function AnnouncementDetail(props: { id: string }) {
       ) : (
         <>
           {mayDecide && <Changes id={b.id} current={b} groups={groups.data?.groups} />}
+          {leader && !mayDecide && b.status === 'pending_approval' && <p class="notice notice-info">{t('announcements.err.self_approval')}</p>}
           <Summary detail={detail.data} groups={groups.data?.groups} canPreview={me.role !== 'viewer'} showCount={me.role !== 'viewer' && b.status === 'pending_approval'} />
           {b.status === 'scheduled' && b.nextRunAt && <WakeAt at={b.nextRunAt} onTime={detail.reload} />}
           {(b.status === 'sending' || total(detail.data.deliveries) > 0) && (
