@@ -10,7 +10,7 @@ import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
 import type { Broadcast, BroadcastDetail, Counts, Delivery, DeliveryStatus, Group, Preview, Review } from './announcement-types.ts';
-import { ChatPreview, ScrollTable, StatusBadge, useAboveNav, audienceNames, channelName, reasonText, schoolTime, whenText } from './announcement-parts.tsx';
+import { ChatPreview, Lifecycle, ScrollTable, StatusBadge, useAboveNav, audienceNames, channelName, reasonText, schoolTime, whenText } from './announcement-parts.tsx';
 import { Composer } from './announcement-composer.tsx';
 
 const LIVE = new Set(['scheduled', 'sending']);
@@ -69,6 +69,7 @@ export function AnnouncementDetail(props: { id: string }) {
         <StatusBadge status={b.status} /> · {t('announcements.by', { name: names[b.createdBy] ?? '?' })}
         {b.decidedBy && names[b.decidedBy] ? <> · {t(b.status === 'rejected' ? 'announcements.rejectedBy' : 'announcements.approvedBy', { name: names[b.decidedBy] })}</> : null}
       </p>
+      <Lifecycle status={b.status} hadRun={total(detail.data.deliveries) > 0} />
       <div aria-live="polite">{notice && <Notice kind="ok">{notice}</Notice>}</div>
       <Notice kind="error">{error}</Notice>
       {b.status === 'rejected' && (
