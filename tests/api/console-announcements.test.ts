@@ -75,6 +75,8 @@ describe('announcements in the console', () => {
     const seen = await as(principal).get(`/api/admin/broadcasts/${id}`);
     expect(seen.body).toMatchObject({ mayDecide: true, names: { [staff.id]: 'Cô Thu' } });
     expect((await as(principal).get(`/api/admin/broadcasts/${id}/review`)).body).toEqual({ lastSeen: null, changed: null });
+    // Her first look is remembered: nothing has changed since.
+    expect((await as(principal).get(`/api/admin/broadcasts/${id}/review`)).body).toMatchObject({ lastSeen: { at: NOW, content: { text: announcement.text } }, changed: [] });
     expect((await as(staff).get(`/api/admin/broadcasts/${id}/review`)).status).toBe(403);
 
     await as(principal).post(`/api/admin/broadcasts/${id}/reject`).send({ reason: 'Sai ngày họp' });

@@ -188,6 +188,17 @@ describeBrowser('console: announcements', () => {
       await expectAccessible(principal, 'what changed');
       await principal.context().close();
       await staff.context().close();
+
+      // A viewer (the commune) reads the list and the announcement, and can do nothing to it.
+      const viewer = await signedIn(size, 'viewer');
+      await viewer.goto(`${server.url}/admin/announcements`);
+      await viewer.getByRole('heading', { level: 1, name: 'Thông báo' }).waitFor();
+      expect(await viewer.getByRole('link', { name: 'Soạn thông báo' }).count()).toBe(0);
+      await viewer.getByRole('link', { name: 'Nghỉ lễ' }).first().click();
+      await viewer.locator('.meta .status', { hasText: 'Chờ duyệt' }).waitFor();
+      expect(await viewer.getByRole('button').filter({ hasText: /Duyệt|Từ chối|Hủy|Gửi/ }).count()).toBe(0);
+      await expectAccessible(viewer, 'announcement as a viewer');
+      await viewer.context().close();
     }, 90_000);
 
     it(`groups: members and how they joined, a roster with its unmatched rows, adding a parent, class Zalo groups (${size})`, async () => {

@@ -34,5 +34,8 @@ describe('a schedule in words', () => {
     for (const cron of ['0 18 * * 0', '30 7 * * 1,2,3,4,5', '0 6 * * *', '15 8 1 * *']) expect(toCron(fromCron(cron)!)).toBe(cron);
     expect(fromCron('0 18 * * 7')).toEqual({ every: 'week', time: '18:00', days: [0] });
     expect(fromCron('0 25 * * *')).toBeNull();
+    // Any other schedule is kept as written (spacing aside); an incomplete one is not a schedule.
+    expect(toCron({ every: 'custom', cron: ' */15  7-17 * * 1-5 ' })).toBe('*/15 7-17 * * 1-5');
+    expect(toCron({ every: 'custom', cron: '0 18 * *' })).toBeNull();
   });
 });

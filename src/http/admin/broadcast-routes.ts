@@ -170,10 +170,15 @@ export function broadcastRoutes(deps: { store: Store; broadcasts: BroadcastServi
     const user = currentUser(req);
     res.json({ ...data, names: await namesOf([data.broadcast]), mayDecide: broadcasts.mayDecide(user, data.broadcast) });
   });
-  /** For the approver: the version she last decided on, and which parts changed since. */
+  /**
+   * For the approver: the version she last saw (her first look at it waiting for approval, then
+   * each decision), and which parts changed since. A first look is remembered, not shown as a change.
+   */
   router.get('/broadcasts/:id/review', requireRole('admin', 'principal'), async (req, res) => {
     const b = await handle(() => broadcasts.get(idOf(req.params.id)));
-    const seen = await store.documents.get<{ at: string; content: Content }>(SEEN, `${b.id}:${currentUser(req).id}`);
+    const userId = currentUser(req).id;
+    const seen = await store.documents.get<{ at: string; content: Content }>(SEEN, `${b.id}:${userId}`);
+    if (!seen && b.status === 'pending_approval') await rememberSeen(userId, b);
     const now = contentOf(b);
     res.json({ lastSeen: seen, changed: seen ? (Object.keys(now) as (keyof Content)[]).filter((k) => JSON.stringify(now[k]) !== JSON.stringify(seen.content[k])) : null });
   });

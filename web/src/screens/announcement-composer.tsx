@@ -32,7 +32,8 @@ function schoolParts(iso: string): { date: string; time: string } {
 
 function fromBroadcast(b?: Broadcast): Draft {
   const at = b?.sendAt && !b.cron ? schoolParts(b.sendAt) : { date: '', time: '' };
-  const repeat = (b?.cron && fromCron(b.cron)) || { every: 'week', time: '18:00', days: [0] } as Repeat;
+  // A schedule the builder cannot show (written through the API) stays as it is, not replaced.
+  const repeat: Repeat = b?.cron ? fromCron(b.cron) ?? { every: 'custom', cron: b.cron } : { every: 'week', time: '18:00', days: [0] };
   return {
     title: b?.title ?? '', vi: b?.text.vi ?? '', en: b?.text.en ?? '',
     media: b?.media?.link ? 'link' : b?.media?.imageUrl ? 'image' : 'none',
@@ -230,7 +231,7 @@ export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved'
             <TextInput label={t('announcements.compose.time')} type="time" value={d.time} onInput={(v) => set('time', v)} />
           </div>
         )}
-        {d.when === 'repeat' && <RepeatFields value={d.repeat} onChange={(r) => set('repeat', r)} error={errors.repeat} />}
+        {d.when === 'repeat' && <RepeatFields value={d.repeat} onChange={(r) => set('repeat', r)} error={errors.repeat} cronValid={preview?.schedule.cronValid} />}
         {d.when !== 'now' && (
           <div aria-live="polite" class="schedule-words" data-testid="schedule">
             {cron && <p><strong>{cronInWords(cron, t)}</strong></p>}
@@ -261,15 +262,20 @@ export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved'
   );
 }
 
-function RepeatFields(props: { value: Repeat; onChange: (r: Repeat) => void; error?: string }) {
+function RepeatFields(props: { value: Repeat; onChange: (r: Repeat) => void; error?: string; cronValid?: boolean | null }) {
   const r = props.value;
-  const change = (every: Repeat['every']) => props.onChange(every === 'day' ? { every, time: r.time } : every === 'week' ? { every, time: r.time, days: r.every === 'week' ? r.days : [0] } : { every, time: r.time, day: r.every === 'month' ? r.day : 1 });
+  const time = r.every === 'custom' ? '18:00' : r.time;
+  const change = (every: Repeat['every']) => props.onChange(
+    every === 'custom' ? { every, cron: toCron(r) ?? '0 18 * * 0' }
+      : every === 'day' ? { every, time }
+        : every === 'week' ? { every, time, days: r.every === 'week' ? r.days : [0] }
+          : { every, time, day: r.every === 'month' ? r.day : 1 });
   return (
     <div class="repeat">
       <Field label={t('announcements.compose.every')}>
         {({ id }) => (
           <select id={id} value={r.every} onChange={(e) => change((e.target as HTMLSelectElement).value as Repeat['every'])}>
-            {(['day', 'week', 'month'] as const).map((e) => <option key={e} value={e}>{t(`announcements.compose.every_${e}`)}</option>)}
+            {(['day', 'week', 'month', 'custom'] as const).map((e) => <option key={e} value={e}>{t(`announcements.compose.every_${e}`)}</option>)}
           </select>
         )}
       </Field>
@@ -287,7 +293,10 @@ function RepeatFields(props: { value: Repeat; onChange: (r: Repeat) => void; err
         </fieldset>
       )}
       {r.every === 'month' && <TextInput label={t('announcements.compose.dayOfMonth')} type="number" value={String(r.day)} onInput={(v) => props.onChange({ ...r, day: Number(v) })} />}
-      <TextInput label={t('announcements.compose.repeatTime')} type="time" value={r.time} onInput={(v) => props.onChange({ ...r, time: v })} error={props.error} />
+      {r.every === 'custom'
+        ? <TextInput label={t('announcements.compose.cron')} value={r.cron} onInput={(v) => props.onChange({ every: 'custom', cron: v })} hint={t('announcements.compose.cronHint')}
+            error={props.error ?? (props.cronValid === false ? t('announcements.err.cron') : undefined)} />
+        : <TextInput label={t('announcements.compose.repeatTime')} type="time" value={r.time} onInput={(v) => props.onChange({ ...r, time: v })} error={props.error} />}
     </div>
   );
 }

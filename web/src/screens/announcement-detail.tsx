@@ -10,7 +10,7 @@ import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
 import type { Broadcast, BroadcastDetail, Counts, Delivery, DeliveryStatus, Group, Preview, Review } from './announcement-types.ts';
-import { ChatPreview, ScrollTable, StatusBadge, useAboveNav, audienceNames, channelName, reasonText, schoolTime, whenText } from './announcement-parts.tsx';
+import { ChatPreview, Lifecycle, ScrollTable, StatusBadge, useAboveNav, audienceNames, channelName, reasonText, schoolTime, whenText } from './announcement-parts.tsx';
 import { Composer } from './announcement-composer.tsx';
 
 const LIVE = new Set(['scheduled', 'sending']);
@@ -39,6 +39,9 @@ export function AnnouncementDetail(props: { id: string }) {
   const isAuthor = b.createdBy === me.id;
   const leader = me.role === 'admin' || me.role === 'principal';
   const editable = isAuthor && (b.status === 'draft' || b.status === 'rejected');
+  // Once it has gone out, how it went comes first and what was sent after.
+  const gone = b.status === 'sending' || b.status === 'sent' || total(detail.data.deliveries) > 0;
+  const summary = <Summary detail={detail.data} groups={groups.data?.groups} canPreview={me.role !== 'viewer'} showCount={me.role !== 'viewer' && b.status === 'pending_approval'} />;
   const cancellable = !['sent', 'cancelled'].includes(b.status) && (leader ? true : isAuthor && !LIVE.has(b.status));
 
   const act = async (path: string, body?: unknown, done?: string) => {
@@ -66,6 +69,7 @@ export function AnnouncementDetail(props: { id: string }) {
         <StatusBadge status={b.status} /> · {t('announcements.by', { name: names[b.createdBy] ?? '?' })}
         {b.decidedBy && names[b.decidedBy] ? <> · {t(b.status === 'rejected' ? 'announcements.rejectedBy' : 'announcements.approvedBy', { name: names[b.decidedBy] })}</> : null}
       </p>
+      <Lifecycle status={b.status} hadRun={total(detail.data.deliveries) > 0} />
       <div aria-live="polite">{notice && <Notice kind="ok">{notice}</Notice>}</div>
       <Notice kind="error">{error}</Notice>
       {b.status === 'rejected' && (
@@ -82,7 +86,8 @@ export function AnnouncementDetail(props: { id: string }) {
       ) : (
         <>
           {mayDecide && <Changes id={b.id} current={b} groups={groups.data?.groups} />}
-          <Summary detail={detail.data} groups={groups.data?.groups} canPreview={me.role !== 'viewer'} showCount={me.role !== 'viewer' && b.status === 'pending_approval'} />
+          {leader && !mayDecide && b.status === 'pending_approval' && <p class="notice notice-info">{t('announcements.err.self_approval')}</p>}
+          {!gone && summary}
           {b.status === 'scheduled' && b.nextRunAt && <WakeAt at={b.nextRunAt} onTime={detail.reload} />}
           {(b.status === 'sending' || total(detail.data.deliveries) > 0) && (
             <Progress id={b.id} status={b.status} counts={detail.data.deliveries} onEnd={detail.reload} />
@@ -91,6 +96,7 @@ export function AnnouncementDetail(props: { id: string }) {
             <Recipients id={b.id} counts={detail.data.deliveries} version={b.updatedAt + JSON.stringify(detail.data.deliveries.byStatus)} canRetry={leader}
               onRetry={() => act('retry', undefined, t('announcements.done.retried'))} />
           )}
+          {gone && summary}
           {cancellable && <p><button type="button" class="danger" onClick={cancel}>{t('announcements.cancel')}</button></p>}
           {mayDecide && <Decision onApprove={() => act('approve', undefined, t('announcements.done.approved'))} onReject={(reason) => act('reject', { reason }, t('announcements.done.rejected'))} />}
         </>
@@ -300,10 +306,10 @@ function Recipients(props: { id: number; counts: Counts; version: string; canRet
               {rows.map((d) => (
                 <tr key={d.id}>
                   <th scope="row">{d.name ?? (d.recipient.startsWith('zalo_group:') ? t('announcements.recipients.zaloGroup') : t('announcements.recipients.unnamed'))}</th>
-                  <td>{channelName(d.channel)}</td>
-                  <td class={`d-${d.status}`}>{t(`announcements.delivery.${d.status}`)}</td>
-                  <td>{reasonText(d.reason)}</td>
-                  <td>{d.sentAt ? schoolTime(d.sentAt) : ''}</td>
+                  <td data-label={t('announcements.recipients.channel')}>{channelName(d.channel)}</td>
+                  <td data-label={t('announcements.recipients.status')} class={`d-${d.status}`}>{t(`announcements.delivery.${d.status}`)}</td>
+                  <td data-label={t('announcements.recipients.reason')}>{reasonText(d.reason)}</td>
+                  <td data-label={t('announcements.recipients.at')}>{d.sentAt ? schoolTime(d.sentAt) : ''}</td>
                 </tr>
               ))}
             </tbody>

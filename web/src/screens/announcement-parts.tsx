@@ -25,6 +25,25 @@ export function StatusBadge(props: { status: BroadcastStatus }) {
   return <span class={`status status-${props.status}`}><span aria-hidden="true">{MARKS[props.status]} </span>{t(`announcements.status.${props.status}`)}</span>;
 }
 
+/** Where it is on the way: Nháp → Chờ duyệt → Đã lên lịch / Đang gửi → Đã gửi (or where it stopped). */
+export function Lifecycle(props: { status: BroadcastStatus; hadRun: boolean }) {
+  const { status } = props;
+  const order: BroadcastStatus[] = ['draft', 'pending_approval', status === 'sending' || (status !== 'scheduled' && props.hadRun) ? 'sending' : 'scheduled', 'sent'];
+  const stopped = status === 'rejected' || status === 'cancelled';
+  // Stopped: rejected at the approval; cancelled before it went out, or while it was going.
+  const at = status === 'rejected' ? 1 : status === 'cancelled' ? (props.hadRun ? 2 : 1) : order.indexOf(status);
+  return (
+    <ol class="lifecycle" aria-label={t('announcements.lifecycle')}>
+      {order.map((s, i) => (
+        <li key={s} class={i < at ? 'done' : i === at && !stopped ? 'now' : ''} aria-current={i === at && !stopped ? 'step' : undefined}>
+          <span aria-hidden="true">{i < at ? '✓ ' : ''}</span>{t(`announcements.status.${s}`)}
+        </li>
+      ))}
+      {stopped && <li class="now stopped" aria-current="step"><span aria-hidden="true">{MARKS[status]} </span>{t(`announcements.status.${status}`)}</li>}
+    </ol>
+  );
+}
+
 export function audienceNames(ids: string[], groups: Group[] | undefined): string {
   return ids.map((id) => groups?.find((g) => g.id === id)?.name ?? id).join(', ');
 }

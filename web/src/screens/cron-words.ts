@@ -6,7 +6,9 @@
 export type Repeat =
   | { every: 'day'; time: string }
   | { every: 'week'; time: string; days: number[] }
-  | { every: 'month'; time: string; day: number };
+  | { every: 'month'; time: string; day: number }
+  /** Any five-field cron, as written (the server checks it). */
+  | { every: 'custom'; cron: string };
 
 type T = (key: string, options?: Record<string, unknown>) => string;
 
@@ -14,6 +16,7 @@ const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
 /** The cron of a repeat, or null when its time or days are missing. */
 export function toCron(r: Repeat): string | null {
+  if (r.every === 'custom') return r.cron.trim().split(/\s+/).length === 5 ? r.cron.trim().replace(/\s+/g, ' ') : null;
   const m = TIME.exec(r.time);
   if (!m) return null;
   const [min, hour] = [Number(m[2]), Number(m[1])];
@@ -36,7 +39,7 @@ function numbers(field: string, max: number): number[] | null {
 }
 
 /** The repeat a cron is, when it is one of the three shapes; null for anything else. */
-export function fromCron(cron: string): Repeat | null {
+export function fromCron(cron: string): Exclude<Repeat, { every: 'custom' }> | null {
   const f = cron.trim().split(/\s+/);
   if (f.length !== 5 || !/^\d+$/.test(f[0]) || !/^\d+$/.test(f[1]) || f[3] !== '*') return null;
   const time = `${f[1].padStart(2, '0')}:${f[0].padStart(2, '0')}`;
