@@ -147,6 +147,7 @@ function navItems(me: Me): NavItem[] {
     // The principal reads urgent comments and approves announcements on her phone in the evening.
     { href: '/comments', label: t('comments.nav'), icon: '✉', phone: true },
     { href: '/announcements', label: t('announcements.nav'), icon: '✎', phone: true },
+    { href: '/groups', label: t('groups.nav'), icon: '⚇' },
     { href: '/absences', label: t('absences.nav'), icon: '◷', phone: !allowed(role, 'unanswered') },
     { href: '/faq', label: t('nav.faq'), icon: '?' },
   ];
