@@ -1,4 +1,4 @@
-// npm run bench [-- nlu|channels|broadcasts|webchat|console|storage|limits|overview]: speed and memory figures against the targets in the
+// npm run bench [-- nlu|channels|broadcasts|webchat|console|storage|limits|overview|comments]: speed and memory figures against the targets in the
 // issues. Not a test: the numbers depend on the machine; compare runs on the same one. Each bench
 // runs in its own process, so one's memory does not count against the next.
 import { spawnSync } from 'node:child_process';
@@ -11,10 +11,11 @@ import { consoleBench } from './console-bench.ts';
 import { storageBench } from './storage-bench.ts';
 import { limitsBench } from './limits-bench.ts';
 import { overviewBench } from './overview-bench.ts';
+import { commentsBench } from './comments-bench.ts';
 import { startCommand } from '../tests/helpers.ts';
 
 const benches: Record<string, () => Promise<void>> = {
-  nlu: nluBench, channels: channelBench, broadcasts: broadcastBench, webchat: webchatBench, console: consoleBench, storage: storageBench, limits: limitsBench, overview: overviewBench,
+  nlu: nluBench, channels: channelBench, broadcasts: broadcastBench, webchat: webchatBench, console: consoleBench, storage: storageBench, limits: limitsBench, overview: overviewBench, comments: commentsBench,
 };
 const args = process.argv.slice(2);
 

@@ -23,7 +23,7 @@ export function Comments() {
   asked.set('view', view);
   for (const k of FILTERS) if (query.get(k)) asked.set(k, query.get(k)!);
   const key = asked.toString();
-  const list = useLoad(() => get<{ comments: CommentItem[] }>(`/admin/comments?${key}`).then((r) => r.comments), [key]);
+  const list = useLoad(() => get<{ comments: CommentItem[] }>(`/admin/comments?${key}&limit=200`).then((r) => r.comments), [key]);
   const classes = useClasses();
   const now = useNow();
   const [news, setNews] = useState('');
