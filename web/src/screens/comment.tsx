@@ -123,7 +123,8 @@ function Reply(props: { id: string; status: string; channel: string | null; temp
             <select id={id} value="" onChange={(e) => {
               const [tid, lng] = (e.target as HTMLSelectElement).value.split('|');
               const tpl = props.templates.find((x) => x.id === tid);
-              if (tpl) setText(lng === 'en' && tpl.text.en ? tpl.text.en : tpl.text.vi);
+              // What was already written stays: the template goes after it.
+              if (tpl) setText((current) => [current.trim(), lng === 'en' && tpl.text.en ? tpl.text.en : tpl.text.vi].filter(Boolean).join('\n'));
             }}>
               <option value="">{t('comments.page.chooseTemplate')}</option>
               {props.templates.map((tpl) => [
