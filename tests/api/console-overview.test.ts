@@ -128,6 +128,23 @@ describe('console overview and live events', () => {
     for (const s of [staff, viewer, principal]) s.close();
   }, 30_000);
 
+  it("tells a class's teacher of an absence reported and withdrawn in the chat, and not another class's teacher", async () => {
+    const other = await userWithToken(loa, { name: 'Cô Chồi B2', role: 'staff', classIds: ['choi-b2'] });
+    const own = await follow(`${base}/api/admin/events`, tokens.staffA1);
+    const elsewhere = await follow(`${base}/api/admin/events`, other.token);
+    for (const s of [own, elsewhere]) await s.waitFor((e) => e.event === 'hello');
+    await loa.say('parent-absence', 'cho chau Bin lop La A1 nghi tu thu 2 den thu 4 vi ve que');
+    await loa.say('parent-absence', 'dung roi');
+    await own.waitFor((e) => e.event === 'absence' && e.data.action === 'created');
+    await loa.say('parent-absence', 'huy bao nghi cho chau Bin');
+    await loa.say('parent-absence', 'vang');
+    const withdrawn = await own.waitFor((e) => e.event === 'absence' && e.data.action === 'withdrawn');
+    expect(withdrawn.data.classId).toBe('la-a1');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(elsewhere.seen.some((e) => e.event === 'absence')).toBe(false);
+    for (const s of [own, elsewhere]) s.close();
+  }, 30_000);
+
   it('refuses a stream without a session, and a script can check the stream with once=1', async () => {
     expect((await fetch(`${base}/api/admin/events`)).status).toBe(401);
     const res = await as('viewer').get('/api/admin/events?once=1');
