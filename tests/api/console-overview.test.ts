@@ -309,7 +309,14 @@ describe('the live stream keeps to its limits', () => {
       events.close();
       await new Promise((r) => setTimeout(r, 100));
       expect(live.open).toBe(0);
-      for (const s of [a1, a2, a3, b1, c1]) s.close();
+      // A stream ends after its time, so that the browser signs in again to open the next one.
+      const aged = new LiveEvents({ events: new DomainEvents(), visibleContacts: async () => null }, { heartbeatMs: 30, maxAgeMs: 60 });
+      app.get('/aged', async (req, res) => { await aged.handle(req, res, user('d')); });
+      const d = await follow(url.replace('/events', '/aged'), 'x');
+      await d.waitFor((e) => e.event === 'hello');
+      expect(aged.open).toBe(1);
+      await expect.poll(() => aged.open, { timeout: 2000 }).toBe(0);
+      for (const s of [a1, a2, a3, b1, c1, d]) s.close();
     } finally {
       server.closeAllConnections();
       server.close();
