@@ -13,7 +13,8 @@ import type { Absence } from '../care/types.ts';
 type Answer = { date: string; absences: Absence[] } | { date: string; total: number; byClass: Record<string, number> };
 
 const longDate = (day: string) => new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
-const shortDate = (day: string) => new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+/** "02/12": day then month, as the school writes it (vi and en-GB alike). */
+const shortDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}`;
 
 export function Absences() {
   useTitle(t('absences.title'));
