@@ -65,7 +65,7 @@ describeBrowser('console: comments, absences and the live overview', () => {
       const reply = `Cô hiệu trưởng đang gọi cho anh chị ngay (${size}).`;
       await box.fill(reply);
       await page.getByRole('button', { name: 'Gửi trả lời' }).click();
-      await page.getByText('Sẽ hiện cho phụ huynh khi họ mở lại trang chat.').waitFor();
+      await page.getByRole('status').filter({ hasText: 'Sẽ hiện cho phụ huynh khi họ mở lại trang chat.' }).waitFor();
       await page.getByTestId('history').getByText(reply).waitFor();
       await page.getByTestId('deadline').waitFor({ state: 'detached' });
       await expectAccessible(page, 'comment page after the reply');

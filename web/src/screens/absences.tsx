@@ -6,7 +6,7 @@ import { lang, t } from '../i18n.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
-import { useDebounced, useLive } from '../care/live.ts';
+import { useCoalesced, useLive } from '../care/live.ts';
 import { LiveStatus, className, useClasses } from '../care/parts.tsx';
 import type { Absence } from '../care/types.ts';
 
@@ -28,7 +28,7 @@ export function Absences() {
   const key = asked.toString();
   const data = useLoad(() => get<Answer>(`/admin/absences${key ? `?${key}` : ''}`), [key]);
   const classes = useClasses();
-  const reload = useDebounced(() => data.reload());
+  const reload = useCoalesced(() => data.reload());
   const live = useLive((e) => { if (e.kind === 'absence' || e.kind === 'resync') reload(); });
   const ownClasses = me.user.role === 'staff' && me.user.classIds.length ? classes.filter((c) => me.user.classIds.includes(c.id)) : classes;
 

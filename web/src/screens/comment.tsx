@@ -8,7 +8,7 @@ import { t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle, useUnsaved } from '../ui/kit.tsx';
-import { useDebounced, useLive } from '../care/live.ts';
+import { useCoalesced, useLive } from '../care/live.ts';
 import { Deadline, LiveStatus, Severity, Status, className, dateTime, useClasses, useNow } from '../care/parts.tsx';
 import { CATEGORIES, type Assignee, type CommentEvent, type CommentPage, type ReplyTemplate } from '../care/types.ts';
 
@@ -30,7 +30,7 @@ export function CommentDetail(props: { id: string }) {
   const assignees = useLoad(() => (leader ? get<{ assignees: Assignee[] }>(`/admin/comments/${encodeURIComponent(props.id)}/assignees`).then((r) => r.assignees) : Promise.resolve([])), [props.id]);
   const classes = useClasses();
   const now = useNow();
-  const reload = useDebounced(() => page.reload());
+  const reload = useCoalesced(() => page.reload());
   const live = useLive((e) => { if (e.kind === 'resync' || (e.kind === 'comment' && String(e.id) === props.id)) reload(); });
   const c = page.data?.comment;
   useTitle(c ? `${c.code} – ${t('comments.title')}` : t('comments.title'));
