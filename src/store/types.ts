@@ -349,6 +349,8 @@ export interface CommentRepository {
   list(filter?: CommentFilter): Promise<Comment[]>;
   /** How many comments a filter keeps (its limit aside). */
   count(filter?: CommentFilter): Promise<number>;
+  /** The parents who wrote the comments a filter keeps (its limit aside), each once. */
+  contactIds(filter?: CommentFilter): Promise<string[]>;
   /** Whether a contact ever left a comment: asked on every message, so it must stay cheap. */
   anyFrom(contactId: string): Promise<boolean>;
   update(id: number, patch: Partial<Pick<Comment, 'status' | 'category' | 'assignedTo' | 'firstResponseAt' | 'remindedAt' | 'text' | 'severity' | 'classId'>>, at: string): Promise<Comment | null>;

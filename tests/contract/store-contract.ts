@@ -246,6 +246,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       // An anonymous parent's name is not a way to find what they wrote.
       expect(await store.comments.count({ search: 'me bong' })).toBe(0);
       expect((await store.comments.list({ code: '0001' })).map((c) => c.id)).toEqual([c1.id]);
+      expect(await store.comments.contactIds()).toEqual(['c1']);
+      expect(await store.comments.contactIds({ classIds: ['choi-b1'] })).toEqual([]);
       expect(await store.comments.count({ search: '%ok' })).toBe(0); // taken literally, not as a wildcard
       expect(await store.comments.count({ search: '% _ok' })).toBe(1);
       const updated = await store.comments.update(c1.id, { status: 'acknowledged', firstResponseAt: '2026-11-26T03:00:00.000Z' }, '2026-11-26T03:00:00.000Z');

@@ -65,6 +65,10 @@ export function commentsRepository(c: SqliteContext): CommentRepository {
       const { where, args } = commentWhere(f);
       return (stmt(`SELECT * FROM comments ${where} ORDER BY id DESC LIMIT ?`).all(...args, f.limit ?? 500) as Row[]).map(toComment);
     },
+    async contactIds(f = {}) {
+      const { where, args } = commentWhere(f);
+      return (stmt(`SELECT DISTINCT contact_id AS id FROM comments ${where ? `${where} AND` : 'WHERE'} contact_id IS NOT NULL`).all(...args) as { id: string }[]).map((r) => r.id);
+    },
     async count(f = {}) {
       const { where, args } = commentWhere(f);
       return (stmt(`SELECT count(*) AS n FROM comments ${where}`).get(...args) as { n: number }).n;
