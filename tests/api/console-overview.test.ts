@@ -9,6 +9,8 @@ import { userWithToken, withToken } from './console-helpers.ts';
 import { LiveEvents } from '../../src/http/admin/live-events.ts';
 import { DomainEvents } from '../../src/core/domain-events.ts';
 import type { User } from '../../src/store/types.ts';
+import { errorHandler } from '../../src/http/errors.ts';
+import { silentLogger } from '../../src/logger.ts';
 
 /** A server-sent events reader: the events seen so far, and a wait for one that matches. */
 async function follow(url: string, token: string) {
@@ -282,11 +284,11 @@ describe('the live stream keeps to its limits', () => {
     const live = new LiveEvents({ events, visibleContacts: async () => null }, { maxStreams: 3, maxPerUser: 2, heartbeatMs: 50 });
     const user = (id: string) => ({ id, name: id, role: 'principal', classIds: [], disabled: false } as unknown as User);
     const app = express();
-    app.get('/events/:id', async (req, res) => { await live.handle(req, res, user(String(req.params.id))); });
-    app.use((err: any, _req: express.Request, res: express.Response, _next: express.NextFunction) => { res.status(err.status ?? 500).json({ error: { code: err.code } }); });
+    app.get('/api/admin/events/:id', async (req, res) => { await live.handle(req, res, user(String(req.params.id))); });
+    app.use(errorHandler(silentLogger()));
     const server = http.createServer(app).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/admin/events`;
     try {
       const a1 = await follow(`${url}/a`, 'x');
       const a2 = await follow(`${url}/a`, 'x');
@@ -295,6 +297,9 @@ describe('the live stream keeps to its limits', () => {
       expect(live.open).toBe(3);
       const c1 = await follow(`${url}/c`, 'x');
       expect(c1.status).toBe(503);
+      const refused = await fetch(`${url}/c`, { headers: { 'accept-language': 'en' } });
+      expect(refused.status).toBe(503);
+      expect((await refused.json()).error).toMatchObject({ code: 'too_many_streams', message: '3 consoles are already following live; please try again in a minute.' });
       // A third tab of "a" closes a's oldest one instead of being refused.
       const a3 = await follow(`${url}/a`, 'x');
       expect(a3.status).toBe(200);
@@ -311,8 +316,8 @@ describe('the live stream keeps to its limits', () => {
       expect(live.open).toBe(0);
       // A stream ends after its time, so that the browser signs in again to open the next one.
       const aged = new LiveEvents({ events: new DomainEvents(), visibleContacts: async () => null }, { heartbeatMs: 30, maxAgeMs: 60 });
-      app.get('/aged', async (req, res) => { await aged.handle(req, res, user('d')); });
-      const d = await follow(url.replace('/events', '/aged'), 'x');
+      app.get('/api/admin/aged', async (req, res) => { await aged.handle(req, res, user('d')); });
+      const d = await follow(url.replace('/api/admin/events', '/api/admin/aged'), 'x');
       await d.waitFor((e) => e.event === 'hello');
       expect(aged.open).toBe(1);
       await expect.poll(() => aged.open, { timeout: 2000 }).toBe(0);

@@ -94,6 +94,9 @@ describeBrowser('console: comments, absences and the live overview', () => {
       await absences.waitFor();
       expect(await absences.textContent()).toContain('Lá A1');
       expect(await absences.textContent()).not.toContain('Lá A2');
+      // Nothing of what keeps Loa running, nor approvals: not a teacher's.
+      expect(await page.getByTestId('overview-channels').count()).toBe(0);
+      expect(await page.getByTestId('count-pending').count()).toBe(0);
       await expectAccessible(page, 'staff overview');
 
       await page.goto(`${server.url}/admin/comments?q=${encodeURIComponent('can them quat')}`);

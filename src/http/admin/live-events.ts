@@ -8,7 +8,7 @@
 import type { Request, Response } from 'express';
 import type { DomainEvent, DomainEvents } from '../../core/domain-events.ts';
 import type { User } from '../../store/types.ts';
-import { HttpError } from '../errors.ts';
+import { consoleError } from '../errors.ts';
 import { limitedTo } from './class-scope.ts';
 
 export interface LiveOptions {
@@ -128,7 +128,7 @@ export class LiveEvents {
     const mine = [...this.streams].filter((s) => s.user.id === user.id);
     if (mine.length >= this.opts.maxPerUser) mine[0].close(); // the oldest tab gives way to the newest
     if (this.streams.size >= this.opts.maxStreams) {
-      throw new HttpError(503, 'too_many_streams', `${this.opts.maxStreams} consoles are already following live; try again in a minute`);
+      throw consoleError(503, 'too_many_streams', { max: this.opts.maxStreams });
     }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
