@@ -113,7 +113,8 @@ export function Overview() {
                 <li key={name}>
                   <span>{t(`overview.channel.${name}`)}</span>
                   <span class={c.paused || (c.state && c.state !== 'connected') ? 'warn' : ''}>
-                    {c.paused ? <><span aria-hidden="true">⚠ </span>{t('overview.paused')}</> : c.state && c.state !== 'connected' ? <><span aria-hidden="true">⚠ </span>{c.state}</> : t('overview.working')}
+                    {c.paused ? <><span aria-hidden="true">⚠ </span>{t('overview.paused')}: {c.paused}</>
+                      : c.state && c.state !== 'connected' ? <><span aria-hidden="true">⚠ </span>{t(`overview.zaloState.${c.state}`)}</> : t('overview.working')}
                   </span>
                 </li>
               ))}
