@@ -153,6 +153,32 @@ describeBrowser('console: comments, absences and the live overview', () => {
     await context.close();
   }, 90_000);
 
+  it("the commune's viewer gets counts and ticket codes, never a parent's words (phone)", async () => {
+    const c = await server.loa.features.comments.submit({ text: 'Bé nhà em bị bạn cắn ở lớp', classId: 'la-a2', anonymous: false, contactId: null, ref: null, displayName: 'Mẹ bé Bông', urgent: true });
+    await server.loa.store.absences.create({ createdAt: new Date().toISOString(), contactId: null, childName: 'Bé Viewer', classId: 'la-a2', fromDate: server.today, toDate: server.today, reason: 'thủy đậu' });
+    const { setupUrl } = await newUser(server, 'viewer');
+    const { context, page } = await newPage(browser, 'phone');
+    await setUp(page, server, setupUrl);
+    await page.getByTestId('overview-item').filter({ hasText: c.code }).waitFor();
+    await expectAccessible(page, 'viewer overview');
+    await page.goto(`${server.url}/admin/comments`);
+    await page.locator(`[data-code="${c.code}"]`).waitFor();
+    await page.goto(`${server.url}/admin/absences`);
+    await page.getByTestId('absences-total').waitFor();
+    await expectAccessible(page, 'viewer absences');
+    await page.goto(`${server.url}/admin/comments`);
+    await page.locator(`[data-code="${c.code}"]`).waitFor();
+    await expectAccessible(page, 'viewer comments');
+    const text = await page.locator('main').textContent();
+    expect(text).not.toContain('bạn cắn');
+    expect(text).not.toContain('Mẹ bé Bông');
+    expect(await page.locator(`[data-code="${c.code}"] a`).count()).toBe(0);
+    await page.goto(`${server.url}/admin/absences`);
+    await page.getByTestId('absences-total').waitFor();
+    expect(await page.locator('main').textContent()).not.toMatch(/Bé Viewer|thủy đậu/);
+    await context.close();
+  }, 60_000);
+
   it('admins keep the reply templates; a wrong one is shown at its field and nothing is lost', async () => {
     const { setupUrl } = await newUser(server, 'admin');
     const { context, page } = await newPage(browser, 'desk');
