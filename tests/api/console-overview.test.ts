@@ -220,6 +220,15 @@ describe('console overview and live events', () => {
     expect(await list('viewer', 'q=hoc%20phi')).toEqual([]);
     expect((await list('viewer', `q=${fee.code}`)).map((c) => c.id)).toEqual([fee.id]);
     expect((await as('principal').get('/api/admin/comments?view=later')).status).toBe(400);
+    // Filters and views together: both must hold, and a contradiction is an empty list, not an error.
+    for (const query of ['view=overdue&status=resolved', 'view=urgent&severity=normal', 'view=unassigned&status=closed']) {
+      const res = await as('principal').get(`/api/admin/comments?${query}`);
+      expect(res.status, query).toBe(200);
+      expect(res.body.comments, query).toEqual([]);
+    }
+    const normalFees = await list('principal', 'severity=normal&category=fees');
+    expect(normalFees.map((c) => c.id)).toContain(fee.id);
+    expect(normalFees.every((c) => c.severity === 'normal' && c.category === 'fees')).toBe(true);
   });
 
   it("shows a comment's conversation, hides it with the parent of an anonymous comment from staff, lists who may take it", async () => {

@@ -82,6 +82,7 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
     }), req.query);
     if (q.class && !classIds().includes(q.class)) throw badRequest(`unknown class "${q.class}"`);
     const viewer = countsOnly(user);
+    const now = deps.clock().toISOString();
     const limit = q.limit ?? 500;
     const view = q.view ?? 'all';
     if (view === 'urgent' && q.severity === 'normal') { res.json({ comments: [] }); return; }
@@ -95,14 +96,14 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
       // The search ignores diacritics ("hoc phi" finds "học phí"); a viewer searches ticket codes
       // only (the words are not theirs to read, nor to probe).
       ...(q.q?.trim() ? (viewer ? { code: q.q } : { search: q.q }) : {}),
-      ...viewFilter(view, user.id, deps.clock().toISOString()),
+      ...viewFilter(view, user.id, now),
     };
     // Urgent ones still waiting for an answer and overdue ones come first, however old they are.
-    const now = deps.clock().toISOString();
+    const pinned = (extra: CommentFilter) => (extra.statuses?.length ? store.comments.list({ ...filter, ...extra, limit }) : Promise.resolve([]));
     const urgentFirst = !filter.severity || filter.severity === 'urgent'
-      ? store.comments.list({ ...filter, severity: 'urgent', unanswered: true, statuses: (filter.statuses ?? OPEN_STATUSES).filter((x) => OPEN_STATUSES.includes(x)), limit })
+      ? pinned({ severity: 'urgent', unanswered: true, statuses: (filter.statuses ?? OPEN_STATUSES).filter((x) => OPEN_STATUSES.includes(x)) })
       : Promise.resolve([]);
-    const overdueFirst = store.comments.list({ ...filter, unanswered: true, dueBefore: now, statuses: (filter.statuses ?? ['new']).filter((x) => x === 'new'), limit });
+    const overdueFirst = pinned({ unanswered: true, dueBefore: now, statuses: (filter.statuses ?? ['new']).filter((x) => x === 'new') });
     const [a, b, rest] = await Promise.all([urgentFirst, overdueFirst, store.comments.list({ ...filter, limit })]);
     const seen = new Set<number>();
     const shown = [...a, ...b, ...rest]
