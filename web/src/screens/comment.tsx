@@ -276,7 +276,7 @@ function History(props: { events: CommentEvent[] }) {
 
 function Conversation(props: { turns: CommentPage['conversation'] }) {
   return (
-    <div class="card conversation">
+    <div class="card conversation last-on-phone">
       <h2>{t('comments.page.conversation')}</h2>
       {props.turns === null ? <p>{t('comments.page.conversationHidden')}</p> : props.turns.length === 0 ? <p>{t('comments.page.conversationEmpty')}</p> : (
         <ol class="list">
