@@ -44,6 +44,8 @@ describeBrowser('console: comments, absences and the live overview', () => {
       const item = page.getByTestId('overview-item').filter({ hasText: code });
       await item.waitFor({ timeout: 5000 });
       await item.getByText('Khẩn').waitFor();
+      // The navigation's "Comments" item counts it too, on every screen.
+      await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByTestId('comments-badge').waitFor();
       // The same page, not a reload.
       expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
       await expectAccessible(page, 'overview with an urgent comment');

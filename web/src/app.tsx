@@ -22,6 +22,7 @@ import { Comments } from './screens/comments.tsx';
 import { CommentDetail } from './screens/comment.tsx';
 import { Absences } from './screens/absences.tsx';
 import { ReplyTemplates } from './screens/reply-templates.tsx';
+import { CommentsBadge } from './care/parts.tsx';
 
 interface RouteDef { pattern: string; need?: Permission; view: (p: Record<string, string>) => ComponentChildren }
 
@@ -126,7 +127,7 @@ function Nav({ me }: { me: Me }) {
   const items: { href: string; label: string; icon: string; extra?: ComponentChildren; phone?: boolean }[] = [
     { href: '/', label: t('nav.overview'), icon: '⌂', phone: true },
     // Comments come second: the principal reads urgent ones on her phone in the evening.
-    { href: '/comments', label: t('comments.nav'), icon: '✉', phone: true },
+    { href: '/comments', label: t('comments.nav'), icon: '✉', phone: true, extra: <CommentsBadge /> },
     { href: '/absences', label: t('absences.nav'), icon: '◷', phone: !allowed(role, 'editSchool') },
     { href: '/faq', label: t('nav.faq'), icon: '?', phone: true },
   ];
