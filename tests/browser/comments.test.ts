@@ -103,9 +103,21 @@ describeBrowser('console: comments, absences and the live overview', () => {
 
       await page.goto(`${server.url}/admin/comments?q=${encodeURIComponent('can them quat')}`);
       await page.locator(`[data-code="${own.code}"]`).waitFor();
+      // One of her class's, three hours past its first-answer deadline: first, saying how late.
+      const late = await loa.store.comments.create({
+        createdAt: new Date(Date.now() - 50 * 3_600_000).toISOString(), contactId: null, ref: null, displayName: 'Mẹ bé Su', classId: 'la-a1',
+        text: `Chưa ai trả lời em ${mark}`, category: 'communication', sentiment: 'negative', severity: 'normal', anonymous: false, status: 'new',
+        assignedTo: null, firstResponseAt: null, dueAt: new Date(Date.now() - 3 * 3_600_000).toISOString(), remindedAt: null,
+      });
       await page.goto(`${server.url}/admin/comments`);
       await page.locator(`[data-code="${own.code}"]`).waitFor();
       await live(page);
+      const lateRow = page.locator(`[data-code="${late.code}"]`);
+      await lateRow.getByText('Trễ 3 giờ').waitFor();
+      await lateRow.getByText('Quá hạn').waitFor();
+      // Overdue before the newer ones that are still in time (urgent ones of other tests may come before).
+      const codes = await page.getByTestId('comment-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+      expect(codes.indexOf(late.code)).toBeLessThan(codes.indexOf(own.code));
       expect(await page.locator(`[data-code="${other.code}"]`).count()).toBe(0);
       expect(await page.locator('main').textContent()).not.toContain('Lá A2 ồn quá');
       await expectAccessible(page, 'staff comments');
