@@ -129,7 +129,7 @@ describeBrowser('console: comments, absences and the live overview', () => {
 
       // Another class's comment, asked for by its address: not found, nothing shown.
       await page.goto(`${server.url}/admin/comments/${other.id}`);
-      await page.getByRole('alert').waitFor();
+      await page.getByRole('alert').filter({ hasText: 'Không tìm thấy phản ánh này' }).waitFor();
       expect(await page.locator('main').textContent()).not.toContain('ồn quá');
 
       await page.goto(`${server.url}/admin/absences`);

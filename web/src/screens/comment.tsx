@@ -3,7 +3,7 @@
 // channel, or kept pending when the platform's window is closed, and said so), status, category,
 // an internal note, and assignment for the principal and admins. A failed save keeps what was typed.
 import { useState } from 'preact/hooks';
-import { get, post, put } from '../api.ts';
+import { ApiError, get, post, put } from '../api.ts';
 import { t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -39,7 +39,7 @@ export function CommentDetail(props: { id: string }) {
     return (
       <section>
         <PageTitle>{t('comments.title')}</PageTitle>
-        <Notice kind="error">{errorText(page.error)}</Notice>
+        <Notice kind="error">{page.error instanceof ApiError && page.error.status === 404 ? t('comments.page.notFound') : errorText(page.error)}</Notice>
         <p><Link href="/comments">{t('comments.page.back')}</Link></p>
       </section>
     );
