@@ -83,8 +83,23 @@ export function observeStore(store: Store, events: DomainEvents, clock: () => Da
     const c = await store.comments.get(e.commentId);
     if (c) events.emit({ kind: 'comment', action: e.kind, id: c.id, classId: c.classId, contactId: c.contactId, severity: c.severity, at: at() });
   });
-  after(store.absences, 'create', (a) => events.emit({ kind: 'absence', action: 'created', id: a.id, classId: a.classId, contactId: a.contactId, at: at() }));
-  after(store.absences, 'withdraw', (_r, [id]) => events.emit({ kind: 'absence', action: 'withdrawn', id, classId: null, contactId: null, at: at() }));
+  // A withdrawal names the absence only: its class is remembered from when it was read or made
+  // (withdrawing reads the parent's absences first), so that its class's teachers hear of it.
+  const classOf = new Map<number, { classId: string; contactId: string | null }>();
+  const remember = (a: { id: number; classId: string; contactId: string | null }) => {
+    classOf.delete(a.id);
+    classOf.set(a.id, { classId: a.classId, contactId: a.contactId });
+    if (classOf.size > 2000) classOf.delete(classOf.keys().next().value!);
+  };
+  after(store.absences, 'create', (a) => {
+    remember(a);
+    events.emit({ kind: 'absence', action: 'created', id: a.id, classId: a.classId, contactId: a.contactId, at: at() });
+  });
+  after(store.absences, 'ofContact', (list) => { for (const a of list) remember(a); });
+  after(store.absences, 'withdraw', (_r, [id]) => {
+    const known = classOf.get(id);
+    events.emit({ kind: 'absence', action: 'withdrawn', id, classId: known?.classId ?? null, contactId: known?.contactId ?? null, at: at() });
+  });
   after(store.alerts, 'append', (a) => events.emit({ kind: 'alert', action: 'raised', id: a.id, classId: null, contactId: null, at: at() }));
   after(store.alerts, 'acknowledge', (ok, [id]) => {
     if (ok) events.emit({ kind: 'alert', action: 'acknowledged', id, classId: null, contactId: null, at: at() });

@@ -329,6 +329,21 @@ export interface CommentFilter {
   until?: string;
   text?: string;
   contactId?: string;
+  /** Any of these statuses (with `status`, both must hold). */
+  statuses?: CommentStatus[];
+  /** Assigned to this user; null: assigned to nobody. */
+  assignedTo?: string | null;
+  /** Not answered yet (no first answer). */
+  unanswered?: boolean;
+  /** The first-answer deadline is before this time. */
+  dueBefore?: string;
+  /**
+   * Words in the text, the ticket code, or the name of a parent who did not write anonymously,
+   * ignoring diacritics and case ("hoc phi" finds "Học phí"; "d" finds "đ").
+   */
+  search?: string;
+  /** Part of the ticket code ("0042", "pa-0042"). */
+  code?: string;
   limit?: number;
 }
 
@@ -355,6 +370,10 @@ export interface CommentRepository {
   list(filter?: CommentFilter): Promise<Comment[]>;
   /** Counts for a report of the comments made from `since` (inclusive) to `until` (exclusive). */
   countsFor(since: string, until: string, now: string): Promise<CommentCounts>;
+  /** How many comments a filter keeps (its limit aside). */
+  count(filter?: CommentFilter): Promise<number>;
+  /** The parents who wrote the comments a filter keeps (its limit aside), each once. */
+  contactIds(filter?: CommentFilter): Promise<string[]>;
   /** Whether a contact ever left a comment: asked on every message, so it must stay cheap. */
   anyFrom(contactId: string): Promise<boolean>;
   update(id: number, patch: Partial<Pick<Comment, 'status' | 'category' | 'assignedTo' | 'firstResponseAt' | 'remindedAt' | 'text' | 'severity' | 'classId'>>, at: string): Promise<Comment | null>;

@@ -9,6 +9,8 @@ import { userWithToken, withToken } from './console-helpers.ts';
 import { LiveEvents } from '../../src/http/admin/live-events.ts';
 import { DomainEvents } from '../../src/core/domain-events.ts';
 import type { User } from '../../src/store/types.ts';
+import { errorHandler } from '../../src/http/errors.ts';
+import { silentLogger } from '../../src/logger.ts';
 
 /** A server-sent events reader: the events seen so far, and a wait for one that matches. */
 async function follow(url: string, token: string) {
@@ -128,6 +130,36 @@ describe('console overview and live events', () => {
     for (const s of [staff, viewer, principal]) s.close();
   }, 30_000);
 
+  it("tells a class's teacher of an absence reported and withdrawn in the chat, and not another class's teacher", async () => {
+    const other = await userWithToken(loa, { name: 'Cô Chồi B2', role: 'staff', classIds: ['choi-b2'] });
+    const own = await follow(`${base}/api/admin/events`, tokens.staffA1);
+    const elsewhere = await follow(`${base}/api/admin/events`, other.token);
+    for (const s of [own, elsewhere]) await s.waitFor((e) => e.event === 'hello');
+    await loa.say('parent-absence', 'cho chau Bin lop La A1 nghi tu thu 2 den thu 4 vi ve que');
+    await loa.say('parent-absence', 'dung roi');
+    await own.waitFor((e) => e.event === 'absence' && e.data.action === 'created');
+    await loa.say('parent-absence', 'huy bao nghi cho chau Bin');
+    await loa.say('parent-absence', 'vang');
+    const withdrawn = await own.waitFor((e) => e.event === 'absence' && e.data.action === 'withdrawn');
+    expect(withdrawn.data.classId).toBe('la-a1');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(elsewhere.seen.some((e) => e.event === 'absence')).toBe(false);
+    for (const s of [own, elsewhere]) s.close();
+  }, 30_000);
+
+  it("tells of an announcement's steps, and the principal's overview counts it waiting for approval", async () => {
+    const staffLive = await follow(`${base}/api/admin/events`, tokens.staffA1);
+    await staffLive.waitFor((e) => e.event === 'hello');
+    const waiting = async () => (await as('principal').get('/api/admin/overview')).body.overview.broadcasts.pendingApproval as number;
+    const before = await waiting();
+    const draft = await as('staffA1').post('/api/admin/broadcasts').send({ title: 'Họp phụ huynh', text: { vi: 'Kính mời phụ huynh dự họp.' }, audience: { groups: ['la-a1'] }, sendAt: '2026-12-20T01:00:00Z' });
+    expect(draft.status).toBe(201);
+    expect((await as('staffA1').post(`/api/admin/broadcasts/${draft.body.id}/submit`).send({})).status).toBe(200);
+    await staffLive.waitFor((e) => e.event === 'broadcast' && e.data.id === draft.body.id && e.data.status === 'pending_approval');
+    expect(await waiting()).toBe(before + 1);
+    staffLive.close();
+  }, 30_000);
+
   it('refuses a stream without a session, and a script can check the stream with once=1', async () => {
     expect((await fetch(`${base}/api/admin/events`)).status).toBe(401);
     const res = await as('viewer').get('/api/admin/events?once=1');
@@ -149,7 +181,7 @@ describe('console overview and live events', () => {
     expect(p.absences.total).toBe(2);
     expect(p.alerts.open).toBeGreaterThanOrEqual(1);
     expect(p.channels.webchat.on).toBe(true);
-    expect(p.broadcasts.pendingApproval).toBe(0);
+    expect(p.broadcasts.pendingApproval).toBeTypeOf('number');
     const s = (await as('staffA1').get('/api/admin/overview')).body.overview;
     expect(s.absences.byClass.map((c: any) => c.classId)).toEqual(['la-a1']);
     expect(s.absences.total).toBe(1);
@@ -188,6 +220,15 @@ describe('console overview and live events', () => {
     expect(await list('viewer', 'q=hoc%20phi')).toEqual([]);
     expect((await list('viewer', `q=${fee.code}`)).map((c) => c.id)).toEqual([fee.id]);
     expect((await as('principal').get('/api/admin/comments?view=later')).status).toBe(400);
+    // Filters and views together: both must hold, and a contradiction is an empty list, not an error.
+    for (const query of ['view=overdue&status=resolved', 'view=urgent&severity=normal', 'view=unassigned&status=closed']) {
+      const res = await as('principal').get(`/api/admin/comments?${query}`);
+      expect(res.status, query).toBe(200);
+      expect(res.body.comments, query).toEqual([]);
+    }
+    const normalFees = await list('principal', 'severity=normal&category=fees');
+    expect(normalFees.map((c) => c.id)).toContain(fee.id);
+    expect(normalFees.every((c) => c.severity === 'normal' && c.category === 'fees')).toBe(true);
   });
 
   it("shows a comment's conversation, hides it with the parent of an anonymous comment from staff, lists who may take it", async () => {
@@ -252,11 +293,11 @@ describe('the live stream keeps to its limits', () => {
     const live = new LiveEvents({ events, visibleContacts: async () => null }, { maxStreams: 3, maxPerUser: 2, heartbeatMs: 50 });
     const user = (id: string) => ({ id, name: id, role: 'principal', classIds: [], disabled: false } as unknown as User);
     const app = express();
-    app.get('/events/:id', async (req, res) => { await live.handle(req, res, user(String(req.params.id))); });
-    app.use((err: any, _req: express.Request, res: express.Response, _next: express.NextFunction) => { res.status(err.status ?? 500).json({ error: { code: err.code } }); });
+    app.get('/api/admin/events/:id', async (req, res) => { await live.handle(req, res, user(String(req.params.id))); });
+    app.use(errorHandler(silentLogger()));
     const server = http.createServer(app).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/admin/events`;
     try {
       const a1 = await follow(`${url}/a`, 'x');
       const a2 = await follow(`${url}/a`, 'x');
@@ -265,6 +306,9 @@ describe('the live stream keeps to its limits', () => {
       expect(live.open).toBe(3);
       const c1 = await follow(`${url}/c`, 'x');
       expect(c1.status).toBe(503);
+      const refused = await fetch(`${url}/c`, { headers: { 'accept-language': 'en' } });
+      expect(refused.status).toBe(503);
+      expect((await refused.json()).error).toMatchObject({ code: 'too_many_streams', message: '3 consoles are already following live; please try again in a minute.' });
       // A third tab of "a" closes a's oldest one instead of being refused.
       const a3 = await follow(`${url}/a`, 'x');
       expect(a3.status).toBe(200);
@@ -279,7 +323,14 @@ describe('the live stream keeps to its limits', () => {
       events.close();
       await new Promise((r) => setTimeout(r, 100));
       expect(live.open).toBe(0);
-      for (const s of [a1, a2, a3, b1, c1]) s.close();
+      // A stream ends after its time, so that the browser signs in again to open the next one.
+      const aged = new LiveEvents({ events: new DomainEvents(), visibleContacts: async () => null }, { heartbeatMs: 30, maxAgeMs: 60 });
+      app.get('/api/admin/aged', async (req, res) => { await aged.handle(req, res, user('d')); });
+      const d = await follow(url.replace('/api/admin/events', '/api/admin/aged'), 'x');
+      await d.waitFor((e) => e.event === 'hello');
+      expect(aged.open).toBe(1);
+      await expect.poll(() => aged.open, { timeout: 2000 }).toBe(0);
+      for (const s of [a1, a2, a3, b1, c1, d]) s.close();
     } finally {
       server.closeAllConnections();
       server.close();

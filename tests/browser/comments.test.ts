@@ -44,6 +44,8 @@ describeBrowser('console: comments, absences and the live overview', () => {
       const item = page.getByTestId('overview-item').filter({ hasText: code });
       await item.waitFor({ timeout: 5000 });
       await item.getByText('Khẩn').waitFor();
+      // The navigation's "Comments" item counts it too, on every screen.
+      await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByTestId('comments-badge').waitFor();
       // The same page, not a reload.
       expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
       await expectAccessible(page, 'overview with an urgent comment');
@@ -65,7 +67,7 @@ describeBrowser('console: comments, absences and the live overview', () => {
       const reply = `Cô hiệu trưởng đang gọi cho anh chị ngay (${size}).`;
       await box.fill(reply);
       await page.getByRole('button', { name: 'Gửi trả lời' }).click();
-      await page.getByText('Sẽ hiện cho phụ huynh khi họ mở lại trang chat.').waitFor();
+      await page.getByRole('status').filter({ hasText: 'Sẽ hiện cho phụ huynh khi họ mở lại trang chat.' }).waitFor();
       await page.getByTestId('history').getByText(reply).waitFor();
       await page.getByTestId('deadline').waitFor({ state: 'detached' });
       await expectAccessible(page, 'comment page after the reply');
@@ -94,13 +96,28 @@ describeBrowser('console: comments, absences and the live overview', () => {
       await absences.waitFor();
       expect(await absences.textContent()).toContain('Lá A1');
       expect(await absences.textContent()).not.toContain('Lá A2');
+      // Nothing of what keeps Loa running, nor approvals: not a teacher's.
+      expect(await page.getByTestId('overview-channels').count()).toBe(0);
+      expect(await page.getByTestId('count-pending').count()).toBe(0);
       await expectAccessible(page, 'staff overview');
 
       await page.goto(`${server.url}/admin/comments?q=${encodeURIComponent('can them quat')}`);
       await page.locator(`[data-code="${own.code}"]`).waitFor();
+      // One of her class's, three hours past its first-answer deadline: first, saying how late.
+      const late = await loa.store.comments.create({
+        createdAt: new Date(Date.now() - 50 * 3_600_000).toISOString(), contactId: null, ref: null, displayName: 'Mẹ bé Su', classId: 'la-a1',
+        text: `Chưa ai trả lời em ${mark}`, category: 'communication', sentiment: 'negative', severity: 'normal', anonymous: false, status: 'new',
+        assignedTo: null, firstResponseAt: null, dueAt: new Date(Date.now() - 3 * 3_600_000).toISOString(), remindedAt: null,
+      });
       await page.goto(`${server.url}/admin/comments`);
       await page.locator(`[data-code="${own.code}"]`).waitFor();
       await live(page);
+      const lateRow = page.locator(`[data-code="${late.code}"]`);
+      await lateRow.getByText('Trễ 3 giờ').waitFor();
+      await lateRow.getByText('Quá hạn').waitFor();
+      // Overdue before the newer ones that are still in time (urgent ones of other tests may come before).
+      const codes = await page.getByTestId('comment-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+      expect(codes.indexOf(late.code)).toBeLessThan(codes.indexOf(own.code));
       expect(await page.locator(`[data-code="${other.code}"]`).count()).toBe(0);
       expect(await page.locator('main').textContent()).not.toContain('Lá A2 ồn quá');
       await expectAccessible(page, 'staff comments');
@@ -112,7 +129,7 @@ describeBrowser('console: comments, absences and the live overview', () => {
 
       // Another class's comment, asked for by its address: not found, nothing shown.
       await page.goto(`${server.url}/admin/comments/${other.id}`);
-      await page.getByRole('alert').waitFor();
+      await page.getByRole('alert').filter({ hasText: 'Không tìm thấy phản ánh này' }).waitFor();
       expect(await page.locator('main').textContent()).not.toContain('ồn quá');
 
       await page.goto(`${server.url}/admin/absences`);
@@ -149,6 +166,32 @@ describeBrowser('console: comments, absences and the live overview', () => {
     expect(await page.locator('main').textContent()).not.toMatch(/Mẫu trả lời|Góp ý/);
     await context.close();
   }, 90_000);
+
+  it("the commune's viewer gets counts and ticket codes, never a parent's words (phone)", async () => {
+    const c = await server.loa.features.comments.submit({ text: 'Bé nhà em bị bạn cắn ở lớp', classId: 'la-a2', anonymous: false, contactId: null, ref: null, displayName: 'Mẹ bé Bông', urgent: true });
+    await server.loa.store.absences.create({ createdAt: new Date().toISOString(), contactId: null, childName: 'Bé Viewer', classId: 'la-a2', fromDate: server.today, toDate: server.today, reason: 'thủy đậu' });
+    const { setupUrl } = await newUser(server, 'viewer');
+    const { context, page } = await newPage(browser, 'phone');
+    await setUp(page, server, setupUrl);
+    await page.getByTestId('overview-item').filter({ hasText: c.code }).waitFor();
+    await expectAccessible(page, 'viewer overview');
+    await page.goto(`${server.url}/admin/comments`);
+    await page.locator(`[data-code="${c.code}"]`).waitFor();
+    await page.goto(`${server.url}/admin/absences`);
+    await page.getByTestId('absences-total').waitFor();
+    await expectAccessible(page, 'viewer absences');
+    await page.goto(`${server.url}/admin/comments`);
+    await page.locator(`[data-code="${c.code}"]`).waitFor();
+    await expectAccessible(page, 'viewer comments');
+    const text = await page.locator('main').textContent();
+    expect(text).not.toContain('bạn cắn');
+    expect(text).not.toContain('Mẹ bé Bông');
+    expect(await page.locator(`[data-code="${c.code}"] a`).count()).toBe(0);
+    await page.goto(`${server.url}/admin/absences`);
+    await page.getByTestId('absences-total').waitFor();
+    expect(await page.locator('main').textContent()).not.toMatch(/Bé Viewer|thủy đậu/);
+    await context.close();
+  }, 60_000);
 
   it('admins keep the reply templates; a wrong one is shown at its field and nothing is lost', async () => {
     const { setupUrl } = await newUser(server, 'admin');

@@ -237,8 +237,30 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.comments.list({ severity: 'urgent' })).map((c) => c.id)).toEqual([c2.id]);
       expect((await store.comments.list({ text: '100%' })).map((c) => c.id)).toEqual([c1.id]);
       expect((await store.comments.list({ text: '_' })).map((c) => c.id)).toEqual([c1.id]);
+      // The console's views and search: several statuses, assignment, not answered yet, past the deadline, words without diacritics.
+      expect(await store.comments.count()).toBe(2);
+      expect(await store.comments.count({ statuses: ['new', 'in_progress'], severity: 'urgent' })).toBe(1);
+      expect(await store.comments.count({ statuses: ['closed'] })).toBe(0);
+      expect((await store.comments.list({ assignedTo: null })).map((c) => c.id)).toEqual([c2.id, c1.id]);
+      expect(await store.comments.count({ assignedTo: 'u-1' })).toBe(0);
+      expect(await store.comments.count({ unanswered: true, dueBefore: '2026-12-01T00:00:00.000Z' })).toBe(2);
+      expect(await store.comments.count({ dueBefore: '2026-11-30T02:00:00.000Z' })).toBe(0);
+      expect((await store.comments.list({ search: 'COM KHE' })).map((c) => c.id)).toEqual([c1.id]);
+      expect((await store.comments.list({ search: 'khac' })).map((c) => c.id)).toEqual([c2.id]);
+      expect((await store.comments.list({ search: 'pa-0002' })).map((c) => c.id)).toEqual([c2.id]);
+      // An anonymous parent's name is not a way to find what they wrote.
+      expect(await store.comments.count({ search: 'me bong' })).toBe(0);
+      expect((await store.comments.list({ code: '0001' })).map((c) => c.id)).toEqual([c1.id]);
+      expect(await store.comments.contactIds()).toEqual(['c1']);
+      expect(await store.comments.contactIds({ classIds: ['choi-b1'] })).toEqual([]);
+      expect(await store.comments.count({ search: '%ok' })).toBe(0); // taken literally, not as a wildcard
+      expect(await store.comments.count({ search: '% _ok' })).toBe(1);
       const updated = await store.comments.update(c1.id, { status: 'acknowledged', firstResponseAt: '2026-11-26T03:00:00.000Z' }, '2026-11-26T03:00:00.000Z');
       expect(updated).toMatchObject({ status: 'acknowledged', anonymous: true, ref: ref('u1') });
+      expect((await store.comments.list({ unanswered: true })).map((c) => c.id)).toEqual([c2.id]);
+      await store.comments.update(c2.id, { assignedTo: 'u-1' }, '2026-11-26T03:00:00.000Z');
+      expect((await store.comments.list({ assignedTo: 'u-1' })).map((c) => c.id)).toEqual([c2.id]);
+      await store.comments.update(c2.id, { assignedTo: null }, '2026-11-26T03:00:00.000Z');
       const amended = await store.comments.update(c2.id, { text: 'khác\nthêm chi tiết', severity: 'urgent', classId: 'la-a1' }, '2026-11-26T03:00:00.000Z');
       expect(amended).toMatchObject({ text: 'khác\nthêm chi tiết', severity: 'urgent', classId: 'la-a1' });
       await store.comments.addEvent({ commentId: c1.id, at: '2026-11-26T03:00:00.000Z', actor: 'a', kind: 'status', details: { to: 'acknowledged' } });

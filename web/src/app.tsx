@@ -28,6 +28,7 @@ import { Groups } from './screens/groups.tsx';
 import { Reports } from './screens/reports.tsx';
 import { Channels } from './screens/channels.tsx';
 import { ContactConversation, Contacts } from './screens/contacts.tsx';
+import { CommentsBadge } from './care/parts.tsx';
 
 interface RouteDef { pattern: string; need?: Permission; view: (p: Record<string, string>) => ComponentChildren }
 
@@ -145,7 +146,7 @@ function navItems(me: Me): NavItem[] {
   const items: NavItem[] = [
     { href: '/', label: t('nav.overview'), icon: '⌂', phone: true },
     // The principal reads urgent comments and approves announcements on her phone in the evening.
-    { href: '/comments', label: t('comments.nav'), icon: '✉', phone: true },
+    { href: '/comments', label: t('comments.nav'), icon: '✉', phone: true, extra: <CommentsBadge /> },
     { href: '/announcements', label: t('announcements.nav'), icon: '✎', phone: true },
     { href: '/groups', label: t('groups.nav'), icon: '⚇' },
     { href: '/absences', label: t('absences.nav'), icon: '◷', phone: !allowed(role, 'unanswered') },

@@ -2,7 +2,7 @@
 // announcements waiting (approval for the principal), today's absences per class, the questions
 // Loa could not answer, and for those who keep Loa running the channels and open alerts. Staff
 // limited to classes count their classes only; viewers (the commune) get counts, nothing personal.
-import type { Comment, CommentStatus, Store, User } from '../../store/types.ts';
+import type { CommentStatus, Store, User } from '../../store/types.ts';
 import type { SchoolService } from '../../school/school-service.ts';
 import type { CommentService } from '../comments/comment-service.ts';
 import type { ChannelSet } from '../../channels/setup.ts';
@@ -44,22 +44,26 @@ export class OverviewService {
     unansweredCount: (user: User) => Promise<number>;
   }) {}
 
-  /** The open comments a user may see (new, acknowledged, in progress). */
-  async openComments(user: User): Promise<Comment[]> {
-    const classIds = user.role === 'staff' && user.classIds.length ? user.classIds : undefined;
-    const lists = await Promise.all(OPEN_STATUSES.map((status) => this.deps.store.comments.list({ status, classIds, limit: 100_000 })));
-    return lists.flat().filter((c) => this.deps.comments.canSee(user, c));
-  }
-
   async build(user: User, date?: string): Promise<Overview> {
     const { store, school, clock, comments } = this.deps;
     const leader = LEADERS.has(user.role);
-    const open = (await this.openComments(user)).map((c) => ({ c, overdue: Boolean(comments.present(user, c).overdue) }));
-    const items: OverviewComment[] = open
-      .filter(({ c, overdue }) => overdue || (c.severity === 'urgent' && !c.firstResponseAt))
-      .map(({ c, overdue }) => ({
+    const now = clock().toISOString();
+    // Staff limited to classes count their classes only (comments.canSee's rule, in the query).
+    const classIds = user.role === 'staff' && user.classIds.length ? user.classIds : undefined;
+    const open = { classIds, statuses: OPEN_STATUSES };
+    const urgent = { ...open, severity: 'urgent' as const, unanswered: true };
+    const overdue = { classIds, statuses: ['new' as CommentStatus], unanswered: true, dueBefore: now };
+    const [openCount, urgentCount, overdueCount, unassigned, assignedToMe, urgentList, overdueList] = await Promise.all([
+      store.comments.count(open), store.comments.count(urgent), store.comments.count(overdue),
+      store.comments.count({ ...open, assignedTo: null }), store.comments.count({ ...open, assignedTo: user.id }),
+      store.comments.list({ ...urgent, limit: ITEMS }), store.comments.list({ ...overdue, limit: ITEMS }),
+    ]);
+    const seen = new Set<number>();
+    const items: OverviewComment[] = [...urgentList, ...overdueList]
+      .filter((c) => !seen.has(c.id) && (seen.add(c.id), comments.canSee(user, c)))
+      .map((c) => ({
         id: c.id, code: c.code, createdAt: c.createdAt, classId: c.classId, category: c.category, severity: c.severity, status: c.status,
-        dueAt: c.dueAt, firstResponseAt: c.firstResponseAt, overdue, assignedTo: c.assignedTo,
+        dueAt: c.dueAt, firstResponseAt: c.firstResponseAt, overdue: Boolean(comments.present(user, c).overdue), assignedTo: c.assignedTo,
       }))
       .sort(commentOrder)
       .slice(0, ITEMS);
@@ -68,10 +72,9 @@ export class OverviewService {
 
     const day = date ?? todayIn(this.deps.timeZone, clock());
     const classes = school.get('classes');
-    const mine = user.role === 'staff' && user.classIds.length ? user.classIds : null;
-    const absences = await store.absences.list({ from: day, to: day, classIds: mine ?? undefined });
+    const absences = await store.absences.list({ from: day, to: day, classIds });
     const byClass = classes
-      .filter((k) => !mine || mine.includes(k.id))
+      .filter((k) => !classIds || classIds.includes(k.id))
       .map((k) => ({ classId: k.id, name: k.name, count: absences.filter((a) => a.classId === k.id).length }));
 
     let alerts: Overview['alerts'] = null;
@@ -80,15 +83,8 @@ export class OverviewService {
       alerts = { open: list.length, items: list.slice(0, 5).map((a) => ({ id: a.id, at: a.at, kind: a.kind })) };
     }
     return {
-      at: clock().toISOString(),
-      comments: {
-        open: open.length,
-        urgent: open.filter(({ c }) => c.severity === 'urgent').length,
-        overdue: open.filter(({ overdue }) => overdue).length,
-        unassigned: open.filter(({ c }) => !c.assignedTo).length,
-        mine: open.filter(({ c }) => c.assignedTo === user.id).length,
-        items,
-      },
+      at: now,
+      comments: { open: openCount, urgent: urgentCount, overdue: overdueCount, unassigned, mine: assignedToMe, items },
       broadcasts: { pendingApproval: leader ? pending.length : null, scheduled: scheduled.length, sending: sending.length },
       absences: { date: day, total: absences.length, byClass },
       unanswered: user.role === 'viewer' ? null : await this.deps.unansweredCount(user),

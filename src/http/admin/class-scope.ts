@@ -26,7 +26,7 @@ export class ClassScope {
     for (const classId of classIds) {
       for (const s of await this.store.subscriptions.list({ groupId: classId, limit: 1_000_000 })) ids.add(s.contactId);
     }
-    for (const c of await this.store.comments.list({ classIds, limit: 1_000_000 })) if (c.contactId) ids.add(c.contactId);
+    for (const id of await this.store.comments.contactIds({ classIds })) ids.add(id);
     for (const a of await this.store.absences.list({ ...ALL_TIME, classIds })) if (a.contactId) ids.add(a.contactId);
     return ids;
   }

@@ -1,7 +1,7 @@
 // Case handling for comments, the absence list, staff link codes, and reports.
 import { Router } from 'express';
 import { z } from '@botpress/sdk';
-import type { Comment, Store } from '../../store/types.ts';
+import type { Comment, CommentFilter, Store } from '../../store/types.ts';
 import { COMMENT_STATUSES, ROLES } from '../../store/types.ts';
 import type { SchoolService } from '../../school/school-service.ts';
 import type { CommentService } from '../../features/comments/comment-service.ts';
@@ -15,14 +15,23 @@ import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { HttpError, badRequest, notFound, parseBody } from '../errors.ts';
 import { asHttp } from './domain-errors.ts';
-import { ClassScope, countsOnly, seesAnonymous } from './class-scope.ts';
-import { foldDiacritics } from '../../nlu/normalise.ts';
+import { ClassScope, countsOnly, limitedTo, seesAnonymous } from './class-scope.ts';
 import { conversationKey } from '../../core/messages.ts';
-import { commentOrder } from '../../features/overview/overview-service.ts';
+import { commentOrder, OPEN_STATUSES } from '../../features/overview/overview-service.ts';
 
 /** The console's views of the comments: the person's own, nobody's yet, urgent, overdue, all. */
 export const COMMENT_VIEWS = ['all', 'mine', 'unassigned', 'urgent', 'overdue'] as const;
-const OPEN = new Set(['new', 'acknowledged', 'in_progress']);
+
+/** What a view keeps: still open and nobody's; urgent and open; overdue as comments.present says it. */
+function viewFilter(view: (typeof COMMENT_VIEWS)[number], userId: string, now: string): CommentFilter {
+  switch (view) {
+    case 'mine': return { assignedTo: userId };
+    case 'unassigned': return { assignedTo: null, statuses: OPEN_STATUSES };
+    case 'urgent': return { severity: 'urgent', statuses: OPEN_STATUSES };
+    case 'overdue': return { statuses: ['new'], unanswered: true, dueBefore: now };
+    default: return {};
+  }
+}
 /** The conversation shown around a comment: the parent's turns from a day before it to a day after. */
 const AROUND_MS = 24 * 60 * 60 * 1000;
 
@@ -73,31 +82,36 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
       limit: z.coerce.number().int().min(1).max(2000).optional(),
     }), req.query);
     if (q.class && !classIds().includes(q.class)) throw badRequest(`unknown class "${q.class}"`);
-    const limited = user.role === 'staff' && user.classIds.length ? user.classIds : undefined;
-    const list = await store.comments.list({
+    const viewer = countsOnly(user);
+    const now = deps.clock().toISOString();
+    const limit = q.limit ?? 500;
+    const view = q.view ?? 'all';
+    if (view === 'urgent' && q.severity === 'normal') { res.json({ comments: [] }); return; }
+    const filter: CommentFilter = {
       status: q.status as never, category: q.category, severity: q.severity as never,
-      classIds: q.class ? [q.class] : limited,
+      // Staff limited to classes: their classes only (the same rule as comments.canSee).
+      classIds: q.class ? [q.class] : limitedTo(user) ?? undefined,
       // Days as the school counts them, in its time zone.
       since: q.from ? zonedTime(q.from, 0, 0, deps.timeZone).toISOString() : undefined,
       until: q.to ? zonedTime(addDays(q.to, 1), 0, 0, deps.timeZone).toISOString() : undefined,
-      // A search or a view looks through every comment the other filters keep.
-      limit: q.q || (q.view && q.view !== 'all') ? 100_000 : q.limit ?? 500,
-    });
-    // The search ignores diacritics ("hoc phi" finds "học phí"), over what the person may read:
-    // a viewer searches ticket codes only (the words are not theirs to read, nor to probe).
-    const words = q.q ? foldDiacritics(q.q.toLowerCase()).trim() : '';
-    const viewer = countsOnly(user);
-    let shown = list.filter((c) => comments.canSee(user, c)).map((c) => comments.present(user, c) as Record<string, unknown> & Comment & { overdue: boolean });
-    if (words) {
-      shown = shown.filter((c) => foldDiacritics((viewer ? c.code : `${c.code} ${c.text} ${c.displayName ?? ''}`).toLowerCase()).includes(words));
-    }
-    const view = q.view ?? 'all';
-    if (view === 'mine') shown = shown.filter((c) => c.assignedTo === user.id);
-    else if (view === 'unassigned') shown = shown.filter((c) => !c.assignedTo && OPEN.has(c.status));
-    else if (view === 'urgent') shown = shown.filter((c) => c.severity === 'urgent' && OPEN.has(c.status));
-    else if (view === 'overdue') shown = shown.filter((c) => c.overdue);
-    // Urgent ones still waiting for an answer and overdue ones first, the nearest deadline first.
-    shown = shown.sort(commentOrder).slice(0, q.limit ?? 500);
+      // The search ignores diacritics ("hoc phi" finds "học phí"); a viewer searches ticket codes
+      // only (the words are not theirs to read, nor to probe).
+      ...(q.q?.trim() ? (viewer ? { code: q.q } : { search: q.q }) : {}),
+      ...viewFilter(view, user.id, now),
+    };
+    // Urgent ones still waiting for an answer and overdue ones come first, however old they are.
+    const pinned = (extra: CommentFilter) => (extra.statuses?.length ? store.comments.list({ ...filter, ...extra, limit }) : Promise.resolve([]));
+    const urgentFirst = !filter.severity || filter.severity === 'urgent'
+      ? pinned({ severity: 'urgent', unanswered: true, statuses: (filter.statuses ?? OPEN_STATUSES).filter((x) => OPEN_STATUSES.includes(x)) })
+      : Promise.resolve([]);
+    const overdueFirst = pinned({ unanswered: true, dueBefore: now, statuses: (filter.statuses ?? ['new']).filter((x) => x === 'new') });
+    const [a, b, rest] = await Promise.all([urgentFirst, overdueFirst, store.comments.list({ ...filter, limit })]);
+    const seen = new Set<number>();
+    const shown = [...a, ...b, ...rest]
+      .filter((c) => !seen.has(c.id) && (seen.add(c.id), comments.canSee(user, c)))
+      .map((c) => comments.present(user, c) as Record<string, unknown> & Comment & { overdue: boolean })
+      .sort(commentOrder)
+      .slice(0, limit);
     await scope.auditRead(req, user, 'comments', 'comments', { count: shown.length });
     res.json({ comments: viewer ? shown.map(countable) : shown });
   });

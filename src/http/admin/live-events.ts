@@ -8,7 +8,7 @@
 import type { Request, Response } from 'express';
 import type { DomainEvent, DomainEvents } from '../../core/domain-events.ts';
 import type { User } from '../../store/types.ts';
-import { HttpError } from '../errors.ts';
+import { consoleError } from '../errors.ts';
 import { limitedTo } from './class-scope.ts';
 
 export interface LiveOptions {
@@ -27,11 +27,17 @@ export interface LiveOptions {
   contactsTtlMs?: number;
   /** How long the browser waits before reconnecting after a dropped stream (the SSE retry field). */
   retryMs?: number;
+  /**
+   * A stream ends after this long and the browser opens a new one, signed in again: a session that
+   * was signed out or a person deactivated meanwhile stops hearing anything.
+   */
+  maxAgeMs?: number;
 }
 
 interface Stream {
   user: User;
   res: Response;
+  openedAt: number;
   /** Written at the next flush. */
   pending: string[];
   /** The parents a limited staff member may see, when known and fresh. */
@@ -54,7 +60,7 @@ export class LiveEvents {
   private off: (() => void) | null = null;
 
   constructor(private readonly deps: { events: DomainEvents; visibleContacts: (user: User) => Promise<Set<string> | null> }, options: LiveOptions = {}) {
-    this.opts = { maxStreams: 200, maxPerUser: 5, heartbeatMs: 25_000, flushMs: 200, contactsTtlMs: 60_000, retryMs: 3000, ...options };
+    this.opts = { maxStreams: 200, maxPerUser: 5, heartbeatMs: 25_000, flushMs: 200, contactsTtlMs: 60_000, retryMs: 3000, maxAgeMs: 10 * 60_000, ...options };
     deps.events.onClose(() => this.closeAll());
   }
 
@@ -122,7 +128,7 @@ export class LiveEvents {
     const mine = [...this.streams].filter((s) => s.user.id === user.id);
     if (mine.length >= this.opts.maxPerUser) mine[0].close(); // the oldest tab gives way to the newest
     if (this.streams.size >= this.opts.maxStreams) {
-      throw new HttpError(503, 'too_many_streams', `${this.opts.maxStreams} consoles are already following live; try again in a minute`);
+      throw consoleError(503, 'too_many_streams', { max: this.opts.maxStreams });
     }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
@@ -132,7 +138,7 @@ export class LiveEvents {
     if (req.query.once === '1') { res.end(); return; }
 
     const stream: Stream = {
-      user, res, pending: [], visible: null, visibleAt: 0, held: [], reading: false,
+      user, res, openedAt: Date.now(), pending: [], visible: null, visibleAt: 0, held: [], reading: false,
       close: () => {
         if (!this.streams.delete(stream)) return;
         if (this.streams.size === 0) this.idle();
@@ -145,7 +151,11 @@ export class LiveEvents {
     this.off ??= this.deps.events.on((e) => this.tell(e));
     if (!this.heartbeat) {
       this.heartbeat = setInterval(() => {
-        for (const s of this.streams) s.res.write(': ping\n\n');
+        const now = Date.now();
+        for (const s of [...this.streams]) {
+          if (now - s.openedAt > this.opts.maxAgeMs) s.close();
+          else s.res.write(': ping\n\n');
+        }
       }, this.opts.heartbeatMs);
       this.heartbeat.unref();
     }

@@ -1,5 +1,5 @@
 // Comments with their history, absences, and the staff's linked chat accounts.
-import type { Absence, AbsenceRepository, Comment, CommentRepository, StaffLinkRepository } from '../types.ts';
+import type { Absence, AbsenceRepository, Comment, CommentFilter, CommentRepository, StaffLinkRepository } from '../types.ts';
 import { inList, json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 
 function toComment(r: Row): Comment {
@@ -15,8 +15,33 @@ function toAbsence(r: Row): Absence {
   return { id: r.id, createdAt: r.created_at, contactId: r.contact_id, childName: r.child_name, classId: r.class_id, fromDate: r.from_date, toDate: r.to_date, reason: r.reason, withdrawnAt: r.withdrawn_at ?? null };
 }
 
+/** Lower case without diacritics, đ as d: how a search and what it looks through are compared. */
+export const foldForSearch = (s: unknown) => (typeof s === 'string' ? s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase() : '');
+const like = (s: string) => `%${s.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+function commentWhere(f: CommentFilter) {
+  const words = f.search ? like(foldForSearch(f.search).trim()) : '';
+  return whereOf([
+    f.status && ['status = ?', f.status],
+    f.statuses && [`status IN (${inList(f.statuses.length)})`, ...f.statuses],
+    f.category && ['category = ?', f.category],
+    f.severity && ['severity = ?', f.severity],
+    f.classIds && [`class_id IN (${inList(f.classIds.length)})`, ...f.classIds],
+    f.since && ['created_at >= ?', f.since],
+    f.until && ['created_at < ?', f.until],
+    f.contactId && ['contact_id = ?', f.contactId],
+    f.assignedTo !== undefined && (f.assignedTo === null ? ['assigned_to IS NULL'] : ['assigned_to = ?', f.assignedTo]),
+    f.unanswered && ['first_response_at IS NULL'],
+    f.dueBefore && ['due_at < ?', f.dueBefore],
+    f.text && ["text LIKE ? ESCAPE '\\'", like(f.text)],
+    words && ["(loa_fold(text) LIKE ? ESCAPE '\\' OR loa_fold(code) LIKE ? ESCAPE '\\' OR (anonymous = 0 AND loa_fold(display_name) LIKE ? ESCAPE '\\'))", words, words, words],
+    f.code && ["code LIKE ? ESCAPE '\\'", like(f.code.toUpperCase().trim())],
+  ]);
+}
+
 export function commentsRepository(c: SqliteContext): CommentRepository {
   const { stmt, w, beginGroup } = c;
+  c.db.function('loa_fold', { deterministic: true }, foldForSearch);
   return {
     async create(c) {
       beginGroup();
@@ -37,16 +62,7 @@ export function commentsRepository(c: SqliteContext): CommentRepository {
       return r ? toComment(r) : null;
     },
     async list(f = {}) {
-      const { where, args } = whereOf([
-        f.status && ['status = ?', f.status],
-        f.category && ['category = ?', f.category],
-        f.severity && ['severity = ?', f.severity],
-        f.classIds && [`class_id IN (${inList(f.classIds.length)})`, ...f.classIds],
-        f.since && ['created_at >= ?', f.since],
-        f.until && ['created_at < ?', f.until],
-        f.contactId && ['contact_id = ?', f.contactId],
-        f.text && ["text LIKE ? ESCAPE '\\'", `%${f.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`],
-      ]);
+      const { where, args } = commentWhere(f);
       return (stmt(`SELECT * FROM comments ${where} ORDER BY id DESC LIMIT ?`).all(...args, f.limit ?? 500) as Row[]).map(toComment);
     },
     async countsFor(since, until, now) {
@@ -69,6 +85,14 @@ export function commentsRepository(c: SqliteContext): CommentRepository {
           WHERE ${range} AND severity = 'urgent' ORDER BY id`).all(since, until) as Row[])
           .map((r) => ({ id: r.id, code: r.code, createdAt: r.created_at, category: r.category, status: r.status, firstResponseAt: r.first_response_at, dueAt: r.due_at })),
       };
+    },
+    async contactIds(f = {}) {
+      const { where, args } = commentWhere(f);
+      return (stmt(`SELECT DISTINCT contact_id AS id FROM comments ${where ? `${where} AND` : 'WHERE'} contact_id IS NOT NULL`).all(...args) as { id: string }[]).map((r) => r.id);
+    },
+    async count(f = {}) {
+      const { where, args } = commentWhere(f);
+      return (stmt(`SELECT count(*) AS n FROM comments ${where}`).get(...args) as { n: number }).n;
     },
     async anyFrom(contactId) {
       return stmt('SELECT 1 FROM comments WHERE contact_id = ? LIMIT 1').get(contactId) !== undefined;

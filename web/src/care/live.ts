@@ -86,14 +86,18 @@ export function useLive(onEvent: (e: LiveEvent) => void): LiveState {
   return current;
 }
 
-/** A reload that waits for a burst of events to end (a reply writes several rows at once). */
-export function useDebounced(fn: () => void, ms = 300): () => void {
+/**
+ * One reload for a burst of events (a reply writes several rows at once), at most every `ms`: the
+ * first event starts the wait, the ones during it join it. Unlike waiting for quiet, a steady
+ * stream of events (a busy morning) still reloads the screen every `ms`.
+ */
+export function useCoalesced(fn: () => void, ms = 500): () => void {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const latest = useRef(fn);
   latest.current = fn;
   useEffect(() => () => { if (timer.current) clearTimeout(timer.current); }, []);
   return () => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => latest.current(), ms);
+    if (timer.current) return;
+    timer.current = setTimeout(() => { timer.current = null; latest.current(); }, ms);
   };
 }

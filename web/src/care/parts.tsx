@@ -3,8 +3,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.ts';
 import { lang, t } from '../i18n.ts';
-import type { LiveState } from './live.ts';
-import type { SchoolClass } from './types.ts';
+import { useCoalesced, useLive, type LiveState } from './live.ts';
+import type { Overview, SchoolClass } from './types.ts';
 import './care.css';
 
 /** The time now, ticking every few seconds for every deadline on the screen. */
@@ -66,4 +66,14 @@ export function LiveStatus(props: { state: LiveState }) {
       <span aria-hidden="true">{props.state === 'live' ? '● ' : '○ '}</span>{t(`overview.live.${props.state}`)}
     </p>
   );
+}
+
+/** The comments waiting for an answer past their time or urgently, on the navigation's "Comments" item, kept live. */
+export function CommentsBadge() {
+  const [count, setCount] = useState(0);
+  const load = () => { get<{ overview: Overview }>('/admin/overview').then((r) => setCount(r.overview.comments.urgent + r.overview.comments.overdue), () => {}); };
+  const reload = useCoalesced(load, 1000);
+  useEffect(load, []);
+  useLive((e) => { if (e.kind === 'comment' || e.kind === 'resync') reload(); });
+  return count > 0 ? <span class="badge" data-testid="comments-badge">{count}<span class="sr-only"> {t('comments.badge')}</span></span> : null;
 }

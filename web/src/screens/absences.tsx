@@ -6,14 +6,15 @@ import { lang, t } from '../i18n.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
-import { useDebounced, useLive } from '../care/live.ts';
+import { useCoalesced, useLive } from '../care/live.ts';
 import { LiveStatus, className, useClasses } from '../care/parts.tsx';
 import type { Absence } from '../care/types.ts';
 
 type Answer = { date: string; absences: Absence[] } | { date: string; total: number; byClass: Record<string, number> };
 
 const longDate = (day: string) => new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
-const shortDate = (day: string) => new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+/** "02/12": day then month, as the school writes it (vi and en-GB alike). */
+const shortDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}`;
 
 export function Absences() {
   useTitle(t('absences.title'));
@@ -27,7 +28,7 @@ export function Absences() {
   const key = asked.toString();
   const data = useLoad(() => get<Answer>(`/admin/absences${key ? `?${key}` : ''}`), [key]);
   const classes = useClasses();
-  const reload = useDebounced(() => data.reload());
+  const reload = useCoalesced(() => data.reload());
   const live = useLive((e) => { if (e.kind === 'absence' || e.kind === 'resync') reload(); });
   const ownClasses = me.user.role === 'staff' && me.user.classIds.length ? classes.filter((c) => me.user.classIds.includes(c.id)) : classes;
 

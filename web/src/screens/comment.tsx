@@ -3,12 +3,12 @@
 // channel, or kept pending when the platform's window is closed, and said so), status, category,
 // an internal note, and assignment for the principal and admins. A failed save keeps what was typed.
 import { useState } from 'preact/hooks';
-import { get, post, put } from '../api.ts';
+import { ApiError, get, post, put } from '../api.ts';
 import { t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle, useUnsaved } from '../ui/kit.tsx';
-import { useDebounced, useLive } from '../care/live.ts';
+import { useCoalesced, useLive } from '../care/live.ts';
 import { Deadline, LiveStatus, Severity, Status, className, dateTime, useClasses, useNow } from '../care/parts.tsx';
 import { CATEGORIES, type Assignee, type CommentEvent, type CommentPage, type ReplyTemplate } from '../care/types.ts';
 
@@ -30,7 +30,7 @@ export function CommentDetail(props: { id: string }) {
   const assignees = useLoad(() => (leader ? get<{ assignees: Assignee[] }>(`/admin/comments/${encodeURIComponent(props.id)}/assignees`).then((r) => r.assignees) : Promise.resolve([])), [props.id]);
   const classes = useClasses();
   const now = useNow();
-  const reload = useDebounced(() => page.reload());
+  const reload = useCoalesced(() => page.reload());
   const live = useLive((e) => { if (e.kind === 'resync' || (e.kind === 'comment' && String(e.id) === props.id)) reload(); });
   const c = page.data?.comment;
   useTitle(c ? `${c.code} – ${t('comments.title')}` : t('comments.title'));
@@ -39,7 +39,7 @@ export function CommentDetail(props: { id: string }) {
     return (
       <section>
         <PageTitle>{t('comments.title')}</PageTitle>
-        <Notice kind="error">{errorText(page.error)}</Notice>
+        <Notice kind="error">{page.error instanceof ApiError && page.error.status === 404 ? t('comments.page.notFound') : errorText(page.error)}</Notice>
         <p><Link href="/comments">{t('comments.page.back')}</Link></p>
       </section>
     );
@@ -123,7 +123,8 @@ function Reply(props: { id: string; status: string; channel: string | null; temp
             <select id={id} value="" onChange={(e) => {
               const [tid, lng] = (e.target as HTMLSelectElement).value.split('|');
               const tpl = props.templates.find((x) => x.id === tid);
-              if (tpl) setText(lng === 'en' && tpl.text.en ? tpl.text.en : tpl.text.vi);
+              // What was already written stays: the template goes after it.
+              if (tpl) setText((current) => [current.trim(), lng === 'en' && tpl.text.en ? tpl.text.en : tpl.text.vi].filter(Boolean).join('\n'));
             }}>
               <option value="">{t('comments.page.chooseTemplate')}</option>
               {props.templates.map((tpl) => [
@@ -275,7 +276,7 @@ function History(props: { events: CommentEvent[] }) {
 
 function Conversation(props: { turns: CommentPage['conversation'] }) {
   return (
-    <div class="card conversation">
+    <div class="card conversation last-on-phone">
       <h2>{t('comments.page.conversation')}</h2>
       {props.turns === null ? <p>{t('comments.page.conversationHidden')}</p> : props.turns.length === 0 ? <p>{t('comments.page.conversationEmpty')}</p> : (
         <ol class="list">

@@ -7,7 +7,7 @@ import { t } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { allowed, useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
-import { useDebounced, useLive } from '../care/live.ts';
+import { useCoalesced, useLive } from '../care/live.ts';
 import { Deadline, LiveStatus, Severity, Status, className, dateTime, useClasses, useNow } from '../care/parts.tsx';
 import { CATEGORIES, STATUSES, VIEWS, type CommentItem } from '../care/types.ts';
 
@@ -23,11 +23,11 @@ export function Comments() {
   asked.set('view', view);
   for (const k of FILTERS) if (query.get(k)) asked.set(k, query.get(k)!);
   const key = asked.toString();
-  const list = useLoad(() => get<{ comments: CommentItem[] }>(`/admin/comments?${key}`).then((r) => r.comments), [key]);
+  const list = useLoad(() => get<{ comments: CommentItem[] }>(`/admin/comments?${key}&limit=200`).then((r) => r.comments), [key]);
   const classes = useClasses();
   const now = useNow();
   const [news, setNews] = useState('');
-  const reload = useDebounced(() => list.reload());
+  const reload = useCoalesced(() => list.reload());
   const live = useLive((e) => {
     if (e.kind !== 'comment' && e.kind !== 'resync') return;
     if (e.kind === 'comment' && e.action === 'created') setNews(e.severity === 'urgent' ? t('overview.newUrgent') : t('overview.newComment'));

@@ -7,7 +7,7 @@ import { t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { allowed, useSession } from '../session.tsx';
 import { Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
-import { useDebounced, useLive } from '../care/live.ts';
+import { useCoalesced, useLive } from '../care/live.ts';
 import { Deadline, LiveStatus, Severity, className, useClasses, useNow } from '../care/parts.tsx';
 import type { Overview as OverviewData } from '../care/types.ts';
 
@@ -21,10 +21,14 @@ export function Overview() {
   const classes = useClasses();
   const now = useNow();
   const [news, setNews] = useState('');
-  const reload = useDebounced(() => { data.reload(); if (allowed(role, 'unanswered')) session.refresh(); });
+  const reloadNow = () => { data.reload(); if (allowed(role, 'unanswered')) session.refresh(); };
+  // Comments and alerts within half a second; questions, absences and announcements, which a busy
+  // morning brings by the hundred, at most every five seconds.
+  const soon = useCoalesced(reloadNow, 500);
+  const later = useCoalesced(reloadNow, 5000);
   const live = useLive((e) => {
     if (e.kind === 'comment' && e.action === 'created') setNews(e.severity === 'urgent' ? t('overview.newUrgent') : t('overview.newComment'));
-    reload();
+    if (e.kind === 'comment' || e.kind === 'alert' || e.kind === 'resync') soon(); else later();
   });
   const o = data.data;
   // Unknown until /me answers (signing in gives the user only): "…" rather than a wrong 0.
@@ -109,7 +113,8 @@ export function Overview() {
                 <li key={name}>
                   <span>{t(`overview.channel.${name}`)}</span>
                   <span class={c.paused || (c.state && c.state !== 'connected') ? 'warn' : ''}>
-                    {c.paused ? <><span aria-hidden="true">⚠ </span>{t('overview.paused')}</> : c.state && c.state !== 'connected' ? <><span aria-hidden="true">⚠ </span>{c.state}</> : t('overview.working')}
+                    {c.paused ? <><span aria-hidden="true">⚠ </span>{t('overview.paused')}: {c.paused}</>
+                      : c.state && c.state !== 'connected' ? <><span aria-hidden="true">⚠ </span>{t(`overview.zaloState.${c.state}`)}</> : t('overview.working')}
                   </span>
                 </li>
               ))}
