@@ -92,6 +92,8 @@ describeBrowser('console: channels, alerts and parents', () => {
       await page.goto(`${server.url}/admin/contacts`);
       await page.getByLabel('Tìm phụ huynh').fill(`ngoc anh ${size}`);
       await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+      await page.getByTestId('contact-list').getByRole('link', { name: `Chị Ngọc Ánh ${size}` }).waitFor();
+      await expectAccessible(page, 'contacts');
       await page.getByTestId('contact-list').getByRole('link', { name: `Chị Ngọc Ánh ${size}` }).click();
       await page.getByRole('heading', { level: 1, name: `Chị Ngọc Ánh ${size}` }).waitFor();
       const conversation = page.getByTestId('conversation');
