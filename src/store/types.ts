@@ -102,8 +102,9 @@ export interface TranscriptRepository {
   list(filter?: { conversationKey?: string; since?: string; until?: string; answered?: boolean; limit?: number }): Promise<TranscriptTurn[]>;
   /** Intents asked most often in a period (for reports); only turns that asked something. */
   topIntents(since: string, until: string, limit: number): Promise<{ intent: string; count: number }[]>;
-  /** The questions of a period (turns that asked something): when each was asked, and those left unanswered with their text. */
-  questions(since: string, until: string): Promise<{ askedAt: string[]; unanswered: { at: string; text: string }[] }>;
+  /** The questions of a period's days (turns that asked something): how many each day, and those left
+   *  unanswered with their text. `days`: each day's first instant, then the period's end (ISO). */
+  questions(days: string[]): Promise<{ askedPerDay: number[]; unanswered: { at: string; text: string }[] }>;
 }
 
 export type Role = 'admin' | 'principal' | 'staff' | 'viewer';
@@ -357,8 +358,8 @@ export interface CommentCounts {
   overdue: number;
   /** Hours from each answered comment to its first answer, smallest first. */
   hoursToFirstAnswer: number[];
-  /** When each comment was made (for per-day counts in the school's time zone). */
-  createdAt: string[];
+  /** Comments made each day, and the urgent ones among them. */
+  perDay: { count: number; urgent: number }[];
   urgent: Pick<Comment, 'id' | 'code' | 'createdAt' | 'category' | 'status' | 'firstResponseAt' | 'dueAt'>[];
 }
 
@@ -368,8 +369,9 @@ export interface CommentRepository {
   get(id: number): Promise<Comment | null>;
   getByCode(code: string): Promise<Comment | null>;
   list(filter?: CommentFilter): Promise<Comment[]>;
-  /** Counts for a report of the comments made from `since` (inclusive) to `until` (exclusive). */
-  countsFor(since: string, until: string, now: string): Promise<CommentCounts>;
+  /** Counts for a report of the comments made in a period's days: `days` holds each day's first
+   *  instant, then the period's end (ISO; the school's days, so the store needs no time zone). */
+  countsFor(days: string[], now: string): Promise<CommentCounts>;
   /** How many comments a filter keeps (its limit aside). */
   count(filter?: CommentFilter): Promise<number>;
   /** The parents who wrote the comments a filter keeps (its limit aside), each once. */

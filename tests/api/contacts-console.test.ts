@@ -40,4 +40,19 @@ describe('contacts: the conversation with what staff wrote', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error.message).toBeTruthy();
   });
+
+  it('hides from staff what the school wrote to a parent with an anonymous comment', async () => {
+    for (const step of ['tôi muốn góp ý', 'Cơm hôm nay bị khê các con không ăn được', 'Bữa ăn', 'có', 'Lá A1', 'có']) await loa.say('mẹ Bông', step);
+    const [comment] = await loa.store.comments.list();
+    expect(comment).toMatchObject({ anonymous: true, classId: 'la-a1' });
+    const bong = await contactOf('mẹ Bông');
+    const principal = withToken(loa, (await userWithToken(loa, { name: 'Cô Hiệu trưởng', role: 'principal' })).token);
+    expect((await principal.post(`/api/admin/contacts/${bong.id}/messages`).send({ text: 'Về chuyện cơm khê, nhà trường đã nhắc bếp ạ.' })).status).toBe(200);
+    expect((await principal.get(`/api/admin/contacts/${bong.id}/transcript`)).body.staffMessages[0].text).toBe('Về chuyện cơm khê, nhà trường đã nhắc bếp ạ.');
+    const staff = withToken(loa, (await userWithToken(loa, { name: 'Cô Lan', role: 'staff', classIds: ['la-a1'] })).token);
+    const seen = await staff.get(`/api/admin/contacts/${bong.id}/transcript`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.staffMessages[0].text).toBe('(ẩn danh · anonymous)');
+    expect(JSON.stringify(seen.body)).not.toMatch(/khê/);
+  });
 });

@@ -56,10 +56,13 @@ describeBrowser('console: channels, alerts and parents', () => {
       await messenger.getByText('Đang hoạt động').waitFor();
       expect(server.loa.channels.messenger!.paused).toBeNull();
 
-      while (await page.getByTestId('alert-list').count()) {
-        await page.getByTestId('alert-list').getByRole('button', { name: 'Đã xem' }).first().click();
-        await page.getByText('Đã đánh dấu cảnh báo là đã xem.').waitFor();
+      // Each "Đã xem" takes its alert off the list (the list reloads after each).
+      const acks = page.getByTestId('alert-list').getByRole('button', { name: 'Đã xem' });
+      for (let open = await acks.count(); open > 0; open--) {
+        await acks.first().click();
+        await expect.poll(() => acks.count()).toBe(open - 1);
       }
+      await page.getByText('Đã đánh dấu cảnh báo là đã xem.').waitFor();
       await page.getByTestId('no-alerts').waitFor();
       expect(await server.loa.store.alerts.list({ open: true })).toEqual([]);
       await context.close();
@@ -89,6 +92,8 @@ describeBrowser('console: channels, alerts and parents', () => {
       await page.goto(`${server.url}/admin/contacts`);
       await page.getByLabel('Tìm phụ huynh').fill(`ngoc anh ${size}`);
       await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+      await page.getByTestId('contact-list').getByRole('link', { name: `Chị Ngọc Ánh ${size}` }).waitFor();
+      await expectAccessible(page, 'contacts');
       await page.getByTestId('contact-list').getByRole('link', { name: `Chị Ngọc Ánh ${size}` }).click();
       await page.getByRole('heading', { level: 1, name: `Chị Ngọc Ánh ${size}` }).waitFor();
       const conversation = page.getByTestId('conversation');

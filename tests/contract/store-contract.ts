@@ -88,8 +88,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.transcript.list({ since: '2026-11-21', until: '2026-11-23' })).length).toBe(2);
       expect((await store.transcript.list({ since: '2026-11-20', until: '2026-11-21' }))[0].asked).toBe(true);
       // What the reports count as questions: the turns that asked something; the unanswered ones with their text.
-      expect(await store.transcript.questions('2026-11-20', '2026-11-24')).toEqual({
-        askedAt: ['2026-11-20T00:00:00.000Z', '2026-11-21T00:00:00.000Z', '2026-11-22T00:00:00.000Z'],
+      expect(await store.transcript.questions(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24'])).toEqual({
+        askedPerDay: [1, 1, 1, 0], // the 23rd's form step asked nothing
         unanswered: [{ at: '2026-11-22T00:00:00.000Z', text: 'thời tiết' }],
       });
     });
@@ -275,13 +275,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.comments.create({ ...base, createdAt: '2026-11-25T05:00:00.000Z', dueAt: '2026-11-26T02:00:00.000Z', status: 'closed' }); // due, closed: not overdue
       await store.comments.create({ ...base, createdAt: '2026-11-26T01:00:00.000Z', dueAt: '2026-11-28T02:00:00.000Z', sentiment: 'neutral' }); // not due yet
       await store.comments.create({ ...base, createdAt: '2026-11-30T00:00:00.000Z', dueAt: '2026-12-02T02:00:00.000Z' }); // another week
-      const counts = await store.comments.countsFor('2026-11-23T00:00:00.000Z', '2026-11-30T00:00:00.000Z', '2026-11-27T00:00:00.000Z');
+      const week = ['23', '24', '25', '26', '27', '28', '29', '30'].map((d) => `2026-11-${d}T00:00:00.000Z`);
+      const counts = await store.comments.countsFor(week, '2026-11-27T00:00:00.000Z');
       expect(counts.groups.reduce((n, g) => n + g.count, 0)).toBe(5);
       expect(counts.groups).toContainEqual({ category: 'meals', sentiment: 'negative', status: 'new', severity: 'normal', count: 1 });
       expect(counts.groups).toContainEqual({ category: 'safety', sentiment: 'negative', status: 'new', severity: 'urgent', count: 1 });
       expect({ inTime: counts.answeredInTime, dueOrAnswered: counts.dueOrAnswered, overdue: counts.overdue }).toEqual({ inTime: 1, dueOrAnswered: 4, overdue: 1 });
       expect(counts.hoursToFirstAnswer.map((h) => Math.round(h * 1000) / 1000)).toEqual([1.5, 6]);
-      expect([...counts.createdAt].sort()).toEqual(['2026-11-23T02:00:00.000Z', '2026-11-24T02:00:00.000Z', '2026-11-25T02:00:00.000Z', '2026-11-25T05:00:00.000Z', '2026-11-26T01:00:00.000Z']);
+      expect(counts.perDay).toEqual([
+        { count: 1, urgent: 0 }, { count: 1, urgent: 1 }, { count: 2, urgent: 0 }, { count: 1, urgent: 0 },
+        { count: 0, urgent: 0 }, { count: 0, urgent: 0 }, { count: 0, urgent: 0 },
+      ]);
       expect(counts.urgent).toEqual([{ id: 2, code: 'PA-0002', createdAt: '2026-11-24T02:00:00.000Z', category: 'safety', status: 'new', firstResponseAt: '2026-11-24T08:00:00.000Z', dueAt: '2026-11-24T03:00:00.000Z' }]);
     });
 

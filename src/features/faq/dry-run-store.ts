@@ -48,7 +48,7 @@ export function dryRunStore(store: Store, now: () => Date): Store {
     append: async () => {},
     list: (filter) => store.transcript.list(filter),
     topIntents: (since, until, limit) => store.transcript.topIntents(since, until, limit),
-    questions: (since, until) => store.transcript.questions(since, until),
+    questions: (days) => store.transcript.questions(days),
   };
   return new Proxy(store, {
     get(target, prop, receiver) {

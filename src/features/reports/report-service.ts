@@ -54,7 +54,8 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** The days of a period with their start instants in the time zone; `dayOf` finds an instant's day. */
+/** The days of a period, their first instants in the time zone then the period's end (`starts`),
+ *  and `dayOf`, the day of an instant. */
 function daysOf(range: { from: IsoDate; to: IsoDate }, timeZone: string) {
   const days: IsoDate[] = [];
   for (let d = range.from; d <= range.to; d = addDays(d, 1)) days.push(d);
@@ -74,7 +75,7 @@ function daysOf(range: { from: IsoDate; to: IsoDate }, timeZone: string) {
     }
     return lo;
   };
-  return { days, dayOf };
+  return { days, starts, dayOf };
 }
 
 export class ReportService {
@@ -99,23 +100,19 @@ export class ReportService {
 
   async build(kind: Period, range: { from: IsoDate; to: IsoDate }, audience: 'school' | 'commune' = 'school'): Promise<Report> {
     const { store, school, timeZone } = this.deps;
-    const since = zonedTime(range.from, 0, 0, timeZone).toISOString();
-    const until = zonedTime(addDays(range.to, 1), 0, 0, timeZone).toISOString();
+    const { days, starts, dayOf } = daysOf(range, timeZone);
+    const [since, until] = [starts[0], starts[starts.length - 1]];
     const now = this.deps.clock().toISOString();
-    const counted = await store.comments.countsFor(since, until, now);
+    const counted = await store.comments.countsFor(starts, now);
     const hours = counted.hoursToFirstAnswer;
     const sumBy = (key: 'category' | 'sentiment' | 'status') =>
       counted.groups.reduce<Record<string, number>>((acc, g) => ((acc[g[key]] = (acc[g[key]] ?? 0) + g.count), acc), {});
     const absences = await store.absences.list({ from: range.from, to: range.to });
     // Questions are the messages that asked something, not every form step, button or link code.
-    const questions = await store.transcript.questions(since, until);
+    const questions = await store.transcript.questions(starts);
     const unanswered = questions.unanswered.filter((t) => t.text.trim());
-    const { days, dayOf } = daysOf(range, timeZone);
-    const commentsByDay = days.map((date) => ({ date, count: 0, urgent: 0 }));
-    for (const at of counted.createdAt) commentsByDay[dayOf(at)].count++;
-    for (const c of counted.urgent) commentsByDay[dayOf(c.createdAt)].urgent++;
-    const questionsByDay = days.map((date) => ({ date, asked: 0, unanswered: 0 }));
-    for (const at of questions.askedAt) questionsByDay[dayOf(at)].asked++;
+    const commentsByDay = days.map((date, i) => ({ date, ...counted.perDay[i] }));
+    const questionsByDay = days.map((date, i) => ({ date, asked: questions.askedPerDay[i], unanswered: 0 }));
     for (const q of unanswered) questionsByDay[dayOf(q.at)].unanswered++;
     const classes = school.get('classes');
     const className = (id: string) => classes.find((c) => c.id === id)?.name ?? id;
@@ -130,7 +127,7 @@ export class ReportService {
       school: school.get('profile').name,
       period: { kind, ...range },
       comments: {
-        total: counted.createdAt.length,
+        total: counted.perDay.reduce((n, d) => n + d.count, 0),
         byCategory: sumBy('category'),
         bySentiment: sumBy('sentiment'),
         byStatus: sumBy('status'),
@@ -145,7 +142,7 @@ export class ReportService {
       },
       absences: { total: absences.length, byClass: count(absences, (a) => className(a.classId)), perClass },
       questions: {
-        total: questions.askedAt.length,
+        total: questions.askedPerDay.reduce((n, d) => n + d, 0),
         unansweredCount: unanswered.length,
         topIntents: await store.transcript.topIntents(since, until, 10),
         byDay: questionsByDay,

@@ -11,7 +11,7 @@ import { foldDiacritics } from '../../nlu/normalise.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { HttpError, notFound, parseBody } from '../errors.ts';
-import { ClassScope } from './class-scope.ts';
+import { ANONYMOUS_TEXT, ClassScope, seesAnonymous } from './class-scope.ts';
 
 /** Messenger's HUMAN_AGENT tag allows a person's answer up to 7 days after the parent wrote. */
 export const HANDOFF_MS = 7 * 24 * 60 * 60 * 1000;
@@ -49,9 +49,11 @@ export function contactRoutes(deps: { store: Store; outbox: Outbox; audit: Audit
     await scope.auditRead(req, user, 'transcript', `contact:${contact.id}`);
     // What the school's people wrote themselves sits in the outbox, not the transcript: shown with
     // whether it went out, so that the conversation reads whole.
+    // Below the principal, a parent with an anonymous comment: what the school wrote them may speak of it.
+    const hidden = !seesAnonymous(user) && (await store.comments.list({ contactId: contact.id, limit: 1000 })).some((c) => c.anonymous);
     const staffMessages = (await store.outbox.list({ conversationKey: conversationKey(contact.ref), limit: 100_000 }))
       .filter((m) => m.purpose === 'human').slice(-50)
-      .map((m) => ({ at: m.createdAt, text: m.message.type === 'text' ? m.message.text : '', status: m.status, reason: m.lastError }));
+      .map((m) => ({ at: m.createdAt, text: hidden ? ANONYMOUS_TEXT : m.message.type === 'text' ? m.message.text : '', status: m.status, reason: m.lastError }));
     res.json({ contact, turns: await scope.hideAnonymousWords(user, contact.id, turns.slice(-50)), staffMessages });
   });
 

@@ -1,6 +1,6 @@
 // Comments with their history, absences, and the staff's linked chat accounts.
 import type { Absence, AbsenceRepository, Comment, CommentFilter, CommentRepository, StaffLinkRepository } from '../types.ts';
-import { inList, json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
+import { daysTable, inList, json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 
 function toComment(r: Row): Comment {
   return {
@@ -42,6 +42,12 @@ function commentWhere(f: CommentFilter) {
 export function commentsRepository(c: SqliteContext): CommentRepository {
   const { stmt, w, beginGroup } = c;
   c.db.function('loa_fold', { deterministic: true }, foldForSearch);
+  const perDay = (days: string[]) => {
+    const { values, args } = daysTable(days);
+    return (stmt(`WITH ${values} SELECT COUNT(c.id) AS count, COALESCE(SUM(c.severity = 'urgent'), 0) AS urgent
+      FROM d LEFT JOIN comments c ON c.created_at >= d.s AND c.created_at < d.e GROUP BY d.i ORDER BY d.i`).all(...args) as Row[])
+      .map((r) => ({ count: r.count, urgent: r.urgent }));
+  };
   return {
     async create(c) {
       beginGroup();
@@ -65,7 +71,8 @@ export function commentsRepository(c: SqliteContext): CommentRepository {
       const { where, args } = commentWhere(f);
       return (stmt(`SELECT * FROM comments ${where} ORDER BY id DESC LIMIT ?`).all(...args, f.limit ?? 500) as Row[]).map(toComment);
     },
-    async countsFor(since, until, now) {
+    async countsFor(days, now) {
+      const [since, until] = [days[0], days[days.length - 1]];
       // Counted by SQLite from the comments_report index: a month of 10,000 comments is read
       // without their texts, in one pass for the counts.
       const range = 'created_at >= ? AND created_at < ?';
@@ -80,7 +87,7 @@ export function commentsRepository(c: SqliteContext): CommentRepository {
         answeredInTime: sum('in_time'), dueOrAnswered: sum('due_or_answered'), overdue: sum('overdue'),
         hoursToFirstAnswer: stmt(`SELECT (julianday(first_response_at) - julianday(created_at)) * 24 AS h FROM comments
           WHERE ${range} AND first_response_at IS NOT NULL ORDER BY h`).pluck().all(since, until) as number[],
-        createdAt: stmt(`SELECT created_at FROM comments WHERE ${range}`).pluck().all(since, until) as string[],
+        perDay: perDay(days),
         urgent: (stmt(`SELECT id, code, created_at, category, status, first_response_at, due_at FROM comments
           WHERE ${range} AND severity = 'urgent' ORDER BY id`).all(since, until) as Row[])
           .map((r) => ({ id: r.id, code: r.code, createdAt: r.created_at, category: r.category, status: r.status, firstResponseAt: r.first_response_at, dueAt: r.due_at })),

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationRef, IncomingEvent } from '../../core/messages.ts';
 import type { Contact, ContactRepository, InboxEntry, InboxRepository, Locale, Session, SessionRepository, TranscriptRepository, TranscriptTurn } from '../types.ts';
-import { json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
+import { daysTable, json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 import { messageTexts, textsOf } from './message-texts.ts';
 
 const refWhere = 'channel = ? AND account_id = ? AND thread_type = ? AND thread_id = ?';
@@ -159,10 +159,13 @@ export function transcriptRepository(c: SqliteContext): TranscriptRepository {
         WHERE at >= ? AND at < ? AND asked = 1 AND intent IS NOT NULL GROUP BY intent ORDER BY count DESC, intent LIMIT ?`)
         .all(since, until, limit) as { intent: string; count: number }[];
     },
-    async questions(since, until) {
+    async questions(days) {
+      const { values, args } = daysTable(days);
       return {
-        askedAt: stmt('SELECT at FROM transcript WHERE at >= ? AND at < ? AND asked = 1').pluck().all(since, until) as string[],
-        unanswered: stmt('SELECT at, text FROM transcript WHERE at >= ? AND at < ? AND asked = 1 AND answered = 0').all(since, until) as { at: string; text: string }[],
+        askedPerDay: stmt(`WITH ${values} SELECT COUNT(t.at) FROM d LEFT JOIN transcript t ON t.asked = 1 AND t.at >= d.s AND t.at < d.e
+          GROUP BY d.i ORDER BY d.i`).pluck().all(...args) as number[],
+        unanswered: stmt('SELECT at, text FROM transcript WHERE at >= ? AND at < ? AND asked = 1 AND answered = 0')
+          .all(days[0], days[days.length - 1]) as { at: string; text: string }[],
       };
     },
   };

@@ -25,3 +25,13 @@ export function whereOf(conditions: Condition[]): { where: string; args: unknown
   const set = conditions.filter((c): c is readonly [string, ...unknown[]] => Array.isArray(c));
   return { where: set.length ? `WHERE ${set.map((c) => c[0]).join(' AND ')}` : '', args: set.flatMap((c) => c.slice(1)) };
 }
+
+/** The days of a period as a table d(i, s, e) for a WITH clause: day i runs from s (inclusive) to e.
+ *  Counting per day in SQLite reads an index, where a list of instants would cross into JavaScript. */
+export function daysTable(days: string[]): { values: string; args: string[] } {
+  const n = days.length - 1;
+  return {
+    values: `d(i, s, e) AS (VALUES ${Array.from({ length: n }, (_, i) => `(${i}, ?, ?)`).join(', ')})`,
+    args: days.slice(0, -1).flatMap((s, i) => [s, days[i + 1]]),
+  };
+}

@@ -42,7 +42,8 @@ function linkOf(chart: string, key: string, r: Report, role: Role): string | nul
   const range = `from=${from}&to=${to}`;
   switch (chart) {
     case 'category': return `/comments?category=${encodeURIComponent(key)}&${range}`;
-    case 'sentiment': return `/comments?sentiment=${encodeURIComponent(key)}&${range}`;
+    // The comments list has no sentiment filter: a link would show other comments than the bar's.
+    case 'sentiment': return null;
     case 'status': return `/comments?status=${encodeURIComponent(key)}&${range}`;
     case 'comments_by_day': return `/comments?from=${key}&to=${key}`;
     case 'absences': return `/absences?class=${encodeURIComponent(key)}&date=${from}`;
@@ -124,7 +125,7 @@ function ReportBody({ report: r, charts, role, csv }: { report: Report; charts: 
     {charts.map((chart) => <ChartSection key={chart.id} chart={chart} report={r} role={role} csv={csv(chart.id)} />)}
     {r.urgentComments && r.urgentComments.length > 0 && (<>
       <h2>{t('reports.urgentList')}</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={t('reports.urgentList')}>
         <table data-testid="urgent-list">
           <thead><tr><th scope="col">{t('reports.code')}</th><th scope="col">{t('reports.createdAt')}</th><th scope="col">{t('reports.labels.rowHeader.category')}</th><th scope="col">{t('reports.labels.rowHeader.status')}</th><th scope="col">{t('reports.firstAnswer')}</th><th scope="col">{t('reports.dueAt')}</th></tr></thead>
           <tbody>
@@ -144,7 +145,7 @@ function ReportBody({ report: r, charts, role, csv }: { report: Report; charts: 
     </>)}
     {r.questions.unanswered && r.questions.unanswered.length > 0 && (<>
       <h2>{t('reports.unansweredList')}</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={t('reports.unansweredList')}>
         <table>
           <thead><tr><th scope="col">{t('reports.text')}</th><th scope="col">{t('reports.count')}</th></tr></thead>
           <tbody>{r.questions.unanswered.map((q, i) => <tr key={i}><td>{q.text}</td><td>{q.count}</td></tr>)}</tbody>
