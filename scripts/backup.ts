@@ -13,7 +13,7 @@ const target = positional[0] ? path.resolve(positional[0]) : path.join(dir, back
 try {
   const { file, bytes } = await backupStore(path.join(config.DATA_DIR, 'loa.db'), target);
   console.log(`Backup written: ${file} (${Math.round(bytes / 1024)} KB), checked with PRAGMA quick_check.`);
-  if (!positional[0]) for (const old of pruneBackups(dir, config.BACKUP_KEEP)) console.log(`Removed old backup ${old} (BACKUP_KEEP=${config.BACKUP_KEEP}).`);
+  if (!positional[0]) for (const old of pruneBackups(dir, config.BACKUP_KEEP, config.BACKUP_MAX_DAYS)) console.log(`Removed old backup ${old} (BACKUP_KEEP=${config.BACKUP_KEEP}, BACKUP_MAX_DAYS=${config.BACKUP_MAX_DAYS}).`);
 } catch (err) {
   fail(`Backup failed: ${(err as Error).message}`);
 }

@@ -68,6 +68,8 @@ export const configSchema = z.object({
   /** Nightly online backups of the SQLite store: where, how many kept, when (school time). */
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
+  /** No backup is kept longer (days; 0: no limit): an erased parent's data leaves the backups too. */
+  BACKUP_MAX_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   BACKUP_CRON: z.string().default('30 2 * * *'),
   /** Days each kind of personal data is kept (0: until erased); applied nightly by a job. */
   RETENTION_TRANSCRIPT_DAYS: z.coerce.number().int().min(0).default(365),

@@ -111,9 +111,10 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const [feedback, absence, subscribe, unsubscribe] = [feedbackForm(comments), absenceForm(staff), subscribeForm(), unsubscribeForm()];
     const handlers = { ...schoolInfoHandlers(), feedback: feedback.start, absence: absence.start, subscribe: subscribe.start, unsubscribe: unsubscribe.start };
     const privacy = new PrivacyService({ store, config, i18n, logger, clock, school });
+    await privacy.reapplyLedger();
     const interceptors = [safetyInterceptor(comments), privacy.interceptor(), linkCodeInterceptor(staff), ticketStatusInterceptor(comments), absenceWithdrawInterceptor(staff), staffCommandInterceptor(comments)];
     // "Cho tôi gặp người thật": an alert the principal and admins see on chat and in the admin API.
-    const notifyStaff = (text: string) => alerts.raise('human_agent', text);
+    const notifyStaff = (text: string, about?: { contactId: string }) => alerts.raise('human_agent', text, about ?? null);
     const bot = new Bot({ config, store, school, nlu, i18n, logger, clock, notifyStaff }, handlers, [feedback, absence, subscribe, unsubscribe, privacy.form()], followHandlers(), interceptors, DATA_ONLY_HANDLERS,
       [(contactId) => comments.deliverPendingReplies(contactId)]);
     const pipeline = new Pipeline({ store, bot, delivery: outbox, logger, clock, maxConcurrent: config.MAX_CONCURRENT_TURNS, afterTurn: (e, r) => privacy.afterTurn(e, r) });
@@ -209,9 +210,10 @@ function featureJobs({ comments, reports, staff }: Features, alerts: AlertServic
       name: 'negative-trend-watch',
       cron: '30 7,13 * * *',
       run: async () => {
-        const { spikes, examples } = await reports.spikes();
+        const { spikes, examples, quoted } = await reports.spikes();
         for (const s of spikes) {
-          await alerts.raise('negative_trend', `Nguy cơ khủng hoảng truyền thông: ${s.count} phản ánh tiêu cực về «${s.category}» trong 7 ngày qua (trung bình ${s.weeklyMean}/tuần trong 8 tuần trước). Ví dụ: ${(examples[s.category] ?? []).join(' | ')}`, s);
+          // Each example quoted «code: words», its parent named in the details (erasure redacts it).
+          await alerts.raise('negative_trend', `Nguy cơ khủng hoảng truyền thông: ${s.count} phản ánh tiêu cực về «${s.category}» trong 7 ngày qua (trung bình ${s.weeklyMean}/tuần trong 8 tuần trước). Ví dụ: ${(examples[s.category] ?? []).map((e) => `«${e}»`).join(' | ')}`, { ...s, contactIds: quoted[s.category] ?? [] });
         }
       },
     },

@@ -19,8 +19,11 @@ export interface BotServices {
   i18n: i18n;
   logger: Logger;
   clock: () => Date;
-  /** Tells the school's staff that a person needs them (an alert, on chat and in the admin API). */
-  notifyStaff?: (text: string) => Promise<void>;
+  /**
+   * Tells the school's staff that a person needs them (an alert, on chat and in the admin API);
+   * `contactId` names the parent the text quotes (erasing them redacts it).
+   */
+  notifyStaff?: (text: string, about?: { contactId: string }) => Promise<void>;
 }
 
 export interface TurnContext {

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import type { NluModelData } from './model.ts';
 
 const DIR = path.join(os.tmpdir(), 'loa-nlu-models');
-/** Models kept: each intent edit makes a new one (~3 MB); older ones are removed. */
-const KEEP = 6;
+/** Models kept (the NLU's and the safety model, for the sources and for dist/): each intent edit makes a new one (~4 MB); older ones are removed. */
+const KEEP = 12;
 /** Beside the compiled code (dist/, `npm start`) the sources are .js files, beside the sources .ts. */
 const EXT = path.extname(fileURLToPath(import.meta.url));
 const SOURCES = ['classifier', 'model', 'normalise', 'augment', 'coverage'].map((f) => new URL(`./${f}${EXT}`, import.meta.url));

@@ -606,6 +606,8 @@ export interface PrivacyRepository {
    * tombstone. Null when there is no such contact.
    */
   eraseContact(contactId: string, at: string, placeholder: string): Promise<DataCounts | null>;
+  /** Ids of the contacts not erased (a restored copy is checked against the erasure ledger). */
+  liveContactIds(): Promise<string[]>;
   /** Deletes or anonymises what is older than the policy allows. */
   applyRetention(policy: RetentionPolicy, now: Date, placeholder: string): Promise<DataCounts>;
 }

@@ -84,6 +84,8 @@ describe('sqlite: each reply text kept once (migration 12)', () => {
     await store.outbox.enqueue([{ conversationKey: key('b'), ref: ref('b'), message: { type: 'text', text: fees }, purpose: 'reply' }], at);
     const { entry } = await store.inbox.record({ type: 'text', ref: ref('b'), messageId: 'w1', timestamp: at, text: 'hi', raw: null }, key('b'), at);
     await store.inbox.markDone(entry.id, 'processed', at, undefined, [{ type: 'text', text: fees }]);
+    const shown = (kind: 'visitor' | 'bot', text: string) => ({ conversationKey: key('b'), at, kind, message: { type: 'text' as const, text }, status: 'delivered' as const, deliveryId: null, expiresAt: null });
+    await store.webchatMessages.append([shown('visitor', 'hi'), shown('bot', fees)]);
     await store.flush();
 
     expect((await store.transcript.list({ conversationKey: key('b') })).map((t) => t.replies)).toEqual([[fees], [fees, fees]]);
@@ -92,13 +94,14 @@ describe('sqlite: each reply text kept once (migration 12)', () => {
     expect((await store.inbox.get(entry.id))?.replies).toEqual([{ type: 'text', text: fees }]);
     // Two copies: the transcript's text and the outbox's message (a JSON object); one more for a's own greeting.
     expect(texts(file).map((t) => [JSON.parse(t.body), t.refs])).toEqual([
-      [fees, 3], ['Chào chị Lan', 1], [{ type: 'text', text: fees }, 3],
+      [fees, 3], ['Chào chị Lan', 1], [{ type: 'text', text: fees }, 4],
     ]);
+    expect((await store.webchatMessages.recent(key('b'), 10)).map((m) => m.message.type === 'text' && m.message.text)).toEqual(['hi', fees]);
 
     // Erasing a: its own text goes, the shared ones stay for b.
     await store.privacy.eraseContact(a.id, at, '[x]');
     await store.flush();
-    expect(texts(file).map((t) => [JSON.parse(t.body), t.refs])).toEqual([[fees, 2], [{ type: 'text', text: fees }, 2]]);
+    expect(texts(file).map((t) => [JSON.parse(t.body), t.refs])).toEqual([[fees, 2], [{ type: 'text', text: fees }, 3]]);
     expect(JSON.stringify(texts(file))).not.toContain('Lan');
 
     // Retention: the last references gone, no text is left.
@@ -106,6 +109,7 @@ describe('sqlite: each reply text kept once (migration 12)', () => {
     await store.outbox.claimNext(key('b'), at);
     await store.outbox.markSent((await store.outbox.list({ conversationKey: key('b') }))[0].id, at);
     await store.privacy.applyRetention(policy, new Date('2026-12-01T00:00:00.000Z'), '[x]');
+    await store.webchatMessages.prune('2026-12-01T00:00:00.000Z');
     await store.flush();
     expect(texts(file)).toEqual([]);
     await store.close();
@@ -128,6 +132,9 @@ describe('sqlite: each reply text kept once (migration 12)', () => {
       .run(key('a'), JSON.stringify(ref('a')), message, at, at);
     db.prepare(`INSERT INTO inbox (channel, message_id, conversation_key, event, status, received_at, replies) VALUES ('webchat', 'w1', ?, ?, 'processed', ?, ?)`)
       .run(key('b'), JSON.stringify({ type: 'text', ref: ref('b'), messageId: 'w1', timestamp: at, text: 'học phí' }), at, `[${message}]`);
+    const addShown = db.prepare(`INSERT INTO webchat_messages (conversation_key, at, kind, message, status) VALUES (?, ?, ?, ?, 'delivered')`);
+    addShown.run(key('b'), at, 'visitor', JSON.stringify({ type: 'text', text: 'học phí' }));
+    addShown.run(key('b'), at, 'bot', message);
     db.prepare(`INSERT INTO inbox (channel, message_id, conversation_key, event, status, received_at) VALUES ('messenger', 'm2', ?, ?, 'pending', ?)`)
       .run(key('b'), JSON.stringify({ type: 'text', ref: ref('b'), messageId: 'm2', timestamp: at, text: 'mấy giờ đón' }), at);
     db.close();
@@ -141,7 +148,8 @@ describe('sqlite: each reply text kept once (migration 12)', () => {
     expect((await store.inbox.find('webchat', 'w1'))?.event).toBeNull(); // processed: its words are in the transcript
     expect((await store.inbox.listPending()).map((e) => (e.event?.type === 'text' ? e.event.text : null))).toEqual(['mấy giờ đón']);
     await store.flush();
-    expect(texts(file).map((t) => [JSON.parse(t.body), t.refs])).toEqual([[fees, 2], ['Chào chị Lan', 1], [JSON.parse(message), 2]]);
+    expect((await store.webchatMessages.recent(key('b'), 10)).map((m) => m.message)).toEqual([{ type: 'text', text: 'học phí' }, JSON.parse(message)]);
+    expect(texts(file).map((t) => [JSON.parse(t.body), t.refs])).toEqual([[fees, 2], ['Chào chị Lan', 1], [JSON.parse(message), 3]]);
     await store.close();
   });
 });

@@ -434,8 +434,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const c = await store.contacts.touch(ref('u7'), '2026-11-26T02:00:00.000Z', 'Mẹ Na');
       const { entry } = await store.inbox.record(textEvent('e1', 'u7'), 'messenger:page-1:user:u7', '2026-11-26T02:00:00.000Z');
       await store.transcript.append({ conversationKey: 'messenger:page-1:user:u7', channel: 'messenger', contactId: c.id, at: '2026-11-26T02:00:00.000Z', text: 'con ốm', locale: 'vi', intent: null, confidence: null, handler: 'x', answered: true, asked: false, latencyMs: 1, replies: ['ok'] });
+      const other = await store.contacts.touch(ref('u8'), '2026-11-26T02:00:00.000Z');
+      expect((await store.privacy.liveContactIds()).sort()).toEqual([c.id, other.id].sort());
       const counts = await store.privacy.eraseContact(c.id, '2026-11-26T03:00:00.000Z', '[x]');
       expect(counts).toMatchObject({ transcript: 1, inbox: 1, contact: 1 });
+      expect(await store.privacy.liveContactIds()).toEqual([other.id]);
       expect((await store.inbox.record(textEvent('e1', 'u7'), 'k', '2026-11-26T04:00:00.000Z')).inserted).toBe(false);
       expect(JSON.stringify(await store.inbox.get(entry.id))).not.toContain('xin chào');
       expect((await store.contacts.get(c.id))?.displayName).toBeNull();

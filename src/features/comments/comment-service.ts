@@ -98,7 +98,7 @@ export class CommentService {
   /** Straight to the principal and admins, on chat and in the admin API, before anything else. */
   private async alertUrgent(c: Comment): Promise<void> {
     const cls = c.classId ? this.deps.school.get('classes').find((x) => x.id === c.classId)?.name : null;
-    const message = `⚠️ PHẢN ÁNH KHẨN ${c.code}${cls ? ` (lớp ${cls})` : ''}: «${maskPhonesInText(c.text).slice(0, 300)}». Cần phản hồi trong 1 giờ. Xem: /api/admin/comments/${c.id}`;
+    const message = `⚠️ PHẢN ÁNH KHẨN ${c.code}${cls ? ` (lớp ${cls})` : ''}: «${maskPhonesInText(c.text).slice(0, 300).replace(/»/g, '"')}». Cần phản hồi trong 1 giờ. Xem: /api/admin/comments/${c.id}`;
     await this.deps.alerts.raise('urgent_comment', message, { commentId: c.id, code: c.code, contactId: c.contactId });
     await this.deps.store.comments.addEvent({ commentId: c.id, at: this.deps.clock().toISOString(), actor: 'loa', kind: 'alert', details: { to: 'principal, admins' } });
   }

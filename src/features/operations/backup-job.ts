@@ -17,7 +17,7 @@ export function backupJob(deps: { config: Config; logger: Logger; clock: () => D
       const dir = backupDir(config);
       try {
         const { file, bytes } = await backupStore(path.join(config.DATA_DIR, 'loa.db'), path.join(dir, backupFileName(clock())));
-        const removed = pruneBackups(dir, config.BACKUP_KEEP);
+        const removed = pruneBackups(dir, config.BACKUP_KEEP, config.BACKUP_MAX_DAYS, clock());
         logger.info({ file, bytes, removed: removed.length }, 'nightly backup written');
       } catch (err) {
         await deps.alert(`Sao lưu hằng đêm không thành công / The nightly backup failed: ${(err as Error).message}`);

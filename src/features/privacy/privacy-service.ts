@@ -16,6 +16,8 @@ import type { Job } from '../../jobs/scheduler.ts';
 import type { SchoolService } from '../../school/school-service.ts';
 import type { Locale } from '../../store/types.ts';
 import { privacyPage } from './privacy-page.ts';
+import { backupDir } from '../operations/backup-job.ts';
+import { reapplyErasures, recordErasure } from './erasure-ledger.ts';
 
 /** What is left where erased or expired words were. */
 export const ERASED = '[đã xoá / erased]';
@@ -52,12 +54,30 @@ export class PrivacyService {
     return privacyPage(translatorFor(this.deps.i18n, locale), locale, this.deps.config, { name: locale === 'en' && profile.nameEn ? profile.nameEn : profile.name, phone: profile.phone });
   }
 
-  /** Erases a contact's personal data now (admin route, or a parent's confirmed request). */
+  /** Where the erasure ledger is kept: the data folder and beside the backups. */
+  private get ledgerDirs(): string[] {
+    return [this.deps.config.DATA_DIR, backupDir(this.deps.config)];
+  }
+
+  /**
+   * Erases a contact's personal data now (admin route, or a parent's confirmed request). The ledger
+   * is written first: an erasure interrupted by a crash is completed at the next start.
+   */
   async erase(contactId: string): Promise<DataCounts | null> {
-    const counts = await this.deps.store.privacy.eraseContact(contactId, this.deps.clock().toISOString(), ERASED);
+    if (!(await this.deps.store.contacts.get(contactId))) return null;
+    const at = this.deps.clock().toISOString();
+    recordErasure(this.ledgerDirs, contactId, at);
+    const counts = await this.deps.store.privacy.eraseContact(contactId, at, ERASED);
     await this.deps.store.flush();
     if (counts) this.deps.logger.info({ contact: contactId, counts }, 'contact erased');
     return counts;
+  }
+
+  /** At start: a restored backup (or a crash mid-erasure) may hold parents the ledger says were erased. */
+  async reapplyLedger(): Promise<number> {
+    const again = await reapplyErasures(this.deps.store, this.ledgerDirs, this.deps.clock().toISOString(), ERASED);
+    if (again.length) this.deps.logger.warn({ contacts: again.length }, 'erasures re-applied from the ledger (a restored copy held them)');
+    return again.length;
   }
 
   async applyRetention(): Promise<DataCounts> {

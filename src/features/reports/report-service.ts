@@ -5,6 +5,7 @@ import type { Store } from '../../store/types.ts';
 import { addDays, mondayOf, lastDayOfMonth, todayIn, zonedTime, type IsoDate } from '../../core/dates.ts';
 import type { SchoolService } from '../../school/school-service.ts';
 import { detectSpikes, type Spike } from './trends.ts';
+import { maskPhonesInText } from '../../logger.ts';
 
 export type Period = 'week' | 'month';
 
@@ -157,7 +158,7 @@ export class ReportService {
   }
 
   /** Negative comments per category: the last 7 days against the 8 weeks before. */
-  async spikes(): Promise<{ spikes: Spike[]; examples: Record<string, string[]> }> {
+  async spikes(): Promise<{ spikes: Spike[]; examples: Record<string, string[]>; quoted: Record<string, string[]> }> {
     const now = this.deps.clock().getTime();
     const day = 86_400_000;
     const iso = (ms: number) => new Date(ms).toISOString();
@@ -166,16 +167,21 @@ export class ReportService {
     const lastWeek: Record<string, number> = {};
     const baseline: Record<string, number[]> = {};
     const examples: Record<string, string[]> = {};
+    /** The parents the examples quote, by category. */
+    const quoted: Record<string, string[]> = {};
     for (const c of negative) {
       const age = Math.floor((now - Date.parse(c.createdAt)) / (7 * day));
       if (age === 0) {
         lastWeek[c.category] = (lastWeek[c.category] ?? 0) + 1;
-        (examples[c.category] ??= []).length < 3 && examples[c.category].push(`${c.code}: ${c.text.slice(0, 120)}`);
+        if ((examples[c.category] ??= []).length < 3) {
+          examples[c.category].push(`${c.code}: ${maskPhonesInText(c.text).slice(0, 120).replace(/»/g, '"')}`);
+          if (c.contactId) (quoted[c.category] ??= []).push(c.contactId);
+        }
       } else if (age <= 8) {
         (baseline[c.category] ??= Array(8).fill(0))[age - 1]++;
       }
     }
-    return { spikes: detectSpikes(lastWeek, baseline), examples };
+    return { spikes: detectSpikes(lastWeek, baseline), examples, quoted };
   }
 }
 

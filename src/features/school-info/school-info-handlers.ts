@@ -87,6 +87,6 @@ export const humanAgent: Handler = async (ctx) => {
   // On the web chat the answer waits for the parent's page: said so, with how long.
   const web = ctx.event.ref.channel === 'webchat';
   ctx.reply(ctx.t(web ? 'human.answer_webchat' : 'human.answer', { phone: p.phone, officeHours: pick(p.officeHours, ctx.locale), hours: ctx.services.config.WEBCHAT_DELIVERY_TTL_HOURS }));
-  await ctx.services.notifyStaff?.(`Phụ huynh ${ctx.contact.displayName ?? ctx.contact.id} (${ctx.contact.ref.channel}) muốn gặp cán bộ trường: «${maskPhonesInText(ctx.nlu?.text ?? '')}»`);
+  await ctx.services.notifyStaff?.(`Phụ huynh ${ctx.contact.displayName ?? ctx.contact.id} (${ctx.contact.ref.channel}) muốn gặp cán bộ trường: «${maskPhonesInText(ctx.nlu?.text ?? '').replace(/»/g, '"')}»`, { contactId: ctx.contact.id });
 };
 

@@ -60,11 +60,21 @@ export function checkFile(file: string): string[] {
   }
 }
 
-/** Keeps the `keep` newest backups in `dir` (by name, which sorts by time); returns those removed. */
-export function pruneBackups(dir: string, keep: number): string[] {
+/** When a backup was taken, from its name; null for a name of another shape. */
+function backupTime(name: string): number | null {
+  const m = /^loa-(\d{4}-\d\d-\d\dT\d\d)-(\d\d)-(\d\d)Z\.db$/.exec(name);
+  return m ? Date.parse(`${m[1]}:${m[2]}:${m[3]}Z`) : null;
+}
+
+/**
+ * Keeps the `keep` newest backups in `dir` (by name, which sorts by time), none older than
+ * `maxDays` (0: no age limit): an erased parent stays in a backup at most that long. Returns those removed.
+ */
+export function pruneBackups(dir: string, keep: number, maxDays = 0, now = new Date()): string[] {
   if (!fs.existsSync(dir)) return [];
   const files = fs.readdirSync(dir).filter((f) => /^loa-.*Z\.db$/.test(f)).sort();
-  const old = files.slice(0, Math.max(0, files.length - keep));
+  const tooOld = (f: string) => maxDays > 0 && (backupTime(f) ?? Infinity) < now.getTime() - maxDays * 86_400_000;
+  const old = files.filter((f, i) => i < files.length - keep || tooOld(f));
   for (const f of old) fs.rmSync(path.join(dir, f), { force: true });
   return old;
 }

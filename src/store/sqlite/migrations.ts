@@ -389,4 +389,19 @@ export const MIGRATIONS: string[] = [
   DROP INDEX outbox_conversation;
   CREATE INDEX outbox_unsent ON outbox (conversation_key, id) WHERE status IN ('pending', 'sending');
   `,
+  /* 13: the web chat's history refers to the kept texts too: an answer shown on a page is the
+     transcript's and the outbox's one copy (migration 12); the visitor's own words stay inline. */ `
+  ALTER TABLE webchat_messages ADD COLUMN text_id INTEGER;
+  INSERT OR IGNORE INTO message_texts (body) SELECT message FROM webchat_messages WHERE kind <> 'visitor';
+  UPDATE webchat_messages SET text_id = (SELECT id FROM message_texts WHERE body = webchat_messages.message), message = '' WHERE kind <> 'visitor';
+  UPDATE message_texts SET refs = refs + c.n
+    FROM (SELECT text_id AS id, COUNT(*) AS n FROM webchat_messages WHERE text_id IS NOT NULL GROUP BY text_id) c WHERE c.id = message_texts.id;
+  CREATE TRIGGER webchat_texts_added AFTER INSERT ON webchat_messages WHEN NEW.text_id IS NOT NULL BEGIN
+    UPDATE message_texts SET refs = refs + 1 WHERE id = NEW.text_id;
+  END;
+  CREATE TRIGGER webchat_texts_removed AFTER DELETE ON webchat_messages WHEN OLD.text_id IS NOT NULL BEGIN
+    UPDATE message_texts SET refs = refs - 1 WHERE id = OLD.text_id;
+    DELETE FROM message_texts WHERE refs <= 0 AND id = OLD.text_id;
+  END;
+  `,
 ];

@@ -2,6 +2,7 @@
 import { conversationKey } from '../../core/messages.ts';
 import type { Contact, DataCounts, PrivacyRepository, RetentionPolicy } from '../types.ts';
 import { json, type Row, type SqliteContext } from './sql.ts';
+import { redactQuotes } from './quote-redaction.ts';
 
 const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
 
@@ -23,13 +24,19 @@ export function privacyRepository(c: SqliteContext): PrivacyRepository {
       run('subscriptions', 'DELETE FROM subscriptions WHERE contact_id = ?', contactId);
       // Tombstones: the (channel, message id) stays so a redelivered webhook is still a duplicate.
       run('inboxEvents', 'DELETE FROM inbox_events WHERE inbox_id IN (SELECT id FROM inbox WHERE conversation_key = ?)', key);
-      run('inbox', `UPDATE inbox SET replies = NULL, error = NULL,
+      run('inbox', `UPDATE inbox SET replies = NULL, error = NULL, conversation_key = 'erased:' || ?,
         status = CASE status WHEN 'pending' THEN 'processed' ELSE status END, processed_at = COALESCE(processed_at, ?)
-        WHERE conversation_key = ?`, at, key);
+        WHERE conversation_key = ?`, contactId, at, key);
       run('outbox', "DELETE FROM outbox WHERE conversation_key = ? AND status <> 'sending'", key);
       run('deliveries', "UPDATE deliveries SET status = 'cancelled', reason = 'erased' WHERE contact_id = ? AND status = 'pending'", contactId);
       run('deliveries', `UPDATE deliveries SET name = NULL, contact_id = NULL, recipient = 'erased:' || id,
         ref = json_set(ref, '$.userId', 'erased', '$.threadId', 'erased') WHERE contact_id = ?`, contactId);
+      // Alerts that quote them, and the copies sent to staff on chat (before their comments lose their codes' owner).
+      const codes = (stmt('SELECT code FROM comments WHERE contact_id = ?').all(contactId) as Row[]).map((r) => r.code as string);
+      const quoted = redactQuotes(c, { contactId, name: row.display_name, codes }, placeholder);
+      n.alerts = quoted.alerts;
+      n.staffTexts = quoted.texts;
+      run('webchatMessages', 'DELETE FROM webchat_messages WHERE conversation_key = ?', key);
       // Comments keep their category, sentiment, class and status: the reports' counts hold.
       const comments = (stmt('SELECT id FROM comments WHERE contact_id = ?').all(contactId) as Row[]).map((r) => r.id as number);
       for (const id of comments) {
@@ -42,6 +49,10 @@ export function privacyRepository(c: SqliteContext): PrivacyRepository {
       run('contact', `UPDATE contacts SET display_name = NULL, locale = NULL, user_id = 'erased', thread_id = 'erased:' || id,
         erased_at = ? WHERE id = ?`, at, contactId);
       return n;
+    },
+
+    async liveContactIds() {
+      return (stmt('SELECT id FROM contacts WHERE erased_at IS NULL').all() as Row[]).map((r) => r.id as string);
     },
 
     async applyRetention(p: RetentionPolicy, now, placeholder) {
