@@ -54,7 +54,7 @@ describe('sqlite migration 7 (console sign-in)', () => {
   });
 });
 
-describe('sqlite: each reply text kept once (migration 12)', () => {
+describe('sqlite: each reply text kept once (migration 13)', () => {
   const at = '2026-11-26T02:00:00.000Z';
   const ref = (user: string) => ({ channel: 'messenger' as const, accountId: 'page-1', userId: user, threadId: user, threadType: 'user' as const });
   const key = (user: string) => `messenger:page-1:user:${user}`;

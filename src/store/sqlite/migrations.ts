@@ -389,8 +389,8 @@ export const MIGRATIONS: string[] = [
   DROP INDEX outbox_conversation;
   CREATE INDEX outbox_unsent ON outbox (conversation_key, id) WHERE status IN ('pending', 'sending');
   `,
-  /* 13: the web chat's history refers to the kept texts too: an answer shown on a page is the
-     transcript's and the outbox's one copy (migration 12); the visitor's own words stay inline. */ `
+  /* 14: the web chat's history refers to the kept texts too: an answer shown on a page is the
+     transcript's and the outbox's one copy (migration 13); the visitor's own words stay inline. */ `
   ALTER TABLE webchat_messages ADD COLUMN text_id INTEGER;
   INSERT OR IGNORE INTO message_texts (body) SELECT message FROM webchat_messages WHERE kind <> 'visitor';
   UPDATE webchat_messages SET text_id = (SELECT id FROM message_texts WHERE body = webchat_messages.message), message = '' WHERE kind <> 'visitor';
