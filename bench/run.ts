@@ -1,4 +1,4 @@
-// npm run bench [-- nlu|channels|broadcasts|webchat|console|storage|limits|overview|reports|comments]: speed and memory figures against the targets in the
+// npm run bench [-- nlu|channels|broadcasts|webchat|console|storage|limits|overview|reports]: speed and memory figures against the targets in the
 // issues. Not a test: the numbers depend on the machine; compare runs on the same one. Each bench
 // runs in its own process, so one's memory does not count against the next.
 import { spawnSync } from 'node:child_process';
@@ -12,12 +12,11 @@ import { storageBench } from './storage-bench.ts';
 import { limitsBench } from './limits-bench.ts';
 import { overviewBench } from './overview-bench.ts';
 import { reportsBench } from './reports-bench.ts';
-import { commentsBench } from './comments-bench.ts';
 import { startCommand } from '../tests/helpers.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   nlu: nluBench, channels: channelBench, broadcasts: broadcastBench, webchat: webchatBench, console: consoleBench, storage: storageBench, limits: limitsBench, overview: overviewBench,
-  reports: reportsBench, comments: commentsBench,
+  reports: reportsBench,
 };
 const args = process.argv.slice(2);
 
