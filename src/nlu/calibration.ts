@@ -30,9 +30,9 @@ export interface Figures {
 const NEUTRAL: Thresholds = { outOfScope: 1.01, minConfidence: 0, minMargin: 0 };
 
 /** Each message scored once; "out of scope" is the second stage's probability when there is one. */
-export function score(model: NluModel, data: LabelledText[], secondStage: SecondStage | undefined = THRESHOLDS.secondStage): Scored[] {
+export function score(model: NluModel, data: LabelledText[], secondStage: SecondStage | null = THRESHOLDS.secondStage ?? null): Scored[] {
   return data.map((d) => {
-    const c = classify(model, d.text, { ...NEUTRAL, secondStage });
+    const c = classify(model, d.text, { ...NEUTRAL, ...(secondStage ? { secondStage } : {}) });
     return { expected: d.intent, intent: c.candidate, confidence: c.confidence, runnerUp: c.runnerUp, outOfScope: c.outOfScope };
   });
 }
@@ -41,14 +41,15 @@ export function score(model: NluModel, data: LabelledText[], secondStage: Second
  * Fits the second stage (see second-stage.ts) on held-out predictions: k models, each trained
  * without one fold of the intent files and the pool, score that fold.
  */
-export function fitStage(intents: Intent[], pool: string[], options: ModelOptions = DEFAULT_MODEL_OPTIONS, k = 5): { secondStage: SecondStage; heldOut: Scored[] } {
+export function fitStage(intents: Intent[], pool: string[], options: ModelOptions = DEFAULT_MODEL_OPTIONS, k = 5, use?: boolean[]): { secondStage: SecondStage; heldOut: Scored[] } {
   const uncovered = new Set(readPool(POOL_DIR, UNCOVERED_POOL_FILE));
   const rows: { x: number[]; kind: Kind; expected: string; intent: string; first: FirstStage & { runnerUp: Scored['runnerUp'] } }[] = [];
   for (const f of folds(intents, pool, k)) {
     const model = buildModel(f.intents, f.pool, options);
     const add = (text: string, expected: string, kind: Kind) => {
       const { intent, first } = firstStage(model, text);
-      rows.push({ x: signals(first), kind, expected, intent, first });
+      // A signal left out (experiments) is 0 everywhere: its weight stays 0.
+      rows.push({ x: signals(first).map((v, i) => (use && !use[i] ? 0 : v)), kind, expected, intent, first });
     };
     for (const { intent, text } of f.heldIn) add(text, intent, 'in');
     for (const text of f.heldOut) add(text, NONE_INTENT, uncovered.has(text) ? 'uncovered' : 'out');
@@ -157,8 +158,11 @@ function compare(a: number[], b: number[]): number {
  * calibrated on the dev messages as written and with every diacritic removed (parents type both
  * ways, and the thresholds must hold for both), together with the held-out folds.
  */
-export function calibrate(intents: Intent[], pool: string[], model: NluModel, dev: LabelledText[], options: TuneOptions = {}): { thresholds: Thresholds; figures: Figures; heldOut: Figures } {
-  const { secondStage, heldOut } = fitStage(intents, pool);
+export function calibrate(
+  intents: Intent[], pool: string[], model: NluModel, dev: LabelledText[], options: TuneOptions = {},
+  fit: { model?: ModelOptions; use?: boolean[] } = {},
+): { thresholds: Thresholds; figures: Figures; heldOut: Figures } {
+  const { secondStage, heldOut } = fitStage(intents, pool, fit.model, 5, fit.use);
   const stripped = dev.map((d) => ({ ...d, text: foldDiacritics(d.text) }));
   const found = tune([...score(model, dev, secondStage), ...score(model, stripped, secondStage)], { heldOut, ...options });
   const thresholds = { ...found.thresholds, secondStage };
