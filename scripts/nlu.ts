@@ -3,7 +3,7 @@
 // npm run nlu -- cv [--folds 5]      k-fold cross-validation on the intent files
 // npm run nlu -- tune [--write]      calibrates the thresholds on the dev set (→ nlu-data/thresholds.json)
 // npm run nlu -- report              the figures on dev and the frozen test set, and with diacritics stripped
-// npm run nlu -- experiments [--cv]  each modelling choice, thresholds tuned on dev for each
+// npm run nlu -- experiments         each modelling choice, second stage and thresholds calibrated for each
 // npm run nlu -- compare             Loa against NLP.js (node-nlp) trained on the same intent files
 // Options: --intents <dir> (default ./intents), --dev <file> (default tests/nlu/dev.tsv)
 import fs from 'node:fs';
@@ -12,13 +12,14 @@ import { readIntentDir, trainModel, classify, THRESHOLDS } from '../src/nlu/nlu-
 import { detectLanguage } from '../src/nlu/language.ts';
 import { crossValidate, DEV_FILES, evaluate, formatReport, parseTsv, type LabelledText } from '../src/nlu/evaluation.ts';
 import { calibrate, figuresAt, score, tune, type Figures } from '../src/nlu/calibration.ts';
-import { readPool, THRESHOLDS_FILE, type Thresholds } from '../src/nlu/out-of-scope.ts';
+import { readPool, THRESHOLDS_FILE, UNCOVERED_POOL_FILE, type Thresholds } from '../src/nlu/out-of-scope.ts';
+import { SIGNALS } from '../src/nlu/second-stage.ts';
 import { buildModel, DEFAULT_MODEL_OPTIONS, type ModelOptions } from '../src/nlu/model.ts';
 import { DEFAULT_FEATURES } from '../src/nlu/classifier.ts';
 import { foldDiacritics } from '../src/nlu/normalise.ts';
 import { fail, parseArgs } from './cli-util.ts';
 
-const USAGE = 'usage: npm run nlu -- classify | eval <file.tsv> | cv [--folds 5] | tune [--write] | report | experiments [--cv] | compare   [--intents <dir>] [--dev <file>]';
+const USAGE = 'usage: npm run nlu -- classify | eval <file.tsv> | cv [--folds 5] | tune [--write] | report | experiments | compare   [--intents <dir>] [--dev <file>]';
 const { positional, flags } = parseArgs(process.argv.slice(2));
 const [command, file] = positional;
 const intents = readIntentDir(flags.intents ?? 'intents');
@@ -90,44 +91,52 @@ if (command === 'classify') {
 
 /**
  * Each modelling choice, one at a time from Loa's model: trained on the intent files (and the
- * pool), thresholds tuned on dev for each, figures on dev and dev with diacritics stripped.
+ * pool), the second stage fitted and the thresholds calibrated for each run as `tune` does; figures
+ * on dev, dev-uncovered, dev with diacritics stripped, and the held-out folds' false rejects.
  */
 async function experiments(): Promise<void> {
   const pool = readPool();
+  const withoutUncovered = (() => { const u = new Set(readPool(undefined, UNCOVERED_POOL_FILE)); return pool.filter((l) => !u.has(l)); })();
   const dev = read(DEV);
+  const devOnly = read(DEV[0]);
+  const uncovered = read(DEV.slice(1));
   const base = DEFAULT_MODEL_OPTIONS;
   const f = (o: Partial<typeof DEFAULT_FEATURES>): ModelOptions['features'] => ({ ...base.features, ...o });
-  const runs: { name: string; options: ModelOptions; tuneWith?: { margins?: boolean; outOfScope?: boolean } }[] = [
-    { name: 'before: none.yaml only, no marks', options: { outOfScope: 'intents-only', features: f({ marked: false }) } },
-    { name: 'pool as the "none" class', options: { ...base, outOfScope: 'class' } },
-    { name: 'pool: out-of-scope model (chosen)', options: base },
-    { name: 'pool: both', options: { ...base, outOfScope: 'both' } },
-    { name: '  no second stage (oos model off)', options: base, tuneWith: { outOfScope: false } },
-    { name: '  no margin threshold', options: base, tuneWith: { margins: false } },
-    { name: '  no diacritic features', options: { ...base, features: f({ marked: false }) } },
-    { name: '  word segmentation', options: { ...base, features: f({ segmentation: true }) } },
-    { name: '  no word bigrams', options: { ...base, features: f({ bigrams: false }) } },
+  // Signals of the second stage (see SIGNALS): which ones a run keeps.
+  const only = (...keep: number[]) => SIGNALS.map((_, i) => keep.includes(i));
+  const runs: { name: string; options: ModelOptions; pool?: string[]; stage?: false; use?: boolean[] }[] = [
+    { name: 'before: none.yaml only, no marks', options: { outOfScope: 'intents-only', features: f({ marked: false }) }, stage: false },
+    { name: 'out-of-scope model, no second stage', options: base, stage: false },
+    { name: 'second stage (chosen)', options: base },
+    { name: '  without coverage signals', options: base, use: only(0, 4, 5) },
+    { name: '  without keyness', options: base, use: only(0, 1, 2, 4, 5) },
+    { name: '  without confidence and margin', options: base, use: only(0, 1, 2, 3) },
+    { name: '  no uncovered questions in pool', options: base, pool: withoutUncovered },
     { name: '  no character n-grams', options: { ...base, features: f({ charNgrams: [] }) } },
-    { name: '  character 2- to 5-grams', options: { ...base, features: f({ charNgrams: [2, 3, 4, 5] }) } },
-    { name: '  oos model with character n-grams', options: { ...base, outOfScopeFeatures: base.features } },
-    { name: '  no polite openers in training', options: { ...base, openers: false } },
+    { name: '  no word bigrams', options: { ...base, features: f({ bigrams: false }) } },
+    { name: '  no diacritic features', options: { ...base, features: f({ marked: false }) } },
     { name: '  no word dropout', options: { ...base, wordDropout: 0 } },
-    { name: '  word dropout (2 copies)', options: { ...base, wordDropout: 2 } },
-    { name: '  L2 1e-4', options: { ...base, train: { ...base.train, l2: 1e-4 } } },
-    { name: '  L2 1e-6', options: { ...base, train: { ...base.train, l2: 1e-6 } } },
-    { name: '  25 epochs, every gradient', options: { ...base, train: { epochs: 25, minGradient: 1e-6 } } },
-    { name: '  12 epochs', options: { ...base, train: { ...base.train, epochs: 12 } } },
   ];
-  console.log(`dev: ${DEV.join(' + ')} (${dev.length} messages); pool: ${pool.length} sentences; thresholds tuned on dev for each run`);
+  console.log(`dev: ${DEV.join(' + ')} (${dev.length} messages); pool: ${pool.length} sentences; calibrated for each run`);
   for (const run of runs) {
+    const runPool = run.pool ?? pool;
     const started = performance.now();
-    const model = buildModel(intents, pool, run.options); // trained anew for each run, never the reused model
+    const model = buildModel(intents, runPool, run.options); // trained anew for each run, never the reused model
     const trainMs = performance.now() - started;
-    const { thresholds, figures } = tune(score(model, dev), run.tuneWith);
-    const strippedFigures = figuresAt(score(model, stripped(dev)), thresholds);
-    let cv = '';
-    if (flags.cv) cv = `  cv ${pct(crossValidate(intents, 5, pool, run.options, thresholds).accuracy)}`;
-    console.log(`${line(run.name, figures)}  stripped acc ${pct(strippedFigures.accuracy)}${cv}  train ${(trainMs / 1000).toFixed(1)}s  ${fmt(thresholds)}`);
+    let thresholds: Thresholds;
+    let heldOut = '';
+    if (run.stage === false) {
+      thresholds = tune([...score(model, dev, null), ...score(model, stripped(dev), null)]).thresholds;
+    } else {
+      const c = calibrate(intents, runPool, model, dev, {}, { model: run.options, use: run.use });
+      thresholds = c.thresholds;
+      heldOut = `  held-out false rejects ${pct(c.heldOut.falseRejectRate)}`;
+    }
+    const stage = thresholds.secondStage ?? null;
+    const d = figuresAt(score(model, devOnly, stage), thresholds);
+    const u = figuresAt(score(model, uncovered, stage), thresholds);
+    const st = figuresAt(score(model, stripped(devOnly), stage), thresholds);
+    console.log(`${line(run.name, d)}  uncovered ${pct(u.outOfScopeRecall)}  stripped acc ${pct(st.accuracy)}${heldOut}  train ${(trainMs / 1000).toFixed(1)}s  ${fmt(thresholds)}`);
   }
 }
 

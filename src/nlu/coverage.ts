@@ -15,12 +15,6 @@ export interface CoverageData {
   intentOf: Int32Array;
   idf: Map<string, number>;
   unseenIdf: number;
-  /**
-   * For each intent, the mean similarity and explained share of its own utterances, each measured
-   * against the others: how close a new way of asking usually comes. Feedback (about anything)
-   * comes less close than the menu; the second stage reads a message against its intent's norm.
-   */
-  typical: { similarity: number; explained: number }[];
   /** In how many out-of-scope sentences each word or pair occurs (for keyness). */
   outside: Map<string, number>;
 }
@@ -53,7 +47,6 @@ export interface Coverage {
   similarity: number;
   explained: number;
   keyness: number;
-  typical: { similarity: number; explained: number };
 }
 
 export class CoverageIndex {
@@ -82,15 +75,7 @@ export class CoverageIndex {
     const intentOf = Int32Array.from(examples, (e) => intentIndex.get(e.intent)!);
     const outside = new Map<string, number>();
     for (const e of outsideExamples) for (const f of new Set(features(e.tokens))) outside.set(f, (outside.get(f) ?? 0) + 1);
-    const index = new CoverageIndex({ intents, postings, intentOf, idf, unseenIdf, typical: [], outside });
-    const sums = intents.map(() => ({ similarity: 0, explained: 0, n: 0 }));
-    examples.forEach((e, id) => {
-      const m = index.measureIndex(e.tokens, intentOf[id], id);
-      const t = sums[intentOf[id]];
-      t.similarity += m.similarity; t.explained += m.explained; t.n++;
-    });
-    index.d.typical = sums.map((t) => ({ similarity: t.n > 1 ? t.similarity / t.n : 0.5, explained: t.n > 1 ? t.explained / t.n : 0.5 }));
-    return index;
+    return new CoverageIndex({ intents, postings, intentOf, idf, unseenIdf, outside });
   }
 
   toData(): CoverageData {
@@ -111,12 +96,7 @@ export class CoverageIndex {
    */
   measure(tokens: string[], intent: string): Coverage {
     const target = this.d.intents.indexOf(intent);
-    if (target < 0 || tokens.length === 0) return { similarity: 0, explained: 0, keyness: 0, typical: { similarity: 0.5, explained: 0.5 } };
-    return { ...this.measureIndex(tokens, target, -1), typical: this.d.typical[target] };
-  }
-
-  /** measure() against the intent at `target`, leaving out the training utterance `self` (-1: none). */
-  private measureIndex(tokens: string[], target: number, self: number): { similarity: number; explained: number; keyness: number } {
+    if (target < 0 || tokens.length === 0) return { similarity: 0, explained: 0, keyness: 0 };
     const q = weigh(tokens, (f) => this.d.idf.get(f) ?? this.d.unseenIdf);
     const dots = new Map<number, number>();
     let explained = 0;
@@ -127,13 +107,12 @@ export class CoverageIndex {
       let mine = 0;
       for (let j = 0; j < p.ids.length; j++) {
         const id = p.ids[j];
-        if (this.d.intentOf[id] !== target || id === self) continue;
+        if (this.d.intentOf[id] !== target) continue;
         mine++;
         dots.set(id, (dots.get(id) ?? 0) + x * p.weights[j]);
       }
       if (mine) explained += x * x;
-      const all = p.ids.length - (self >= 0 && mine < p.ids.length && p.ids.includes(self) ? 1 : 0) + (this.d.outside.get(f) ?? 0);
-      keyness = Math.max(keyness, mine / (all + 2)); // +2: a word seen once decides little
+      keyness = Math.max(keyness, mine / (p.ids.length + (this.d.outside.get(f) ?? 0) + 2)); // +2: a word seen once decides little
     }
     let best = 0;
     for (const s of dots.values()) if (s > best) best = s;

@@ -86,7 +86,7 @@ export class NluModel {
 
   /** How close the message comes to the intent's training utterances (see coverage.ts; 1 without an index). */
   coverage(tokens: string[], intent: string): Coverage {
-    return this.coverageIndex ? this.coverageIndex.measure(tokens, intent) : { similarity: 1, explained: 1, keyness: 1, typical: { similarity: 1, explained: 1 } };
+    return this.coverageIndex ? this.coverageIndex.measure(tokens, intent) : { similarity: 1, explained: 1, keyness: 1 };
   }
 
   /** The out-of-scope model's probability that the message is not about the school (0 without one). */

@@ -156,8 +156,8 @@ export function firstStage(model: NluModel, text: string): { normalised: string;
     p = { intent: second.intent, confidence: second.confidence + first.confidence, runnerUp: rest[0] ?? null, ranking: [second, ...rest] };
   }
   const outOfScope = tokens.length ? model.outOfScope(tokens, marked) : 1;
-  const { similarity, explained, keyness, typical } = p.intent === NONE_INTENT ? { similarity: 0, explained: 0, keyness: 0, typical: { similarity: 0.5, explained: 0.5 } } : model.coverage(tokens, p.intent);
-  return { normalised, intent: p.intent, first: { outOfScope, similarity, explained, keyness, typical, confidence: p.confidence, runnerUp: p.runnerUp } };
+  const { similarity, explained, keyness } = p.intent === NONE_INTENT ? { similarity: 0, explained: 0, keyness: 0 } : model.coverage(tokens, p.intent);
+  return { normalised, intent: p.intent, first: { outOfScope, similarity, explained, keyness, confidence: p.confidence, runnerUp: p.runnerUp } };
 }
 
 export function classify(model: NluModel, text: string, thresholds: Thresholds = THRESHOLDS): ClassifyOutcome & { normalised: string; coverage: number } {

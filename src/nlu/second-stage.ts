@@ -16,8 +16,6 @@ export interface FirstStage {
   outOfScope: number;
   similarity: number;
   explained: number;
-  /** The same two for the intent's own utterances, each against the others (see coverage.ts). */
-  typical: { similarity: number; explained: number };
   /** The share of the message's most telling word that belongs to the intent (see coverage.ts). */
   keyness: number;
   confidence: number;
@@ -37,10 +35,10 @@ const logit = (p: number) => {
   return Math.log(q / (1 - q));
 };
 
-export const SIGNALS = ['out-of-scope (logit)', 'similarity', 'explained', 'similarity - typical', 'explained - typical', 'keyness', 'confidence', 'margin'];
+export const SIGNALS = ['out-of-scope (logit)', 'similarity', 'explained', 'keyness', 'confidence', 'margin'];
 
 export function signals(f: FirstStage): number[] {
-  return [logit(f.outOfScope), f.similarity, f.explained, f.similarity - f.typical.similarity, f.explained - f.typical.explained, f.keyness, f.confidence, f.confidence - (f.runnerUp?.confidence ?? 0)];
+  return [logit(f.outOfScope), f.similarity, f.explained, f.keyness, f.confidence, f.confidence - (f.runnerUp?.confidence ?? 0)];
 }
 
 /** The probability that the message is out of scope for the intent files. */
