@@ -4,6 +4,7 @@
 // that every figure can be worked out by hand.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLoa, type TestLoa } from '../helpers.ts';
+import { userWithToken, withToken } from './console-helpers.ts';
 import type { Comment } from '../../src/store/types.ts';
 import { median, percentile } from '../../src/features/reports/report-service.ts';
 
@@ -99,6 +100,13 @@ describe('reports: figures, series and chart CSVs', () => {
     const commune = (await loa.admin().get('/api/admin/reports/week?date=2026-11-26&audience=commune')).body;
     expect(commune.report.urgentComments).toBeUndefined();
     expect(commune.report.comments.total).toBe(5);
+
+    // A teacher reads the report too, in its counts-only version whatever she asks.
+    const teacher = await userWithToken(loa, { name: 'Cô Thu', role: 'staff', classIds: ['la-a1'] });
+    const hers = await withToken(loa, teacher.token).get('/api/admin/reports/week?date=2026-11-26&audience=school');
+    expect(hers.status).toBe(200);
+    expect(hers.body.report.urgentComments).toBeUndefined();
+    expect(hers.body.report.comments.total).toBe(5);
   });
 
   it('counts a month whole, day by day', async () => {

@@ -98,7 +98,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'PUT /reply-templates': { cells: ADMIN, body: () => ({ version: 0, templates: [{ id: 'da-nhan', title: 'Đã nhận', text: { vi: 'Nhà trường đã nhận phản ánh.' } }] }) },
   'GET /absences': { cells: { admin: 'ok', principal: 'ok', staff: 'other-class', viewer: 'ok' }, query: 'date=2026-11-26&class=la-a2' },
   'POST /staff/link-code': { cells: ALL, body: () => ({}) },
-  'GET /reports/:period': { cells: NOT_STAFF, params: () => ({ period: 'week' }), query: 'date=2026-11-26' },
+  'GET /reports/:period': { cells: ALL, params: () => ({ period: 'week' }), query: 'date=2026-11-26' },
   'GET /contacts': { cells: STAFF_ROLES },
   'GET /contacts/:id/transcript': { cells: SCOPED, params: (f) => ({ id: f.s.contacts.otherClass.id }) },
   'DELETE /contacts/:id': { cells: ADMIN, params: (f, r) => ({ id: f.erasable[r] }) },

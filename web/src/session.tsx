@@ -22,7 +22,7 @@ const can = {
   // The school's daily work (issue 12): a comment's page is not the commune viewer's.
   readComment: ['admin', 'principal', 'staff'],
   editReplyTemplates: ['admin'],
-  reports: ['admin', 'principal', 'viewer'],
+  reports: ['admin', 'principal', 'staff', 'viewer'],
   channels: ['admin', 'principal'],
   contacts: ['admin', 'principal', 'staff'],
 } satisfies Record<string, Role[]>;

@@ -214,7 +214,7 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
     res.status(201).json({ ...code, howTo: 'send this code to the school\'s bot from your own Zalo or Messenger account' });
   });
 
-  router.get('/reports/:period', requireRole('admin', 'principal', 'viewer'), async (req, res) => {
+  router.get('/reports/:period', requireRole(...ROLES), async (req, res) => {
     const period = String(req.params.period);
     if (period !== 'week' && period !== 'month') throw notFound('reports are "week" or "month"');
     const q = parseBody(z.object({
@@ -223,8 +223,10 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
       chart: z.enum(CHART_IDS as unknown as [string, ...string[]]).optional(), lang: z.enum(['vi', 'en']).optional(),
     }), req.query);
     const range = q.date ? reports.periodOf(period, q.date) : reports.previous(period);
-    // Viewers get the commune's version whatever they ask: counts only.
-    const audience = countsOnly(currentUser(req)) ? 'commune' : q.audience ?? 'school';
+    // Viewers and staff get the commune's version whatever they ask: counts only, for the whole
+    // school (the school's version names the urgent comments, which a teacher may not all see).
+    const user = currentUser(req);
+    const audience = countsOnly(user) || user.role === 'staff' ? 'commune' : q.audience ?? 'school';
     const report = await reports.build(period, range, audience);
     const lng = q.lang ?? (/^en/i.test(req.get('accept-language') ?? '') ? 'en' : 'vi');
     const charts = reportCharts(report, lng);

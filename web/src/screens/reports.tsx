@@ -63,7 +63,7 @@ export function Reports() {
   const choose = (p: Period, d: string) => navigate(`/reports?period=${p}&date=${d}`, true);
   const data = useLoad(() => get<{ report: Report; charts: Chart[] }>(`/admin/reports/${period}?date=${date}`), [period, date, lang()]);
   const api = (extra: string) => `/api/admin/reports/${period}?date=${date}&format=csv&lang=${lang()}${extra}`;
-  const communeOnly = role === 'viewer';
+  const communeOnly = role === 'viewer' || role === 'staff';
 
   return (
     <section class="reports">
