@@ -2,9 +2,9 @@
 // request for a person) and the copies of those alerts sent to staff on chat, the web chat's
 // history, and the backups (a copy taken before the erasure, restored, does not bring them back;
 // backups older than BACKUP_MAX_DAYS are removed).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { cli } from './process.ts';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { startLoa, tempDir, testConfig, type TestLoa } from '../helpers.ts';
@@ -78,15 +78,6 @@ describe('erasure everywhere', () => {
   });
 });
 
-const TSX = path.resolve('node_modules/.bin/tsx');
-const cli = (script: string, args: string[], env: Record<string, string>) =>
-  new Promise<{ status: number | null; out: string }>((resolve) => {
-    const child = spawn(TSX, [script, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (status) => resolve({ status, out }));
-  });
 
 describe('erasure and backups', () => {
   it('a copy taken before an erasure, put back by npm run restore or by hand, does not bring the parent back', async () => {

@@ -1,23 +1,13 @@
 // Finding 6: a store with corrupted pages started and said ready; there were no backups. Now the
 // store is checked at start, `npm run backup` copies it while Loa runs, `npm run restore` puts a
 // copy back, and a nightly job keeps BACKUP_KEEP copies. Every copy is restored and read.
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startLoa, tempDir, testConfig } from '../helpers.ts';
-import { postJson, spawnLoa, waitReady, AS_TRUSTED_CALLER } from './process.ts';
+import { cli, postJson, spawnLoa, waitReady, AS_TRUSTED_CALLER } from './process.ts';
 
-const TSX = path.resolve('node_modules/.bin/tsx');
-const cli = (script: string, args: string[], env: Record<string, string>) =>
-  new Promise<{ status: number | null; out: string }>((resolve) => {
-    const child = spawn(TSX, [script, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (status) => resolve({ status, out }));
-  });
 
 async function storeWithChats(n: number): Promise<string> {
   const loa = await startLoa({ config: testConfig() });
@@ -101,9 +91,9 @@ describe('npm run backup and npm run restore', () => {
     const dataDir = await storeWithChats(1);
     const junk = path.join(tempDir(), 'junk.db');
     fs.writeFileSync(junk, 'not a database at all'.repeat(300));
-    const r = spawnSync(TSX, ['scripts/restore.ts', junk], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+    const r = await cli('scripts/restore.ts', [junk], { DATA_DIR: dataDir });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('Restore failed');
+    expect(r.out).toContain('Restore failed');
     expect(fs.readdirSync(dataDir).some((f) => f.startsWith('loa.db.before-restore-'))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 // Loa as `npm start` runs it, in a child process, for the crash and full-disk tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
 import { CHAT_API_KEY, NO_RATE_LIMITS, startCommand } from '../helpers.ts';
 
 /** Headers of a server-to-server caller of /api/chat, who names the parent (`user`) itself. */
@@ -61,3 +62,13 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   } catch { /* not JSON */ }
   return { status: res.status, body: parsed };
 }
+
+/** Runs one of Loa's scripts (npm run backup, restore…) as a child process: its exit status and output. */
+export const cli = (script: string, args: string[], env: Record<string, string>) =>
+  new Promise<{ status: number | null; out: string }>((resolve) => {
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), [script, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (status) => resolve({ status, out }));
+  });

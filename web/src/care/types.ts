@@ -4,19 +4,7 @@ import type { CommentEvent, CommentStatus, Absence } from '../../../src/store/ty
 
 export type { CommentEvent, CommentStatus, Absence };
 
-export interface OverviewComment {
-  id: number; code: string; createdAt: string; classId: string | null; category: string; severity: 'urgent' | 'normal'; status: CommentStatus;
-  dueAt: string; firstResponseAt: string | null; overdue: boolean; assignedTo: string | null;
-}
-export interface Overview {
-  at: string;
-  comments: { open: number; urgent: number; overdue: number; unassigned: number; mine: number; items: OverviewComment[] };
-  broadcasts: { pendingApproval: number | null; scheduled: number; sending: number };
-  absences: { date: string; total: number; byClass: { classId: string; name: string; count: number }[] };
-  unanswered: number | null;
-  channels: Record<string, { on: boolean; paused?: string | null; state?: string }> | null;
-  alerts: { open: number; items: { id: number; at: string; kind: string }[] } | null;
-}
+export type { Overview, OverviewComment } from '../../../src/features/overview/overview-service.ts';
 export interface ReplyTemplate { id: string; title: string; text: { vi: string; en?: string } }
 
 export const STATUSES: CommentStatus[] = ['new', 'acknowledged', 'in_progress', 'resolved', 'closed'];
