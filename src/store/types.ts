@@ -324,6 +324,7 @@ export interface CommentEvent {
 export interface CommentFilter {
   status?: CommentStatus;
   category?: string;
+  sentiment?: Sentiment;
   severity?: Severity;
   classIds?: string[];
   since?: string;

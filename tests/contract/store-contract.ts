@@ -229,12 +229,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     it('numbers comments as ticket codes and keeps their history', async () => {
       const base = { createdAt: '2026-11-26T02:00:00.000Z', contactId: 'c1', ref: ref('u1'), displayName: 'Mẹ Bông', classId: 'la-a1', text: 'cơm khê 100% _ok', category: 'meals', sentiment: 'negative' as const, severity: 'normal' as const, anonymous: true, status: 'new' as const, assignedTo: null, firstResponseAt: null, dueAt: '2026-11-30T02:00:00.000Z', remindedAt: null };
       const c1 = await store.comments.create(base);
-      const c2 = await store.comments.create({ ...base, classId: null, text: 'khác', severity: 'urgent' });
+      const c2 = await store.comments.create({ ...base, classId: null, text: 'khác', severity: 'urgent', sentiment: 'positive' });
       expect([c1.code, c2.code]).toEqual(['PA-0001', 'PA-0002']);
       expect([await store.comments.anyFrom('c1'), await store.comments.anyFrom('c2')]).toEqual([true, false]);
       expect((await store.comments.getByCode('pa-0002'))?.id).toBe(c2.id);
       expect((await store.comments.list({ classIds: ['la-a1'] })).map((c) => c.id)).toEqual([c1.id]);
       expect((await store.comments.list({ severity: 'urgent' })).map((c) => c.id)).toEqual([c2.id]);
+      expect((await store.comments.list({ sentiment: 'positive' })).map((c) => c.id)).toEqual([c2.id]);
+      expect(await store.comments.count({ sentiment: 'neutral' })).toBe(0);
       expect((await store.comments.list({ text: '100%' })).map((c) => c.id)).toEqual([c1.id]);
       expect((await store.comments.list({ text: '_' })).map((c) => c.id)).toEqual([c1.id]);
       // The console's views and search: several statuses, assignment, not answered yet, past the deadline, words without diacritics.

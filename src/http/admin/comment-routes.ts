@@ -73,6 +73,7 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
     const q = parseBody(z.object({
       status: z.enum(COMMENT_STATUSES as [string, ...string[]]).optional(),
       category: z.enum(CATEGORIES as unknown as [string, ...string[]]).optional(),
+      sentiment: z.enum(['negative', 'neutral', 'positive']).optional(),
       severity: z.enum(['urgent', 'normal']).optional(),
       class: z.string().optional(),
       from: isoDay.optional(),
@@ -88,7 +89,7 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
     const view = q.view ?? 'all';
     if (view === 'urgent' && q.severity === 'normal') { res.json({ comments: [] }); return; }
     const filter: CommentFilter = {
-      status: q.status as never, category: q.category, severity: q.severity as never,
+      status: q.status as never, category: q.category, sentiment: q.sentiment, severity: q.severity as never,
       // Staff limited to classes: their classes only (the same rule as comments.canSee).
       classIds: q.class ? [q.class] : limitedTo(user) ?? undefined,
       // Days as the school counts them, in its time zone.

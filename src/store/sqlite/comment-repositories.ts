@@ -39,6 +39,7 @@ function commentWhere(f: CommentFilter) {
     f.status && ['status = ?', f.status],
     f.statuses && [`status IN (${inList(f.statuses.length)})`, ...f.statuses],
     f.category && ['category = ?', f.category],
+    f.sentiment && ['sentiment = ?', f.sentiment],
     f.severity && ['severity = ?', f.severity],
     f.classIds && [`class_id IN (${inList(f.classIds.length)})`, ...f.classIds],
     f.since && ['created_at >= ?', f.since],

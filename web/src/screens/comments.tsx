@@ -11,7 +11,7 @@ import { useCoalesced, useLive } from '../care/live.ts';
 import { Deadline, LiveStatus, Severity, Status, className, dateTime, useClasses, useNow } from '../care/parts.tsx';
 import { CATEGORIES, STATUSES, VIEWS, type CommentItem } from '../care/types.ts';
 
-const FILTERS = ['status', 'category', 'class', 'from', 'to', 'q'] as const;
+const FILTERS = ['status', 'category', 'sentiment', 'class', 'from', 'to', 'q'] as const;
 
 export function Comments() {
   useTitle(t('comments.title'));
@@ -85,6 +85,14 @@ export function Comments() {
               <select id={id} name="category" value={query.get('category') ?? ''}>
                 <option value="">{t('comments.any')}</option>
                 {CATEGORIES.map((c) => <option key={c} value={c}>{t(`comments.category.${c}`)}</option>)}
+              </select>
+            )}
+          </Field>
+          <Field label={t('comments.page.sentiment')}>
+            {({ id }) => (
+              <select id={id} name="sentiment" value={query.get('sentiment') ?? ''}>
+                <option value="">{t('comments.any')}</option>
+                {(['negative', 'neutral', 'positive'] as const).map((s) => <option key={s} value={s}>{t(`comments.page.sentimentOf.${s}`)}</option>)}
               </select>
             )}
           </Field>

@@ -42,8 +42,7 @@ function linkOf(chart: string, key: string, r: Report, role: Role): string | nul
   const range = `from=${from}&to=${to}`;
   switch (chart) {
     case 'category': return `/comments?category=${encodeURIComponent(key)}&${range}`;
-    // The comments list has no sentiment filter: a link would show other comments than the bar's.
-    case 'sentiment': return null;
+    case 'sentiment': return `/comments?sentiment=${encodeURIComponent(key)}&${range}`;
     case 'status': return `/comments?status=${encodeURIComponent(key)}&${range}`;
     case 'comments_by_day': return `/comments?from=${key}&to=${key}`;
     case 'absences': return `/absences?class=${encodeURIComponent(key)}&date=${from}`;
