@@ -309,7 +309,8 @@ describe('comments, absences and staff on chat', () => {
     expect(month.comments.total).toBe(2);
     const csv = await loa.admin().get('/api/admin/reports/week?date=2026-11-26&format=csv');
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.text).toContain('comments_by_category,meals,1');
+    expect(csv.text.startsWith('\uFEFFTóm tắt,2026-11-23 – 2026-11-29\r\n')).toBe(true); // read by Excel as UTF-8, in Vietnamese
+    expect(csv.text).toContain('\r\nmeals,Bữa ăn,1\r\n');
     const commune = await loa.admin().get('/api/admin/reports/week?date=2026-11-26&audience=commune');
     expect(commune.body.report.questions.unanswered).toBeUndefined();
     expect(JSON.stringify(commune.body)).not.toMatch(/giá vàng|tát|PA-000/);

@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoa, tempDir, type TestLoa } from '../helpers.ts';
-import { chartToCsv, reportCharts } from '../../src/features/reports/report-charts.ts';
-import { reportToCsv, type Report } from '../../src/features/reports/report-service.ts';
+import { chartToCsv, reportCharts, reportToCsv } from '../../src/features/reports/report-charts.ts';
+import type { Report } from '../../src/features/reports/report-service.ts';
 import { importRoster } from '../../src/features/broadcasts/roster.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
@@ -18,10 +18,10 @@ describe('report CSV', () => {
     await loa.chat('kẻ gian', '=HYPERLINK("http://evil.example/x","zzqx")');
     const res = await loa.admin().get('/api/admin/reports/week?date=2026-11-26&format=csv');
     expect(res.status).toBe(200);
-    const line = res.text.split('\n').find((l) => /hyperlink/i.test(l));
+    const line = res.text.split('\r\n').find((l) => /hyperlink/i.test(l));
     expect(line).toBeDefined();
-    expect(line).toMatch(/^unanswered_questions,"'=hyperlink/i);
-    for (const cell of res.text.split('\n').flatMap((l) => l.split(','))) expect(cell).not.toMatch(/^"?[=+\-@\t\r]/);
+    expect(line).toMatch(/^"'=hyperlink/i);
+    for (const cell of res.text.split('\r\n').flatMap((l) => l.split(','))) expect(cell).not.toMatch(/^"?[=+\-@\t\r]/);
   });
 
   it('neutralises every cell that starts with = + - @, a tab or a carriage return', () => {
@@ -32,14 +32,14 @@ describe('report CSV', () => {
       absences: { total: 1, byClass: { '\t=1+1': 1, '\r=1': 1 }, perClass: [{ classId: '=cls', name: '@Lá A1', count: 1 }] },
       questions: { total: 0, unansweredCount: 0, topIntents: [], unanswered: [{ text: '=1+1', count: 2 }, { text: 'học phí -5%?', count: 1 }], byDay: [] },
     };
-    const csv = reportToCsv(report);
-    expect(csv).toContain("comments_by_category,'+SUM(A1),1");
-    expect(csv).toContain("comments_by_category,'-2+3,1");
-    expect(csv).toContain("comments_by_category,'@cmd,1");
-    expect(csv).toContain("absences_by_class,'\t=1+1,1");
-    expect(csv).toContain("absences_by_class,\"'\r=1\",1");
-    expect(csv).toContain("unanswered_questions,'=1+1,2");
-    expect(csv).toContain('unanswered_questions,học phí -5%?,1'); // a minus inside a cell is left alone
+    const csv = reportToCsv(report, reportCharts(report, 'vi'), 'vi');
+    expect(csv).toContain("'+SUM(A1),'+SUM(A1),1");
+    expect(csv).toContain("'-2+3,'-2+3,1");
+    expect(csv).toContain("'@cmd,'@cmd,1");
+    expect(csv).toContain("'=cls,'@Lá A1,1");
+    expect(csv).toContain("\r\n'=1+1,2\r\n");
+    expect(csv).toContain('\r\nhọc phí -5%?,1\r\n'); // a minus inside a cell is left alone
+    for (const cell of csv.split('\r\n').flatMap((l) => l.split(','))) expect(cell).not.toMatch(/^"?[=+\-@\t\r]/);
     // A chart's own CSV goes through the same cell rule.
     const absences = reportCharts(report, 'vi').find((c) => c.id === 'absences')!;
     expect(chartToCsv(absences, 'vi')).toContain("'=cls,'@Lá A1,1");

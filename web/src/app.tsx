@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, post, setUnauthorizedHandler } from './api.ts';
-import { lang, setLang, t } from './i18n.ts';
+import { lang, setLang, setSchoolTimeZone, t } from './i18n.ts';
 import { Link, match, navigate, setLeaveQuestion, useLocation } from './router.tsx';
 import { SessionContext, allowed, useSession, type Permission, type Session } from './session.tsx';
 import type { Me } from './types.ts';
@@ -70,7 +70,11 @@ export function App() {
   const session: Session = useMemo(() => ({
     me: me ?? null,
     async refresh() {
-      try { setMe(await get<Me>('/admin/me')); } catch { setMe(null); }
+      try {
+        const me = await get<Me>('/admin/me');
+        setSchoolTimeZone(me.timeZone);
+        setMe(me);
+      } catch { setMe(null); }
     },
     signedIn(next: Me) { setMe(next); setExpired(false); },
     signedOut() { setMe(null); setExpired(false); },

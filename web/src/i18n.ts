@@ -34,6 +34,12 @@ export function setLang(next: Lang): void {
   try { localStorage.setItem(STORAGE_KEY, next); } catch { /* ignore */ }
 }
 
+/** The school's time zone (from /me): every time shown is the school's, whatever the device's. */
+let schoolZone = 'Asia/Ho_Chi_Minh';
+export const schoolTimeZone = () => schoolZone;
+export const setSchoolTimeZone = (zone: string | undefined) => { if (zone) schoolZone = zone; };
 export const formatDateTime = (iso: string) =>
-  new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+  new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: schoolZone }).format(new Date(iso));
+/** Today at the school, as YYYY-MM-DD. */
+export const schoolToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: schoolZone }).format(new Date());
 export const percent = (n: number) => `${Math.round(n * 100)} %`;

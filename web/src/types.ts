@@ -14,7 +14,7 @@ export interface User {
   disabled: boolean;
 }
 
-export interface Me { user: User; unansweredCount?: number }
+export interface Me { user: User; unansweredCount?: number; timeZone?: string }
 
 export type Lng = 'vi' | 'en';
 export type PerLang<T> = { vi: T; en: T };

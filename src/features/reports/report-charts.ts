@@ -29,7 +29,7 @@ function labelsFor(lng: Locale, localesDir = path.resolve('locales')): Labels {
   let labels = cache.get(lng);
   if (!labels) {
     const file = JSON.parse(fs.readFileSync(path.join(localesDir, lng, 'console.json'), 'utf8'));
-    cache.set(lng, (labels = { ...file.reports.labels, intent: file.intentTitle } as Labels));
+    cache.set(lng, (labels = { ...file.reports.labels, intent: file.intentTitle, screen: file.reports } as Labels));
   }
   return labels;
 }
@@ -65,4 +65,27 @@ export function chartToCsv(c: ReportChart, lng: Locale): string {
   const header = [L.rowHeader?.key ?? 'key', c.rowHeader, ...c.series.map((s) => s.label)];
   const lines = [header, ...c.rows.map((r) => [r.key, r.label, ...r.values])].map((row) => row.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** The whole report as a spreadsheet a person reads, in their language: the summary, then each
+ *  chart's table as the screen shows it, then (the school's version) the questions left unanswered. */
+export function reportToCsv(r: Report, charts: ReportChart[], lng: Locale): string {
+  const S = labelsFor(lng).screen;
+  const hours = (n: number | null) => (n === null ? '' : Math.round(n * 10) / 10);
+  const rows: (string | number)[][] = [
+    [S.summaryTitle, `${r.period.from} – ${r.period.to}`],
+    [S.comments, r.comments.total], [S.urgent, r.comments.urgent], [S.answered, r.comments.answered],
+    [S.overdue, r.comments.overdue], [S.inTime, `${r.comments.answeredInTime}/${r.comments.dueOrAnswered}`],
+    [`${S.median} (h)`, hours(r.comments.medianHoursToFirstAnswer)], [`${S.p90} (h)`, hours(r.comments.p90HoursToFirstAnswer)],
+    [S.absences, r.absences.total], [S.questions, r.questions.total], [S.unansweredCount, r.questions.unansweredCount],
+  ];
+  for (const c of charts) {
+    rows.push([], [c.title], [labelsFor(lng).rowHeader?.key ?? 'key', c.rowHeader, ...c.series.map((s) => s.label)]);
+    for (const row of c.rows) rows.push([row.key, row.label, ...row.values]);
+  }
+  if (r.questions.unanswered?.length) {
+    rows.push([], [S.unansweredList], [S.text, S.count]);
+    for (const q of r.questions.unanswered) rows.push([q.text, q.count]);
+  }
+  return `\uFEFF${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

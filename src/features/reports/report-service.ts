@@ -185,27 +185,6 @@ export class ReportService {
   }
 }
 
-/** Flat rows for a spreadsheet: section, key, value. */
-export function reportToCsv(r: Report): string {
-  const rows: [string, string, string | number][] = [
-    ['period', 'from', r.period.from], ['period', 'to', r.period.to],
-    ['comments', 'total', r.comments.total], ['comments', 'urgent', r.comments.urgent], ['comments', 'answered', r.comments.answered],
-    ['comments', 'median_hours_to_first_answer', r.comments.medianHoursToFirstAnswer ?? ''],
-    ['comments', 'p90_hours_to_first_answer', r.comments.p90HoursToFirstAnswer ?? ''],
-    ['comments', 'answered_in_time', r.comments.answeredInTime], ['comments', 'due_or_answered', r.comments.dueOrAnswered],
-    ['comments', 'overdue', r.comments.overdue],
-    ...Object.entries(r.comments.byCategory).map(([k, v]) => ['comments_by_category', k, v] as [string, string, number]),
-    ...Object.entries(r.comments.bySentiment).map(([k, v]) => ['comments_by_sentiment', k, v] as [string, string, number]),
-    ...Object.entries(r.comments.byStatus).map(([k, v]) => ['comments_by_status', k, v] as [string, string, number]),
-    ['absences', 'total', r.absences.total],
-    ...Object.entries(r.absences.byClass).map(([k, v]) => ['absences_by_class', k, v] as [string, string, number]),
-    ['questions', 'total', r.questions.total], ['questions', 'unanswered', r.questions.unansweredCount],
-    ...r.questions.topIntents.map((t) => ['top_intents', t.intent, t.count] as [string, string, number]),
-    ...(r.questions.unanswered ?? []).map((q) => ['unanswered_questions', q.text, q.count] as [string, string, number]),
-  ];
-  return ['section,key,value', ...rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
-}
-
 /** One spreadsheet cell. A spreadsheet runs a cell that starts with = + - @ (or a tab or CR
  *  before one) as a formula: a parent's "=HYPERLINK(…)" must stay text. */
 export function csvCell(v: string | number): string {

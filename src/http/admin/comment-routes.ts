@@ -8,8 +8,8 @@ import type { CommentService } from '../../features/comments/comment-service.ts'
 import { CommentError } from '../../features/comments/comment-service.ts';
 import { CATEGORIES } from '../../features/comments/comment-analysis.ts';
 import type { StaffNotifier } from '../../features/staff/staff-notifier.ts';
-import { reportToCsv, type ReportService } from '../../features/reports/report-service.ts';
-import { CHART_IDS, chartToCsv, reportCharts } from '../../features/reports/report-charts.ts';
+import type { ReportService } from '../../features/reports/report-service.ts';
+import { CHART_IDS, chartToCsv, reportCharts, reportToCsv } from '../../features/reports/report-charts.ts';
 import { addDays, isValidDate, todayIn, zonedTime } from '../../core/dates.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
@@ -233,7 +233,7 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
     const charts = reportCharts(report, lng);
     const suffix = `${audience === 'commune' ? '-commune' : ''}${q.chart ? `-${q.chart}` : ''}`;
     if (q.format === 'csv' || (!q.format && req.accepts(['json', 'csv']) === 'csv')) {
-      const csv = q.chart ? chartToCsv(charts.find((c) => c.id === q.chart)!, lng) : reportToCsv(report);
+      const csv = q.chart ? chartToCsv(charts.find((c) => c.id === q.chart)!, lng) : reportToCsv(report, charts, lng);
       res.type('text/csv').attachment(`loa-${period}-${range.from}${suffix}.csv`).send(csv);
       return;
     }

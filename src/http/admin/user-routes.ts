@@ -28,7 +28,8 @@ export function userRoutes(deps: UserRouteDeps): Router {
 
   router.get('/me', async (req, res) => {
     const user = currentUser(req);
-    res.json({ user: publicUser(user), unansweredCount: await deps.unansweredCount(user) });
+    // The school's time zone: the console shows every time as the school lives it, whatever the device says.
+    res.json({ user: publicUser(user), unansweredCount: await deps.unansweredCount(user), timeZone: deps.timeZone });
   });
 
   router.get('/users', requireRole('admin'), async (_req, res) => {

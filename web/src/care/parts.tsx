@@ -2,7 +2,7 @@
 // not rely on colour alone, the classes' names, and the live stream's state.
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.ts';
-import { lang, t } from '../i18n.ts';
+import { formatDateTime as dateTime, lang, t } from '../i18n.ts';
 import { useCoalesced, useLive, type LiveState } from './live.ts';
 import type { Overview, SchoolClass } from './types.ts';
 import './care.css';
@@ -27,7 +27,7 @@ export function duration(ms: number): string {
   return parts.filter(Boolean).join(' ');
 }
 
-export const dateTime = (iso: string) => new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(iso));
+export { dateTime };
 
 /** The time left to the first answer, or how late it is, or when it was given. */
 export function Deadline(props: { dueAt: string; firstResponseAt: string | null; status: string; now: number }) {
@@ -76,4 +76,10 @@ export function CommentsBadge() {
   useEffect(load, []);
   useLive((e) => { if (e.kind === 'comment' || e.kind === 'resync') reload(); });
   return count > 0 ? <span class="badge" data-testid="comments-badge">{count}<span class="sr-only"> {t('comments.badge')}</span></span> : null;
+}
+
+/** Who wrote a comment, in the reader's language: "Ẩn danh" when the parent's name is hidden from them. */
+export function parentName(c: { anonymous?: boolean; ref?: unknown; displayName?: string | null }): string {
+  if (c.anonymous && !c.ref) return t('comments.anonymousParent');
+  return c.displayName ?? t('comments.noName');
 }

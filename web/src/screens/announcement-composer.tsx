@@ -4,7 +4,7 @@
 // three send times). A preview shows it as a parent gets it on Zalo and on Messenger.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, post, put, get } from '../api.ts';
-import { t } from '../i18n.ts';
+import { schoolTimeZone, t } from '../i18n.ts';
 import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Notice, TextInput, errorText, useLoad, useUnsaved } from '../ui/kit.tsx';
@@ -25,7 +25,7 @@ interface Draft {
 }
 
 function schoolParts(iso: string): { date: string; time: string } {
-  const f = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone: schoolTimeZone(), year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
   const v = (k: string) => f.find((p) => p.type === k)?.value ?? '';
   return { date: `${v('year')}-${v('month')}-${v('day')}`, time: `${v('hour')}:${v('minute')}` };
 }

@@ -4,17 +4,17 @@ import type { ComponentChildren } from 'preact';
 import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.ts';
-import { lang, t } from '../i18n.ts';
+import { lang, schoolTimeZone, t } from '../i18n.ts';
 import type { Broadcast, BroadcastStatus, Group, PreviewMessage } from './announcement-types.ts';
 import { cronInWords } from './cron-words.ts';
 import './announcements.css';
 
-export const SCHOOL_TZ = 'Asia/Ho_Chi_Minh';
+
 
 /** "Chủ nhật, 29/11/2026 18:00" at the school, whatever the device's time zone. */
 export function schoolTime(iso: string, withDay = false): string {
   return new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: SCHOOL_TZ, dateStyle: withDay ? 'full' : 'short', timeStyle: 'short',
+    timeZone: schoolTimeZone(), dateStyle: withDay ? 'full' : 'short', timeStyle: 'short',
   }).format(new Date(iso));
 }
 

@@ -9,7 +9,7 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle, useUnsaved } from '../ui/kit.tsx';
 import { useCoalesced, useLive } from '../care/live.ts';
-import { Deadline, LiveStatus, Severity, Status, className, dateTime, useClasses, useNow } from '../care/parts.tsx';
+import { Deadline, LiveStatus, Severity, Status, className, dateTime, parentName, useClasses, useNow } from '../care/parts.tsx';
 import { CATEGORIES, type Assignee, type CommentEvent, type CommentPage, type ReplyTemplate } from '../care/types.ts';
 
 /** Which status may follow which (the server checks again). */
@@ -63,7 +63,7 @@ export function CommentDetail(props: { id: string }) {
             <h2>{t('comments.page.parentWrote')}</h2>
             <p class="parent-text" data-testid="parent-text">{c.text}</p>
             <dl class="try-result">
-              <dt>{t('comments.page.parent')}</dt><dd data-testid="parent-name">{c.displayName ?? t('comments.noName')}{c.ref ? ` · ${t(`comments.page.channel.${c.ref.channel}`)}` : ''}</dd>
+              <dt>{t('comments.page.parent')}</dt><dd data-testid="parent-name">{parentName(c)}{c.ref ? ` · ${t(`comments.page.channel.${c.ref.channel}`)}` : ''}</dd>
               <dt>{t('comments.classLabel')}</dt><dd>{className(classes, c.classId)}</dd>
               <dt>{t('comments.categoryLabel')}</dt><dd>{t(`comments.category.${c.category}`)}</dd>
               <dt>{t('comments.page.sentiment')}</dt><dd>{t(`comments.page.sentimentOf.${c.sentiment ?? 'neutral'}`)}</dd>

@@ -8,7 +8,7 @@ import { Link, navigate, useLocation } from '../router.tsx';
 import { allowed, useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
 import { useCoalesced, useLive } from '../care/live.ts';
-import { Deadline, LiveStatus, Severity, Status, className, dateTime, useClasses, useNow } from '../care/parts.tsx';
+import { Deadline, LiveStatus, Severity, Status, className, dateTime, parentName, useClasses, useNow } from '../care/parts.tsx';
 import { CATEGORIES, STATUSES, VIEWS, type CommentItem } from '../care/types.ts';
 
 const FILTERS = ['status', 'category', 'sentiment', 'class', 'from', 'to', 'q'] as const;
@@ -130,7 +130,7 @@ export function Comments() {
                   <p class="meta">
                     <span>{className(classes, c.classId)}</span>
                     <span>{t(`comments.category.${c.category}`)}</span>
-                    {c.displayName !== undefined && <span>{c.displayName ?? t('comments.noName')}</span>}
+                    {c.displayName !== undefined && <span>{parentName(c)}</span>}
                     <span>{dateTime(c.createdAt)}</span>
                     <Deadline dueAt={c.dueAt} firstResponseAt={c.firstResponseAt} status={c.status} now={now} />
                   </p>

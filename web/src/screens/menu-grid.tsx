@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
-import { t } from '../i18n.ts';
+import { schoolToday, t } from '../i18n.ts';
 import type { SchoolData } from '../types.ts';
 import type { Errors } from '../ui/form.tsx';
 import { DAYS, emptyMeal, type Meal } from './menu-data.ts';
@@ -13,9 +13,9 @@ import { Field, Notice, errorText } from '../ui/kit.tsx';
 
 type Menus = SchoolData['menus'];
 const ROWS = [['lunch', 'vi'], ['lunch', 'en'], ['snack', 'vi'], ['snack', 'en']] as const;
-/** Which rotation week and weekday "today" is at the school (Asia/Ho_Chi_Minh). */
+/** Which rotation week and weekday "today" is at the school. */
 function today(m: Menus): { week: number; day: string; date: string } | null {
-  const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+  const date = schoolToday();
   const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
   if (!m.weeks.length || date < m.rotationStart || dow === 0) return null;
   const week = Math.floor((Date.parse(date) - Date.parse(m.rotationStart)) / (7 * 86_400_000)) % m.weeks.length;

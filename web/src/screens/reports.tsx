@@ -3,7 +3,7 @@
 // opens the comments or questions behind it. The commune's version (counts only) is one link
 // away, and the page prints as the school's paper copy.
 import { get } from '../api.ts';
-import { formatDateTime, lang, percent, t } from '../i18n.ts';
+import { formatDateTime, lang, percent, schoolToday, t } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { allowed, useSession } from '../session.tsx';
 import type { Role } from '../types.ts';
@@ -26,7 +26,7 @@ interface Report {
   questions: { total: number; unansweredCount: number; unanswered?: { text: string; count: number }[] };
 }
 
-const todayLocal = () => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const todayLocal = schoolToday;
 const shift = (date: string, period: Period, step: number) => {
   const [y, m, d] = date.split('-').map(Number);
   const at = period === 'week' ? new Date(Date.UTC(y, m - 1, d + 7 * step)) : new Date(Date.UTC(y, m - 1 + step, 1));
