@@ -55,4 +55,18 @@ describe('contacts: the conversation with what staff wrote', () => {
     expect(seen.body.staffMessages[0].text).toBe('(ẩn danh · anonymous)');
     expect(JSON.stringify(seen.body)).not.toMatch(/khê/);
   });
+
+  it("shows the school's answer to a comment in the conversation, introduced in the parent's language", async () => {
+    await loa.say('mum Anna', 'Hello, what time does school start?'); // she chats in English
+    const anna = await contactOf('mum Anna');
+    const comment = await loa.store.comments.create({
+      createdAt: '2026-11-26T02:00:00.000Z', contactId: anna.id, ref: anna.ref, displayName: 'Anna', classId: 'la-a1',
+      text: 'The playground slide has a broken step', category: 'facilities', sentiment: 'negative', severity: 'normal',
+      anonymous: false, status: 'new', assignedTo: null, firstResponseAt: null, dueAt: '2026-11-28T02:00:00.000Z', remindedAt: null,
+    });
+    const principal = withToken(loa, (await userWithToken(loa, { name: 'Cô Hiệu trưởng', role: 'principal' })).token);
+    expect((await principal.post(`/api/admin/comments/${comment.id}/reply`).send({ text: 'We will repair it tomorrow.' })).status).toBe(200);
+    const conversation = (await principal.get(`/api/admin/contacts/${anna.id}/transcript`)).body;
+    expect(conversation.staffMessages.map((m: { text: string }) => m.text)).toContain(`The school's answer about ${comment.code}: We will repair it tomorrow.`);
+  });
 });

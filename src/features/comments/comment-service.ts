@@ -1,8 +1,10 @@
 // Every comment received, counted, analysed and handled: ticket codes, the status lifecycle with
 // its history, first-answer targets (urgent 1 hour, others 2 working days), replies back to the
 // parent through the channel the comment came from, and urgent alerts that skip every queue.
+import type { i18n } from 'i18next';
 import type { Logger } from 'pino';
-import type { Comment, CommentStatus, Store, User } from '../../store/types.ts';
+import type { Comment, CommentStatus, Locale, Store, User } from '../../store/types.ts';
+import { translatorFor } from '../../i18n.ts';
 import type { ConversationRef } from '../../core/messages.ts';
 import type { Outbox } from '../../core/outbox.ts';
 import type { SchoolService } from '../../school/school-service.ts';
@@ -49,7 +51,7 @@ export interface NewComment {
 export class CommentService {
   constructor(private readonly deps: {
     store: Store; outbox: Outbox; school: SchoolService; alerts: AlertService; staff: StaffNotifier;
-    logger: Logger; clock: () => Date; timeZone: string;
+    logger: Logger; clock: () => Date; timeZone: string; i18n: i18n;
   }) {}
 
   async submit(input: NewComment): Promise<Comment> {
@@ -166,6 +168,11 @@ export class CommentService {
   }
 
   /** Answers the parent where they wrote, inside the platform's window; outside it, kept pending. */
+  /** The school's answer as the parent reads it: introduced in the language they chat in. */
+  private schoolReply(contact: { locale: Locale | null } | null, code: string, text: string): string {
+    return translatorFor(this.deps.i18n, contact?.locale ?? 'vi')('feedback.school_reply', { code, text });
+  }
+
   async reply(user: User, id: number, text: string): Promise<{ delivery: 'queued' | 'pending_outside_window' | 'no_channel' | WebchatReplyDelivery }> {
     const c = await this.get(user, id);
     if (c.status === 'closed') throw new CommentError(409, `${c.code} is closed; reopen is not possible, write to the parent directly`);
@@ -175,7 +182,7 @@ export class CommentService {
     if (c.ref) {
       const contact = await this.deps.store.contacts.findByRef(c.ref);
       if (windowOpen(c.ref.channel, contact?.lastInboundAt ?? null, at)) {
-        await this.deps.outbox.sendProactive(c.ref, [{ type: 'text', text: `Phản hồi của nhà trường về ${c.code}: ${text}` }]);
+        await this.deps.outbox.sendProactive(c.ref, [{ type: 'text', text: this.schoolReply(contact, c.code, text) }]);
         delivery = 'queued';
         // The web chat knows at once whether a page took it; if not, it waits for the parent's visit.
         if (c.ref.channel === 'webchat') ({ delivery, webchatMessageId } = await webchatReplyState(this.deps.store, c.ref));
@@ -205,7 +212,7 @@ export class CommentService {
       const delivered = new Set(events.map((e) => e.details.pendingEventId).filter(Boolean));
       for (const e of events) {
         if (e.kind !== 'reply' || e.details.delivery !== 'pending_outside_window' || delivered.has(e.id)) continue;
-        await this.deps.outbox.sendProactive(c.ref, [{ type: 'text', text: `Phản hồi của nhà trường về ${c.code}: ${String(e.details.text)}` }]);
+        await this.deps.outbox.sendProactive(c.ref, [{ type: 'text', text: this.schoolReply(await this.deps.store.contacts.findByRef(c.ref), c.code, String(e.details.text)) }]);
         const at = clock().toISOString();
         await store.comments.addEvent({ commentId: c.id, at, actor: 'loa', kind: 'reply', details: { text: e.details.text, delivery: 'queued', pendingEventId: e.id } });
         if (!c.firstResponseAt) await store.comments.update(c.id, { firstResponseAt: (c.firstResponseAt = at) }, at);
