@@ -82,3 +82,12 @@ export function withBearer(app: Parameters<typeof request>[0], token: string) {
     delete: (url: string) => auth(agent.delete(url)),
   };
 }
+
+/** A web-chat parent subscribed to a group: an announcement to it has someone to reach (one with
+ *  nobody is refused at submission). */
+export async function subscribedParent(loa: TestLoa, groupId: string, userId = 'phu-huynh-nhom'): Promise<void> {
+  const ref = { channel: 'webchat' as const, accountId: 'web', userId, threadId: userId, threadType: 'user' as const };
+  const at = '2026-11-01T01:00:00.000Z';
+  const contact = await loa.store.contacts.touch(ref, at, 'Phụ huynh');
+  await loa.store.subscriptions.subscribe(contact.id, groupId, 'chat', 'webchat', at);
+}

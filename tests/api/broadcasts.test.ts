@@ -5,7 +5,7 @@ import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { CHAT_API_KEY, startLoa, testConfig, tempDir, type TestLoa } from '../helpers.ts';
+import { CHAT_API_KEY, startLoa, subscribedParent, testConfig, tempDir, type TestLoa } from '../helpers.ts';
 import { FakePlatform, eventually } from '../fakes/fake-platform.ts';
 import { FakeZca } from '../fakes/fake-zca.ts';
 import * as fb from '../fakes/messenger-fixtures.ts';
@@ -96,6 +96,7 @@ describe('announcements', () => {
   });
 
   it('lets no role skip approval: staff draft and submit, only principal or admin approve', async () => {
+    await subscribedParent(loa, 'la-a1');
     const id = (await draft({})).body.id;
     expect((await as(principal.token).post(`/api/admin/broadcasts/${id}/approve`)).status).toBe(409); // still a draft
     await as(staff.token).post(`/api/admin/broadcasts/${id}/submit`);

@@ -68,6 +68,14 @@ describe('announcements in the console', () => {
     expect((await as(staff).post('/api/admin/broadcasts/preview').send({ audience: { groups: ['la-a2'] } })).status).toBe(403);
   });
 
+  it('refuses to submit an announcement nobody would receive, saying so by its code', async () => {
+    const empty = loa.school.get('classes').map((c) => c.id).find((id) => !['la-a1', 'la-a2', 'choi-b1'].includes(id))!;
+    const id = (await as(principal).post('/api/admin/broadcasts').send({ ...announcement, audience: { groups: [empty] } })).body.id as number;
+    const refused = await as(principal).post(`/api/admin/broadcasts/${id}/submit`);
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'no_recipients']);
+    expect((await as(principal).get(`/api/admin/broadcasts/${id}`)).body.broadcast.status).toBe('draft');
+  });
+
   it('shows the principal what changed since she rejected it, and never offers staff the decision', async () => {
     const id = (await as(staff).post('/api/admin/broadcasts').send(announcement)).body.id as number;
     await as(staff).post(`/api/admin/broadcasts/${id}/submit`);

@@ -4,7 +4,7 @@ import type { Role } from '../../src/store/types.ts';
 import { userWithToken } from '../api/console-helpers.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
+import { startLoa, subscribedParent, testConfig, type TestLoa } from '../helpers.ts';
 
 describe('approval of announcements', () => {
   let loa: TestLoa;
@@ -18,7 +18,10 @@ describe('approval of announcements', () => {
     put: (url: string) => request(loa.app).put(url).set('authorization', `Bearer ${token}`),
   });
   const body = { title: 'Nghỉ lễ', text: { vi: 'Trường nghỉ ngày 1/1.' }, audience: { groups: ['la-a1'] }, sendAt: '2026-12-30T01:00:00Z' };
-  const drafted = async (token: string) => (await as(token).post('/api/admin/broadcasts').send(body)).body.id as number;
+  const drafted = async (token: string) => {
+    await subscribedParent(loa, 'la-a1');
+    return (await as(token).post('/api/admin/broadcasts').send(body)).body.id as number;
+  };
 
   it('by default a different principal or admin approves', async () => {
     loa = await startLoa();

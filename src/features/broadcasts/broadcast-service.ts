@@ -88,6 +88,8 @@ export class BroadcastService {
     const b = await this.get(id);
     if (!EDITABLE.has(b.status)) throw new BroadcastError(409, `a ${b.status} broadcast cannot be submitted`);
     if (b.createdBy !== user.id) throw new BroadcastError(403, 'only the author submits a draft');
+    // Nobody would receive it: approving it would "send" to no one and call it sent.
+    if ((await this.audience(b.audience.groups)).total === 0) throw new BroadcastError(409, 'nobody would receive it today: choose other groups, or add subscribers first', 'no_recipients');
     return (await this.deps.store.broadcasts.update(id, { status: 'pending_approval', submittedBy: user.id }, this.deps.clock().toISOString()))!;
   }
 

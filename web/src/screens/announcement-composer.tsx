@@ -143,7 +143,8 @@ export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved'
       else navigate(`/announcements/${id}?done=${submit ? 'submitted' : 'saved'}`, true);
     } catch (err) {
       setBusy(false);
-      setError(err instanceof ApiError && err.status === 409 ? t('announcements.err.conflict') : errorText(err));
+      setError(err instanceof ApiError && err.code === 'no_recipients' ? t('announcements.err.no_recipients')
+        : err instanceof ApiError && err.status === 409 ? t('announcements.err.conflict') : errorText(err));
     }
   };
 
@@ -207,6 +208,7 @@ export function Composer(props: { existing?: Broadcast; onSaved?: (done: 'saved'
           {preview && (
             <>
               <p><strong>{t('announcements.compose.recipients', { count: preview.recipients.total })}</strong></p>
+              {preview.recipients.total === 0 && <p class="field-error" data-testid="no-recipients">{t('announcements.err.no_recipients')}</p>}
               {preview.recipients.total > 0 && (
                 <ul class="per-channel">
                   {Object.entries(preview.recipients.byChannel).map(([ch, n]) => <li key={ch}>{channelName(ch)}: {n}</li>)}
