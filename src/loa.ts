@@ -106,7 +106,7 @@ export async function createLoa(config: Config, options: LoaOptions = {}): Promi
     const outbox = new Outbox({ store, logger, clock }, options.outbox);
     const staff = new StaffNotifier({ store, outbox, clock });
     alerts.setNotifier((message) => staff.notifyRoles(['principal', 'admin'], message).then(() => undefined));
-    const comments = new CommentService({ store, outbox, school, alerts, staff, logger, clock, timeZone: config.TZ, i18n });
+    const comments = new CommentService({ store, outbox, school, alerts, staff, logger, clock, timeZone: config.TZ, i18n, publicUrl: config.PUBLIC_URL });
     const reports = new ReportService({ store, school, timeZone: config.TZ, clock });
     const [feedback, absence, subscribe, unsubscribe] = [feedbackForm(comments), absenceForm(staff), subscribeForm(), unsubscribeForm()];
     const handlers = { ...schoolInfoHandlers(), feedback: feedback.start, absence: absence.start, subscribe: subscribe.start, unsubscribe: unsubscribe.start };

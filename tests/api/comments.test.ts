@@ -136,6 +136,12 @@ describe('comments, absences and staff on chat', () => {
     expect(listed.body.comments[0]).toMatchObject({ code: 'PA-0001', severity: 'urgent', category: 'teacher_conduct' });
     expect((await loa.store.alerts.list())[0].kind).toBe('urgent_comment');
     expect(Date.parse(listed.body.comments[0].dueAt) - Date.parse('2026-11-26T02:00:00Z')).toBe(3_600_000);
+    // The alert links the comment's page in the console, and is settled once the parent has an answer.
+    const [alert] = await loa.store.alerts.list({ open: true });
+    expect(alert.message).toMatch(/Xem: \/admin\/comments\/1$/);
+    expect((await loa.admin().post('/api/admin/comments/1/reply').send({ text: 'Cô hiệu trưởng đang gọi cho chị.' })).status).toBe(200);
+    expect(await loa.store.alerts.list({ open: true })).toEqual([]);
+    expect((await loa.store.alerts.list())[0].kind).toBe('urgent_comment');
   });
 
   it('runs the status lifecycle with a history and the audit log', async () => {

@@ -52,6 +52,8 @@ export class CommentService {
   constructor(private readonly deps: {
     store: Store; outbox: Outbox; school: SchoolService; alerts: AlertService; staff: StaffNotifier;
     logger: Logger; clock: () => Date; timeZone: string; i18n: i18n;
+    /** Where the console is reached from outside (PUBLIC_URL): an alert links the comment's page. */
+    publicUrl?: string;
   }) {}
 
   async submit(input: NewComment): Promise<Comment> {
@@ -100,7 +102,7 @@ export class CommentService {
   /** Straight to the principal and admins, on chat and in the admin API, before anything else. */
   private async alertUrgent(c: Comment): Promise<void> {
     const cls = c.classId ? this.deps.school.get('classes').find((x) => x.id === c.classId)?.name : null;
-    const message = `⚠️ PHẢN ÁNH KHẨN ${c.code}${cls ? ` (lớp ${cls})` : ''}: «${maskPhonesInText(c.text).slice(0, 300).replace(/»/g, '"')}». Cần phản hồi trong 1 giờ. Xem: /api/admin/comments/${c.id}`;
+    const message = `⚠️ PHẢN ÁNH KHẨN ${c.code}${cls ? ` (lớp ${cls})` : ''}: «${maskPhonesInText(c.text).slice(0, 300).replace(/»/g, '"')}». Cần phản hồi trong 1 giờ. Xem: ${this.deps.publicUrl ?? ''}/admin/comments/${c.id}`;
     await this.deps.alerts.raise('urgent_comment', message, { commentId: c.id, code: c.code, contactId: c.contactId });
     await this.deps.store.comments.addEvent({ commentId: c.id, at: this.deps.clock().toISOString(), actor: 'loa', kind: 'alert', details: { to: 'principal, admins' } });
   }
@@ -140,6 +142,7 @@ export class CommentService {
     // A status is not an answer: the first answer is the first reply the parent got or can see.
     const updated = await this.deps.store.comments.update(id, { status }, at);
     await this.deps.store.comments.addEvent({ commentId: id, at, actor: actorOf(user), kind: 'status', details: { from: c.status, to: status, note: note ?? null } });
+    if (status === 'resolved' || status === 'closed') await this.settleAlerts(id, at);
     return updated!;
   }
 
@@ -195,7 +198,15 @@ export class CommentService {
     const answeredAt = delivery === 'pending_outside_window' ? null : at.toISOString();
     await this.deps.store.comments.update(id, { firstResponseAt: c.firstResponseAt ?? answeredAt, status: c.status === 'new' ? 'acknowledged' : c.status }, at.toISOString());
     await this.deps.store.comments.addEvent({ commentId: id, at: at.toISOString(), actor: actorOf(user), kind: 'reply', details: { text, delivery, ...(webchatMessageId ? { webchatMessageId } : {}) } });
+    if (answeredAt) await this.settleAlerts(id, answeredAt);
     return { delivery };
+  }
+
+  /** The urgent alert about a comment is dealt with once the parent has an answer, or the case is
+   *  settled: it leaves the open alerts (the overview's count), kept in the list as acknowledged. */
+  private async settleAlerts(commentId: number, at: string): Promise<void> {
+    const open = await this.deps.store.alerts.list({ open: true, limit: 1000 });
+    for (const a of open) if (a.kind === 'urgent_comment' && (a.details as { commentId?: number } | null)?.commentId === commentId) await this.deps.store.alerts.acknowledge(a.id, at);
   }
 
   /**
