@@ -215,7 +215,7 @@ export class Bot {
       } else if (idleMs > form.idleMinutes * 60_000) {
         session.form = null;
         ctx.reply(ctx.t('forms.expired'));
-      } else if (event.type !== 'payload' || form.acceptsPayload?.(event.payload)) {
+      } else if (event.type !== 'payload' || form.acceptsPayload?.(event.payload, session.form.step)) {
         ctx.intent = form.name;
         if (event.type === 'text') {
           ctx.nlu = this.parse(ctx, text);

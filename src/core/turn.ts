@@ -61,8 +61,8 @@ export interface FormDefinition {
   ask: Handler;
   /** Whether the message is a plain answer to the current step (a date at "which day"), so it is never taken for a question. */
   understands?(ctx: TurnContext): boolean;
-  /** Payloads this form accepts, so the web chat can refuse unknown ones. */
-  acceptsPayload?(payload: string): boolean;
+  /** Payloads this form accepts at this step: a button of an earlier question is not an answer. */
+  acceptsPayload?(payload: string, step: string): boolean;
 }
 
 /** Looks at a text message before the NLU and may take the turn (link codes, ticket codes, staff commands). */

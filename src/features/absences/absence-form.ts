@@ -12,6 +12,9 @@ import { pick } from '../school-info/format.ts';
 import { dayStatus } from '../school-info/calendar-service.ts';
 import type { StaffNotifier } from '../staff/staff-notifier.ts';
 
+/** The buttons each step offers (their payloads' second part); the review offers both its own. */
+const ABSENCE_BUTTONS: Record<string, string[]> = { days: ['day'], confirm: ['confirm', 'edit'], edit: ['confirm', 'edit'] };
+
 type AbsenceData = { childName?: string; classId?: string; from?: IsoDate; to?: IsoDate; reason?: string | null; skipped?: string };
 type Field = 'child' | 'class' | 'days' | 'reason';
 
@@ -199,7 +202,8 @@ export function absenceForm(staff: StaffNotifier): FormDefinition {
   return {
     name: 'absence',
     idleMinutes: 30,
-    acceptsPayload: (p) => p.startsWith('absence:'),
+    // Each step takes its own buttons only: "Đúng" tapped again at the class question is stale.
+    acceptsPayload: (p, step) => (ABSENCE_BUTTONS[step] ?? [step]).some((b) => p.startsWith(`absence:${b}:`)),
     start(ctx) {
       const now = ctx.now.toISOString();
       ctx.session.form = { name: 'absence', step: 'child', data: {}, startedAt: now, updatedAt: now };

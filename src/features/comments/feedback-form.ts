@@ -9,6 +9,9 @@ import { foldDiacritics, normalise } from '../../nlu/normalise.ts';
 import { analyseComment, CATEGORIES, rankCategories, type Category } from './comment-analysis.ts';
 import type { CommentService } from './comment-service.ts';
 
+/** The buttons each step offers (their payloads' second part). */
+const FEEDBACK_BUTTONS: Record<string, string> = { category: 'cat', anonymous: 'anon', class: 'class', confirm: 'confirm' };
+
 type FeedbackData = { text?: string; category?: Category; anonymous?: boolean; classId?: string | null; commentId?: number; code?: string };
 
 // The words of "tôi muốn phản ánh với nhà trường", "I'd like to make a complaint": the wish to
@@ -116,7 +119,8 @@ export function feedbackForm(comments: CommentService): FormDefinition {
   return {
     name: 'feedback',
     idleMinutes: 30,
-    acceptsPayload: (p) => p.startsWith('feedback:'),
+    // Each step takes its own buttons only: "Gửi" tapped again at the class question is stale.
+    acceptsPayload: (p, step) => p.startsWith(`feedback:${FEEDBACK_BUTTONS[step] ?? step}:`),
     async start(ctx) {
       const now = ctx.now.toISOString();
       ctx.session.form = { name: 'feedback', step: 'text', data: {}, startedAt: now, updatedAt: now };
