@@ -5,6 +5,7 @@ import type { i18n } from 'i18next';
 import type { Logger } from 'pino';
 import type { Comment, CommentStatus, Locale, Store, User } from '../../store/types.ts';
 import { translatorFor } from '../../i18n.ts';
+import { NEXT_STATUSES } from './comment-statuses.ts';
 import type { ConversationRef } from '../../core/messages.ts';
 import type { Outbox } from '../../core/outbox.ts';
 import type { SchoolService } from '../../school/school-service.ts';
@@ -22,13 +23,6 @@ export const NORMAL_ANSWER_WORKING_DAYS = 2;
 export const MAX_COMMENT_LENGTH = 20_000;
 
 /** Which status may follow which: forward only, and closed is final. */
-const NEXT: Record<CommentStatus, CommentStatus[]> = {
-  new: ['acknowledged', 'in_progress', 'resolved', 'closed'],
-  acknowledged: ['in_progress', 'resolved', 'closed'],
-  in_progress: ['resolved', 'closed'],
-  resolved: ['closed', 'in_progress'],
-  closed: [],
-};
 
 export class CommentError extends Error {
   constructor(readonly status: number, message: string) {
@@ -137,7 +131,7 @@ export class CommentService {
   async setStatus(user: User, id: number, status: CommentStatus, note?: string): Promise<Comment> {
     const c = await this.get(user, id);
     if (c.status === status) return c;
-    if (!NEXT[c.status].includes(status)) throw new CommentError(409, `a ${c.status} comment cannot become ${status}`);
+    if (!NEXT_STATUSES[c.status].includes(status)) throw new CommentError(409, `a ${c.status} comment cannot become ${status}`);
     const at = this.deps.clock().toISOString();
     // A status is not an answer: the first answer is the first reply the parent got or can see.
     const updated = await this.deps.store.comments.update(id, { status }, at);

@@ -16,10 +16,10 @@ const ID = 'reply-templates';
 
 /** What a school starts with: the plan's promise to answer, thank and follow up. */
 export const DEFAULT_TEMPLATES: ReplyTemplate[] = [
-  { id: 'received', title: 'Đã nhận, đang xem xét', text: { vi: 'Nhà trường đã nhận được phản ánh của anh/chị và đang xem xét. Chúng tôi sẽ phản hồi trong thời gian sớm nhất.', en: 'The school has received your comment and is looking into it. We will get back to you as soon as possible.' } },
-  { id: 'thanks', title: 'Cảm ơn góp ý', text: { vi: 'Nhà trường cảm ơn anh/chị đã góp ý. Ý kiến của anh/chị đã được chuyển tới các cô và ban giám hiệu.', en: 'Thank you for your suggestion. It has been passed on to the teachers and the school board.' } },
-  { id: 'call', title: 'Hẹn gọi điện', text: { vi: 'Cô giáo/ban giám hiệu sẽ gọi điện cho anh/chị trong hôm nay để trao đổi cụ thể hơn.', en: 'A teacher or the principal will call you today to talk it over.' } },
-  { id: 'resolved', title: 'Đã xử lý', text: { vi: 'Nhà trường đã xử lý việc anh/chị phản ánh. Nếu còn điều gì chưa ổn, anh/chị cứ nhắn lại cho nhà trường nhé.', en: 'The school has dealt with the matter you raised. If anything is still not right, please write to us again.' } },
+  { id: 'received', title: 'Đã nhận, đang xem xét', text: { vi: 'Nhà trường đã nhận được phản ánh của bố mẹ và đang xem xét. Chúng tôi sẽ phản hồi trong thời gian sớm nhất.', en: 'The school has received your comment and is looking into it. We will get back to you as soon as possible.' } },
+  { id: 'thanks', title: 'Cảm ơn góp ý', text: { vi: 'Nhà trường cảm ơn bố mẹ đã góp ý. Ý kiến của bố mẹ đã được chuyển tới các cô và ban giám hiệu.', en: 'Thank you for your suggestion. It has been passed on to the teachers and the school board.' } },
+  { id: 'call', title: 'Hẹn gọi điện', text: { vi: 'Cô giáo/ban giám hiệu sẽ gọi điện cho bố mẹ trong hôm nay để trao đổi cụ thể hơn.', en: 'A teacher or the principal will call you today to talk it over.' } },
+  { id: 'resolved', title: 'Đã xử lý', text: { vi: 'Nhà trường đã xử lý việc bố mẹ phản ánh. Nếu còn điều gì chưa ổn, bố mẹ cứ nhắn lại cho nhà trường nhé.', en: 'The school has dealt with the matter you raised. If anything is still not right, please write to us again.' } },
 ];
 
 const templateSchema = z.object({

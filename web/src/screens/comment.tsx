@@ -10,16 +10,10 @@ import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle, useUnsaved } from '../ui/kit.tsx';
 import { useCoalesced, useLive } from '../care/live.ts';
 import { Deadline, LiveStatus, Severity, Status, className, dateTime, parentName, useClasses, useNow } from '../care/parts.tsx';
-import { CATEGORIES, type Assignee, type CommentEvent, type CommentPage, type ReplyTemplate } from '../care/types.ts';
+import { CATEGORIES, type Assignee, type CommentEvent, type CommentPage, type CommentStatus, type ReplyTemplate } from '../care/types.ts';
+import { NEXT_STATUSES } from '../../../src/features/comments/comment-statuses.ts';
 
 /** Which status may follow which (the server checks again). */
-const NEXT: Record<string, string[]> = {
-  new: ['acknowledged', 'in_progress', 'resolved', 'closed'],
-  acknowledged: ['in_progress', 'resolved', 'closed'],
-  in_progress: ['resolved', 'closed'],
-  resolved: ['closed', 'in_progress'],
-  closed: [],
-};
 
 export function CommentDetail(props: { id: string }) {
   const session = useSession();
@@ -175,7 +169,7 @@ function StatusForm(props: { id: string; status: string; onDone: () => void }) {
   const [to, setTo] = useState('');
   const [note, setNote] = useState('');
   const a = useAction(props.onDone);
-  const next = NEXT[props.status] ?? [];
+  const next = NEXT_STATUSES[props.status as CommentStatus] ?? [];
   if (next.length === 0) return null;
   return (
     <form class="card" aria-labelledby={`status-h-${props.id}`} onSubmit={(e) => {
