@@ -317,7 +317,7 @@ export interface CommentEvent {
   at: string;
   actor: string;
   /** delivery: a web chat parent's page received a reply, or it expired unseen. */
-  kind: 'created' | 'status' | 'note' | 'reply' | 'assign' | 'category' | 'alert' | 'reminder' | 'detail' | 'delivery';
+  kind: 'created' | 'status' | 'note' | 'reply' | 'assign' | 'category' | 'class' | 'alert' | 'reminder' | 'detail' | 'delivery';
   details: Record<string, unknown>;
 }
 

@@ -53,6 +53,7 @@ describe('comments, absences and staff on chat', () => {
   const as = (token: string) => ({
     get: (url: string) => request(loa.app).get(url).set('authorization', `Bearer ${token}`),
     post: (url: string) => request(loa.app).post(url).set('authorization', `Bearer ${token}`),
+    put: (url: string) => request(loa.app).put(url).set('authorization', `Bearer ${token}`),
   });
   /** A staff user who linked their Messenger account by sending the one-time code. */
   const linkedOnMessenger = async (name: string, role: string, psid: string, classIds: string[] = []) => {
@@ -169,6 +170,21 @@ describe('comments, absences and staff on chat', () => {
     expect((await P.get('/api/admin/comments?category=facilities&q=muỗi')).body.comments).toHaveLength(1);
     expect((await P.get('/api/admin/comments?status=closed')).body.comments).toHaveLength(0);
     expect((await P.get('/api/admin/comments?from=2026-02-30')).status).toBe(400);
+  });
+
+  it('lets the principal give a comment without a class its class, so that its teacher sees it', async () => {
+    await comment('p', 'tôi muốn góp ý', 'sân trường có nhiều muỗi quá', 'Vệ sinh', 'không', 'không theo lớp', 'gửi');
+    const principal = await user('Cô Hòa', 'principal');
+    const teacher = await user('Cô Thu', 'staff', ['la-a1']);
+    const P = as(principal.token);
+    expect((await as(teacher.token).get('/api/admin/comments/1')).status).toBe(404); // not her class's (yet)
+    expect((await as(teacher.token).put('/api/admin/comments/1/class').send({ classId: 'la-a1' })).status).toBe(403);
+    expect((await P.put('/api/admin/comments/1/class').send({ classId: 'lop-khong-co' })).status).toBe(400);
+    expect((await P.put('/api/admin/comments/1/class').send({ classId: 'la-a1' })).body.comment.classId).toBe('la-a1');
+    expect((await as(teacher.token).get('/api/admin/comments/1')).status).toBe(200);
+    expect((await P.post('/api/admin/comments/1/assign').send({ userId: teacher.id })).status).toBe(200);
+    const history = (await P.get('/api/admin/comments/1')).body.history.map((e: { kind: string }) => e.kind);
+    expect(history).toEqual(['created', 'class', 'assign']);
   });
 
   it('replies to the parent on Messenger and on Zalo OA inside their windows, pending outside', async () => {

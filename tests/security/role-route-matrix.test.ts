@@ -86,6 +86,8 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /comments': { cells: ALL },
   'GET /comments/:id': { cells: { ...SCOPED }, params: (f) => ({ id: f.s.comments.otherClass }) },
   'POST /comments/:id/status': { cells: SCOPED, params: (f) => ({ id: f.s.comments.otherClass }), body: () => ({ status: 'acknowledged' }) },
+  // Set to its own class: the cells after it must still find it another class's comment.
+  'PUT /comments/:id/class': { cells: LEADERS, params: (f) => ({ id: f.s.comments.otherClass }), body: () => ({ classId: 'la-a2' }) },
   'POST /comments/:id/assign': { cells: LEADERS, params: (f) => ({ id: f.s.comments.otherClass }), body: (f) => ({ userId: f.s.ids.principal }) },
   'PUT /comments/:id/category': { cells: SCOPED, params: (f) => ({ id: f.s.comments.otherClass }), body: () => ({ category: 'meals' }) },
   'POST /comments/:id/notes': { cells: SCOPED, params: (f) => ({ id: f.s.comments.otherClass }), body: () => ({ text: 'Đã gọi điện cho phụ huynh' }) },

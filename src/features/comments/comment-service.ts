@@ -159,6 +159,17 @@ export class CommentService {
     return updated!;
   }
 
+  /** The class a comment is about, set or corrected (a safety report often comes without one):
+   *  then the class's teachers see it and it can be given to one of them. */
+  async setClass(user: User, id: number, classId: string | null): Promise<Comment> {
+    if (classId !== null && !this.deps.school.get('classes').some((x) => x.id === classId)) throw new CommentError(400, `unknown class "${classId}"`);
+    const c = await this.get(user, id);
+    const at = this.deps.clock().toISOString();
+    const updated = await this.deps.store.comments.update(id, { classId }, at);
+    await this.deps.store.comments.addEvent({ commentId: id, at, actor: actorOf(user), kind: 'class', details: { from: c.classId, to: classId } });
+    return updated!;
+  }
+
   async addNote(user: User, id: number, text: string): Promise<void> {
     await this.get(user, id);
     await this.deps.store.comments.addEvent({ commentId: id, at: this.deps.clock().toISOString(), actor: actorOf(user), kind: 'note', details: { text } });

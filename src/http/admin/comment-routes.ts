@@ -167,6 +167,15 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
     res.json({ comment: comments.present(user, c) });
   });
 
+  // Only those who see every class set it: a teacher would move a comment out of her own sight.
+  router.put('/comments/:id/class', requireRole('admin', 'principal'), async (req, res) => {
+    const body = parseBody(z.object({ classId: z.string().min(1).nullable() }), req.body);
+    const user = currentUser(req);
+    const c = await handle(() => comments.setClass(user, idOf(req.params.id), body.classId));
+    await audit(req, 'comment.class', `comment:${c.code}`, body);
+    res.json({ comment: comments.present(user, c) });
+  });
+
   router.post('/comments/:id/notes', requireRole('admin', 'principal', 'staff'), async (req, res) => {
     const body = parseBody(z.object({ text: z.string().trim().min(1).max(5000) }), req.body);
     await handle(() => comments.addNote(currentUser(req), idOf(req.params.id), body.text));

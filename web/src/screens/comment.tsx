@@ -73,8 +73,9 @@ export function CommentDetail(props: { id: string }) {
           {leader && <Assign id={props.id} current={c.assignedTo ?? null} assignees={assignees.data ?? []} onDone={page.reload} />}
           <StatusForm id={props.id} status={c.status} onDone={page.reload} />
           <CategoryForm id={props.id} category={c.category} onDone={page.reload} />
+          {leader && <ClassForm id={props.id} classId={c.classId ?? null} classes={classes} onDone={page.reload} />}
           <NoteForm id={props.id} onDone={page.reload} />
-          <History events={page.data.history} />
+          <History events={page.data.history} classes={classes} />
         </div>
       </div>
     </section>
@@ -219,6 +220,32 @@ function CategoryForm(props: { id: string; category: string; onDone: () => void 
   );
 }
 
+/** The class a comment is about: set when the parent did not say (a safety report often does not),
+ *  so that the class's teachers see it and it can be given to one of them. */
+function ClassForm(props: { id: string; classId: string | null; classes: { id: string; name: string }[]; onDone: () => void }) {
+  const [to, setTo] = useState(props.classId ?? '');
+  const a = useAction(props.onDone);
+  return (
+    <form class="card" aria-labelledby={`class-h-${props.id}`} onSubmit={(e) => {
+      e.preventDefault();
+      if (to !== (props.classId ?? '')) void a.run(async () => { await put(`/admin/comments/${props.id}/class`, { classId: to || null }); return t('comments.page.classSaved'); });
+    }}>
+      <h2 id={`class-h-${props.id}`}>{t('comments.page.setClass')}</h2>
+      <Field label={t('comments.classLabel')}>
+        {({ id }) => (
+          <select id={id} value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
+            <option value="">{t('comments.page.noClass')}</option>
+            {props.classes.map((k) => <option key={k.id} value={k.id}>{k.name}</option>)}
+          </select>
+        )}
+      </Field>
+      <button type="submit" disabled={to === (props.classId ?? '') || a.busy}>{t('comments.page.saveClass')}</button>
+      <div aria-live="polite">{a.ok && <Notice kind="ok">{a.ok}</Notice>}</div>
+      <Notice kind="error">{a.error}</Notice>
+    </form>
+  );
+}
+
 function NoteForm(props: { id: string; onDone: () => void }) {
   const [text, setText] = useState('');
   const a = useAction(props.onDone);
@@ -239,10 +266,11 @@ function NoteForm(props: { id: string; onDone: () => void }) {
   );
 }
 
-function describe(e: CommentEvent): string {
+function describe(e: CommentEvent, classes: { id: string; name: string }[]): string {
   const d = e.details as Record<string, any>;
   switch (e.kind) {
     case 'status': return t('comments.page.event.status', { from: t(`comments.status.${d.from}`), to: t(`comments.status.${d.to}`) }) + (d.note ? ` — ${d.note}` : '');
+    case 'class': return t('comments.page.event.class', { from: className(classes, (d.from as string) ?? null), to: className(classes, (d.to as string) ?? null) });
     case 'category': return t('comments.page.event.category', { from: t(`comments.category.${d.from}`), to: t(`comments.category.${d.to}`) });
     case 'assign': return t('comments.page.event.assign', { name: d.name ?? d.to });
     case 'note': return `${t('comments.page.event.note')}: ${d.text}`;
@@ -252,7 +280,7 @@ function describe(e: CommentEvent): string {
   }
 }
 
-function History(props: { events: CommentEvent[] }) {
+function History(props: { events: CommentEvent[]; classes: { id: string; name: string }[] }) {
   return (
     <div class="card">
       <h2>{t('comments.page.history')}</h2>
@@ -260,7 +288,7 @@ function History(props: { events: CommentEvent[] }) {
         {props.events.map((e) => (
           <li key={e.id} data-kind={e.kind}>
             <span class="hint">{dateTime(e.at)} · {e.actor === 'parent' ? t('comments.page.parent') : e.actor === 'loa' ? 'Loa' : e.actor.replace(/ \([^)]*\)$/, '')}</span>
-            <div>{describe(e)}</div>
+            <div>{describe(e, props.classes)}</div>
           </li>
         ))}
       </ol>
