@@ -72,8 +72,16 @@ export function CommentDetail(props: { id: string }) {
         <div>
           {leader && <Assign id={props.id} current={c.assignedTo ?? null} assignees={assignees.data ?? []} onDone={page.reload} />}
           <StatusForm id={props.id} status={c.status} onDone={page.reload} />
-          <CategoryForm id={props.id} category={c.category} onDone={page.reload} />
-          {leader && <ClassForm id={props.id} classId={c.classId ?? null} classes={classes} onDone={page.reload} />}
+          <PickForm id={props.id} name="cat" title={t('comments.page.correctCategory')} label={t('comments.categoryLabel')} value={c.category}
+            options={CATEGORIES.map((k) => ({ value: k, label: t(`comments.category.${k}`) }))}
+            save={(category) => put(`/admin/comments/${props.id}/category`, { category })}
+            saved={t('comments.page.categorySaved')} button={t('comments.page.saveCategory')} onDone={page.reload} />
+          {/* The class: set when the parent did not say (a safety report often does not), so that
+              the class's teachers see the comment and it can be given to one of them. */}
+          {leader && <PickForm id={props.id} name="class" title={t('comments.page.setClass')} label={t('comments.classLabel')} value={c.classId ?? ''}
+            options={[{ value: '', label: t('comments.page.noClass') }, ...classes.map((k) => ({ value: k.id, label: k.name }))]}
+            save={(classId) => put(`/admin/comments/${props.id}/class`, { classId: classId || null })}
+            saved={t('comments.page.classSaved')} button={t('comments.page.saveClass')} onDone={page.reload} />}
           <NoteForm id={props.id} onDone={page.reload} />
           <History events={page.data.history} classes={classes} />
         </div>
@@ -197,49 +205,28 @@ function StatusForm(props: { id: string; status: string; onDone: () => void }) {
   );
 }
 
-function CategoryForm(props: { id: string; category: string; onDone: () => void }) {
-  const [to, setTo] = useState(props.category);
+/** One field of the comment corrected from a list (its category, its class): saved only when changed. */
+function PickForm(props: {
+  id: string; name: string; title: string; label: string; value: string; options: { value: string; label: string }[];
+  save: (to: string) => Promise<unknown>; saved: string; button: string; onDone: () => void;
+}) {
+  const [to, setTo] = useState(props.value);
   const a = useAction(props.onDone);
+  const heading = `${props.name}-h-${props.id}`;
   return (
-    <form class="card" aria-labelledby={`cat-h-${props.id}`} onSubmit={(e) => {
+    <form class="card" aria-labelledby={heading} onSubmit={(e) => {
       e.preventDefault();
-      if (to !== props.category) void a.run(async () => { await put(`/admin/comments/${props.id}/category`, { category: to }); return t('comments.page.categorySaved'); });
+      if (to !== props.value) void a.run(async () => { await props.save(to); return props.saved; });
     }}>
-      <h2 id={`cat-h-${props.id}`}>{t('comments.page.correctCategory')}</h2>
-      <Field label={t('comments.categoryLabel')}>
+      <h2 id={heading}>{props.title}</h2>
+      <Field label={props.label}>
         {({ id }) => (
           <select id={id} value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
-            {CATEGORIES.map((k) => <option key={k} value={k}>{t(`comments.category.${k}`)}</option>)}
+            {props.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
           </select>
         )}
       </Field>
-      <button type="submit" disabled={to === props.category || a.busy}>{t('comments.page.saveCategory')}</button>
-      <div aria-live="polite">{a.ok && <Notice kind="ok">{a.ok}</Notice>}</div>
-      <Notice kind="error">{a.error}</Notice>
-    </form>
-  );
-}
-
-/** The class a comment is about: set when the parent did not say (a safety report often does not),
- *  so that the class's teachers see it and it can be given to one of them. */
-function ClassForm(props: { id: string; classId: string | null; classes: { id: string; name: string }[]; onDone: () => void }) {
-  const [to, setTo] = useState(props.classId ?? '');
-  const a = useAction(props.onDone);
-  return (
-    <form class="card" aria-labelledby={`class-h-${props.id}`} onSubmit={(e) => {
-      e.preventDefault();
-      if (to !== (props.classId ?? '')) void a.run(async () => { await put(`/admin/comments/${props.id}/class`, { classId: to || null }); return t('comments.page.classSaved'); });
-    }}>
-      <h2 id={`class-h-${props.id}`}>{t('comments.page.setClass')}</h2>
-      <Field label={t('comments.classLabel')}>
-        {({ id }) => (
-          <select id={id} value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
-            <option value="">{t('comments.page.noClass')}</option>
-            {props.classes.map((k) => <option key={k.id} value={k.id}>{k.name}</option>)}
-          </select>
-        )}
-      </Field>
-      <button type="submit" disabled={to === (props.classId ?? '') || a.busy}>{t('comments.page.saveClass')}</button>
+      <button type="submit" disabled={to === props.value || a.busy}>{props.button}</button>
       <div aria-live="polite">{a.ok && <Notice kind="ok">{a.ok}</Notice>}</div>
       <Notice kind="error">{a.error}</Notice>
     </form>
