@@ -60,6 +60,11 @@ describeBrowser('console: comments, absences and the live overview', () => {
       await page.getByRole('button', { name: 'Giao việc' }).click();
       await page.getByText('Đã giao việc.').waitFor();
       await page.getByTestId('assigned-to').filter({ hasText: 'Cô staff' }).waitFor();
+      // Its category corrected from the list; the history says so.
+      await page.getByRole('combobox', { name: 'Chủ đề' }).last().selectOption('teacher_conduct');
+      await page.getByRole('button', { name: 'Lưu chủ đề' }).click();
+      await page.getByText('Đã sửa chủ đề.').waitFor();
+      await page.getByTestId('history').getByText(/Chủ đề: .* → Thái độ giáo viên/).waitFor();
 
       await page.getByLabel('Mẫu trả lời').selectOption({ label: 'Hẹn gọi điện' });
       const box = page.getByLabel('Nội dung trả lời');
