@@ -266,7 +266,7 @@ export interface OutboxRepository {
   /** An admin decided to send an uncertain message again: uncertain → pending, due now. */
   resendUncertain(id: number, now: string): Promise<boolean>;
   counts(): Promise<Record<OutboxStatus, number>>;
-  list(filter?: { status?: OutboxStatus; conversationKey?: string; limit?: number }): Promise<OutboxItem[]>;
+  list(filter?: { status?: OutboxStatus; conversationKey?: string; purposes?: OutboxItem['purpose'][]; limit?: number }): Promise<OutboxItem[]>;
 }
 
 export interface Alert {

@@ -15,7 +15,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/types.ts';
 import { userWithToken } from './console-helpers.ts';
 
-const SEND = '/v21.0/me/messages';
+const SEND = fb.SEND;
 const CS = '/v3.0/oa/message/cs';
 const NOW = '2026-11-26T02:00:00.000Z';
 
@@ -38,7 +38,7 @@ describe('announcements', () => {
   let principal: { id: string; token: string };
 
   beforeEach(async () => {
-    graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    graph = await fb.acceptingGraph();
     zalo = await new FakePlatform().on(CS, () => ({ body: { error: 0, message: 'Success', data: { message_id: 'z' } } })).start();
     zca = new FakeZca();
     zca.groups = { '9000000000000000001': { name: 'Phụ huynh Lá A1', members: 30 } };
@@ -284,7 +284,7 @@ describe('dispatchers in separate processes', () => {
   const script = 'tests/fakes/dispatch-process.ts';
 
   async function prepare(n: number): Promise<{ dataDir: string; graph: FakePlatform; perRecipient: () => Map<string, number> }> {
-    const graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    const graph = await fb.acceptingGraph();
     const dataDir = tempDir();
     const loa = await startLoa({ config: testConfig({ DATA_DIR: dataDir, APPROVAL_SELF: '1', ...fb.messengerEnv(graph.url) }) });
     await seedParents(loa.store, n, () => ['school']);

@@ -9,7 +9,7 @@ import * as fb from '../fakes/messenger-fixtures.ts';
 import * as zl from '../fakes/zalo-oa-fixtures.ts';
 import { userWithToken, withToken } from './console-helpers.ts';
 
-const SEND = '/v21.0/me/messages';
+const SEND = fb.SEND;
 
 describe('channels, outbox and alerts for the principal', () => {
   let graph: FakePlatform;
@@ -17,7 +17,7 @@ describe('channels, outbox and alerts for the principal', () => {
   let loa: TestLoa;
 
   beforeEach(async () => {
-    graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    graph = await fb.acceptingGraph();
     zalo = await new FakePlatform().start();
     loa = await startLoa({
       config: testConfig({

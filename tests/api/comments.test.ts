@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { userWithToken } from './console-helpers.ts';
 import type { Role } from '../../src/store/types.ts';
 
-const SEND = '/v21.0/me/messages';
+const SEND = fb.SEND;
 const CS = '/v3.0/oa/message/cs';
 
 describe('comments, absences and staff on chat', () => {
@@ -22,7 +22,7 @@ describe('comments, absences and staff on chat', () => {
   let loa: TestLoa;
 
   beforeEach(async () => {
-    graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    graph = await fb.acceptingGraph();
     zalo = await new FakePlatform().on(CS, () => ({ body: { error: 0, message: 'Success', data: { message_id: 'z' } } })).start();
     loa = await startLoa({
       config: testConfig({

@@ -8,7 +8,7 @@ import { FakePlatform } from '../fakes/fake-platform.ts';
 import * as fb from '../fakes/messenger-fixtures.ts';
 import { userWithToken, withToken, type TestUser } from './console-helpers.ts';
 
-const SEND = '/v21.0/me/messages';
+const SEND = fb.SEND;
 const NOW = '2026-11-26T02:00:00.000Z'; // Thursday 09:00 at the school
 
 describe('announcements in the console', () => {
@@ -19,7 +19,7 @@ describe('announcements in the console', () => {
   let principal: TestUser;
 
   beforeEach(async () => {
-    graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    graph = await fb.acceptingGraph();
     loa = await startLoa({ config: testConfig({ ...fb.messengerEnv(graph.url), BROADCAST_RATE_MESSENGER: '0' }), now: new Date(NOW) });
     staff = await userWithToken(loa, { name: 'Cô Thu', role: 'staff', classIds: ['la-a1'] });
     otherStaff = await userWithToken(loa, { name: 'Cô Mai', role: 'staff', classIds: ['la-a2'] });

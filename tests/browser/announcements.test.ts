@@ -9,7 +9,7 @@ import { FakePlatform } from '../fakes/fake-platform.ts';
 import * as fb from '../fakes/messenger-fixtures.ts';
 import { describeBrowser, expectAccessible, newPage, newUser, setUp, withServerAndBrowser, type Server, type ViewportName } from './harness.ts';
 
-const SEND = '/v21.0/me/messages';
+const SEND = fb.SEND;
 // Each size writes to a class of its own, so that the counts are that test's parents only.
 const CLASS: Record<ViewportName, { id: string; name: string }> = { phone: { id: 'la-a1', name: 'Lá A1' }, desk: { id: 'choi-b1', name: 'Chồi B1' } };
 
@@ -18,7 +18,7 @@ describeBrowser('console: announcements', () => {
   let browser: Browser;
   let graph: FakePlatform;
   beforeAll(async () => {
-    graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    graph = await fb.acceptingGraph();
     graph.delayMs = 150; // a platform that takes its time: the bar moves while the page watches
   });
   withServerAndBrowser((s, b) => { server = s; browser = b; }, () => ({ ...fb.messengerEnv(graph.url), BROADCAST_RATE_MESSENGER: '0' }));

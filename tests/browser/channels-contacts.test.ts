@@ -11,12 +11,12 @@ import * as fb from '../fakes/messenger-fixtures.ts';
 import { CHAT_API_KEY } from '../helpers.ts';
 import { describeBrowser, expectAccessible, newPage, newUser, setUp, signedInAdmin, withServerAndBrowser, type Server, type ViewportName } from './harness.ts';
 
-const SEND = '/v21.0/me/messages';
+const SEND = fb.SEND;
 
 describeBrowser('console: channels, alerts and parents', () => {
   let graph: FakePlatform;
   beforeAll(async () => {
-    graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    graph = await fb.acceptingGraph();
   });
   afterAll(async () => { await graph.stop(); });
   let server: Server;

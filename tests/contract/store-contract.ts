@@ -215,6 +215,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.outbox.claimNext('k1', '2026-11-26T03:00:00.000Z')).toBeNull(); // uncertain: never re-sent
       expect(await store.outbox.counts()).toMatchObject({ sent: 1, uncertain: 1, pending: 0 });
       expect((await store.outbox.list({ status: 'sent' }))[0]).toMatchObject({ platformMessageId: 'mid.1', attempts: 1, message: { text: 'một' } });
+      // What the school's people wrote, told from the bot's replies (the console's conversation of a parent).
+      await store.outbox.enqueue([{ conversationKey: 'k1', ref: r, message: { type: 'text', text: 'ba' }, purpose: 'human' }], '2026-11-26T03:00:00.000Z');
+      expect((await store.outbox.list({ conversationKey: 'k1', purposes: ['human', 'proactive'] })).map((m) => m.message)).toEqual([{ type: 'text', text: 'ba' }]);
       expect(await store.outbox.get(999_999)).toBeNull();
     });
 

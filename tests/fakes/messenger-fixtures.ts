@@ -2,11 +2,18 @@
 import request from 'supertest';
 import type http from 'node:http';
 import { signMessengerBody } from '../../src/channels/messenger/messenger-signature.ts';
+import { FakePlatform } from './fake-platform.ts';
 
 export const PAGE_ID = '104857600000001';
 export const APP_SECRET = 'messenger-app-secret-for-tests';
 export const VERIFY_TOKEN = 'verify-me-please';
 export const PAGE_TOKEN = 'EAAB-page-token-for-tests';
+
+/** The Send API's path on the Graph server. */
+export const SEND = '/v21.0/me/messages';
+
+/** A fake Graph server that accepts every message sent (a test queues refusals with `queue`). */
+export const acceptingGraph = (): Promise<FakePlatform> => new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
 
 /** The environment that turns Messenger on against a fake Graph server at `graphUrl`. */
 export const messengerEnv = (graphUrl: string) => ({

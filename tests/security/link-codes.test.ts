@@ -9,14 +9,14 @@ import { startLoa, testConfig, type TestLoa } from '../helpers.ts';
 import { FakePlatform } from '../fakes/fake-platform.ts';
 import * as fb from '../fakes/messenger-fixtures.ts';
 
-const SEND = '/v21.0/me/messages';
+const SEND = fb.SEND;
 
 describe('staff link codes', () => {
   let graph: FakePlatform;
   let loa: TestLoa;
   let mid = 0;
   beforeEach(async () => {
-    graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    graph = await fb.acceptingGraph();
     loa = await startLoa({
       config: testConfig({ ...fb.messengerEnv(graph.url) }),
     });

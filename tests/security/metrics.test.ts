@@ -6,7 +6,7 @@ import { NO_RATE_LIMITS, startLoa, testConfig, type TestLoa } from '../helpers.t
 import { FakePlatform } from '../fakes/fake-platform.ts';
 import * as fb from '../fakes/messenger-fixtures.ts';
 
-const SEND = '/v21.0/me/messages';
+const SEND = fb.SEND;
 const TOKEN = 'metrics-token-0123456789';
 
 /** The value of one sample, or null. */
@@ -35,7 +35,7 @@ describe('/metrics', () => {
   });
 
   it('answers only the holder of METRICS_TOKEN, in Prometheus format, with what Loa did', async () => {
-    graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    graph = await fb.acceptingGraph();
     loa = await startLoa({
       config: testConfig({
         METRICS_TOKEN: TOKEN, ...NO_RATE_LIMITS, CHAT_RATE_PER_CONVERSATION: '4',

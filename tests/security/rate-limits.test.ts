@@ -8,7 +8,7 @@ import { NO_RATE_LIMITS, startLoa, testConfig, type TestLoa } from '../helpers.t
 import { FakePlatform } from '../fakes/fake-platform.ts';
 import * as fb from '../fakes/messenger-fixtures.ts';
 
-const SEND = '/v21.0/me/messages';
+const SEND = fb.SEND;
 
 describe('rate limits', () => {
   let loa: TestLoa;
@@ -77,7 +77,7 @@ describe('rate limits', () => {
   });
 
   it("limits what the webhooks hand over per conversation, and per address", async () => {
-    graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    graph = await fb.acceptingGraph();
     const channel = { ...fb.messengerEnv(graph.url) };
     loa = await startLoa({ config: limits({ ...channel, WEBHOOK_RATE_PER_CONVERSATION: '4' }) }); // 2 at once
     for (let i = 0; i < 6; i++) expect((await fb.postWebhook(loa.app, fb.textMessage('9001', `flood-${i}`, 'xin chào'))).status).toBe(200);
@@ -96,7 +96,7 @@ describe('rate limits', () => {
   });
 
   it('sends urgent alerts on chat once per parent and a few a minute, the rest in a digest, and lists every one', async () => {
-    graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+    graph = await fb.acceptingGraph();
     loa = await startLoa({ config: testConfig({ ...fb.messengerEnv(graph.url) }) });
     const principal = await userWithToken(loa, { name: 'Cô Hòa', role: 'principal' });
     const code = (await request(loa.app).post('/api/admin/staff/link-code').set('authorization', `Bearer ${principal.token}`).send({})).body.code;

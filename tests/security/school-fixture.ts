@@ -8,7 +8,7 @@ import * as fb from '../fakes/messenger-fixtures.ts';
 import type { Contact, Role } from '../../src/store/types.ts';
 import { conversationKey } from '../../src/core/messages.ts';
 
-export const SEND = '/v21.0/me/messages';
+export const SEND = fb.SEND;
 export const NOW = '2026-11-26T02:00:00.000Z';
 
 /** Words that must never reach the wrong eyes. */
@@ -33,7 +33,7 @@ export interface School {
 const ref = (userId: string) => ({ channel: 'messenger' as const, accountId: fb.PAGE_ID, userId, threadId: userId, threadType: 'user' as const });
 
 export async function openSchool(env: Record<string, string> = {}): Promise<School> {
-  const graph = await new FakePlatform().on(SEND, () => ({ body: { recipient_id: 'x', message_id: 'm' } })).start();
+  const graph = await fb.acceptingGraph();
   const loa = await startLoa({
     config: testConfig({ ...fb.messengerEnv(graph.url), ...env }),
   });

@@ -51,9 +51,9 @@ export function contactRoutes(deps: { store: Store; outbox: Outbox; audit: Audit
     // whether it went out, so that the conversation reads whole.
     // Below the principal, a parent with an anonymous comment: what the school wrote them may speak of it.
     const hidden = !seesAnonymous(user) && (await store.comments.list({ contactId: contact.id, limit: 1000 })).some((c) => c.anonymous);
-    const staffMessages = (await store.outbox.list({ conversationKey: conversationKey(contact.ref), limit: 100_000 }))
-      // What staff wrote and the school's answers to comments (sent as proactive messages).
-      .filter((m) => m.purpose === 'human' || m.purpose === 'proactive').slice(-50)
+    // What staff wrote and the school's answers to comments (sent as proactive messages).
+    const staffMessages = (await store.outbox.list({ conversationKey: conversationKey(contact.ref), purposes: ['human', 'proactive'], limit: 100_000 }))
+      .slice(-50)
       .map((m) => ({ at: m.createdAt, text: hidden ? ANONYMOUS_TEXT : m.message.type === 'text' ? m.message.text : '', status: m.status, reason: m.lastError }));
     res.json({ contact, turns: await scope.hideAnonymousWords(user, contact.id, turns.slice(-50)), staffMessages });
   });

@@ -1,6 +1,6 @@
 // Messages on their way to the platforms, and alerts for the admins.
 import type { Alert, AlertRepository, OutboxItem, OutboxRepository, OutboxStatus } from '../types.ts';
-import { json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
+import { inList, json, parse, type Row, type SqliteContext, whereOf } from './sql.ts';
 import { OUTBOX_STATUSES } from '../types.ts';
 import { messageTexts } from './message-texts.ts';
 
@@ -74,6 +74,7 @@ export function outboxRepository(c: SqliteContext): OutboxRepository {
       const { where, args } = whereOf([
         filter.status && ['o.status = ?', filter.status],
         filter.conversationKey && ['o.conversation_key = ?', filter.conversationKey],
+        filter.purposes && [`o.purpose IN (${inList(filter.purposes.length)})`, ...filter.purposes],
       ]);
       return (stmt(`${SELECT} ${where} ORDER BY o.id LIMIT ?`).all(...args, filter.limit ?? 1000) as Row[]).map(toOutbox);
     },
