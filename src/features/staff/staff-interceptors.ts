@@ -48,6 +48,11 @@ export function linkCodeInterceptor(staff: StaffNotifier): Interceptor {
 const has = (ws: string[], ...phrase: string[]) => ws.some((_, i) => phrase.every((p, k) => ws[i + k] === p));
 const AMEND = ['sua', 'them', 'amend', 'add', 'update', 'edit', 'correct'];
 const STATUS = [['toi', 'dau'], ['den', 'dau'], ['the', 'nao'], ['sao', 'roi'], ['xu', 'ly'], ['tinh', 'trang'], ['ket', 'qua'], ['status'], ['any', 'update'], ['chua']];
+/** Asking for news without naming the comment ("sao rồi ạ", "có kết quả chưa", "any update?"): only short messages. */
+const FOLLOW_UP = [['sao', 'roi'], ['the', 'nao', 'roi'], ['xu', 'ly'], ['ket', 'qua'], ['tra', 'loi'], ['toi', 'dau'], ['den', 'dau'], ['any', 'update'], ['any', 'news'], ['update']];
+const FOLLOW_UP_WORDS = 6;
+/** How recent the parent's open comment must be for a bare "sao rồi ạ" to be about it. */
+const FOLLOW_UP_DAYS = 14;
 
 /** "phản ánh PA-0042 thế nào rồi", "sửa phản ánh PA-0042", "phản ánh của tôi tới đâu rồi": only about the parent's own. */
 export function ticketStatusInterceptor(comments: CommentService): Interceptor {
@@ -67,10 +72,19 @@ export function ticketStatusInterceptor(comments: CommentService): Interceptor {
       const ws = normalise(text).tokens;
       if (!m) {
         const aboutComments = has(ws, 'phan', 'anh') || has(ws, 'gop', 'y') || has(ws, 'khieu', 'nai') || ws.includes('complaint') || ws.includes('feedback');
-        if (!aboutComments || !STATUS.some((p) => has(ws, ...p))) return false;
+        if (aboutComments && STATUS.some((p) => has(ws, ...p))) {
+          const own = await ctx.services.store.comments.list({ contactId: ctx.contact.id, limit: 3 });
+          ctx.intent = 'feedback';
+          ctx.reply(own.length ? (await Promise.all(own.map((c) => statusLine(ctx, c)))).join('\n') : ctx.t('feedback.none_yet'));
+          return true;
+        }
+        // A bare "sao rồi ạ" is about the parent's open comment when there is a recent one; else it is left to the NLU.
+        if (ws.length > FOLLOW_UP_WORDS || !FOLLOW_UP.some((p) => has(ws, ...p))) return false;
+        const since = new Date(ctx.now.getTime() - FOLLOW_UP_DAYS * 86_400_000).toISOString();
+        const [last] = await ctx.services.store.comments.list({ contactId: ctx.contact.id, limit: 1 });
+        if (!last || last.createdAt < since || last.status === 'resolved' || last.status === 'closed') return false;
         ctx.intent = 'feedback';
-        const own = await ctx.services.store.comments.list({ contactId: ctx.contact.id, limit: 3 });
-        ctx.reply(own.length ? (await Promise.all(own.map((c) => statusLine(ctx, c)))).join('\n') : ctx.t('feedback.none_yet'));
+        ctx.reply(await statusLine(ctx, last));
         return true;
       }
       const code = `PA-${m[1].padStart(4, '0')}`;
