@@ -40,6 +40,9 @@ export const schoolTimeZone = () => schoolZone;
 export const setSchoolTimeZone = (zone: string | undefined) => { if (zone) schoolZone = zone; };
 export const formatDateTime = (iso: string) =>
   new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: schoolZone }).format(new Date(iso));
+/** A date with its weekday ("Chủ nhật, 6 tháng 12, 2026"); ICU writes "Chủ Nhật", Vietnamese spelling "Chủ nhật". */
+export const formatFullDate = (date: Date, options: Intl.DateTimeFormatOptions = {}) =>
+  new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'full', timeZone: schoolZone, ...options }).format(date).replace('Chủ Nhật', 'Chủ nhật');
 /** Today at the school, as YYYY-MM-DD. */
 export const schoolToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: schoolZone }).format(new Date());
 export const percent = (n: number) => `${Math.round(n * 100)} %`;

@@ -2,7 +2,7 @@
 // days and the reason. Staff limited to classes see theirs; the commune's viewer gets counts only
 // (the API decides). New and withdrawn absences appear without a reload.
 import { get } from '../api.ts';
-import { lang, t } from '../i18n.ts';
+import { formatFullDate, t } from '../i18n.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, errorText, useLoad, useTitle } from '../ui/kit.tsx';
@@ -12,7 +12,7 @@ import type { Absence } from '../care/types.ts';
 
 type Answer = { date: string; absences: Absence[] } | { date: string; total: number; byClass: Record<string, number> };
 
-const longDate = (day: string) => new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+const longDate = (day: string) => formatFullDate(new Date(`${day}T00:00:00Z`), { timeZone: 'UTC' });
 /** "02/12": day then month, as the school writes it (vi and en-GB alike). */
 const shortDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}`;
 

@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.ts';
-import { lang, schoolTimeZone, t } from '../i18n.ts';
+import { formatFullDate, lang, schoolTimeZone, t } from '../i18n.ts';
 import type { Broadcast, BroadcastStatus, Group, PreviewMessage } from './announcement-types.ts';
 import { cronInWords } from './cron-words.ts';
 import './announcements.css';
@@ -13,9 +13,8 @@ import './announcements.css';
 
 /** "Chủ nhật, 29/11/2026 18:00" at the school, whatever the device's time zone. */
 export function schoolTime(iso: string, withDay = false): string {
-  return new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: schoolTimeZone(), dateStyle: withDay ? 'full' : 'short', timeStyle: 'short',
-  }).format(new Date(iso));
+  if (withDay) return formatFullDate(new Date(iso), { timeStyle: 'short' });
+  return new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: schoolTimeZone(), dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
 }
 
 // Marks every system font has (emoji are missing on some machines and in headless browsers).
