@@ -3,7 +3,7 @@
 // The frozen test set (tests/nlu/safety-test.tsv) is only reported, by `npm run safety`.
 import { describe, expect, it } from 'vitest';
 import {
-  crossValidateSafety, detectSafetyReport, everydayQuestions, MODEL_THRESHOLD, readSafetyExamples,
+  crossValidateSafety, CUTOFFS, detectSafetyReport, everydayQuestions, readSafetyExamples,
 } from '../../src/features/safety/safety-model.ts';
 
 describe('safety-report detector', () => {
@@ -32,7 +32,7 @@ describe('safety-report detector', () => {
 
   it('finds most reports and raises few false alarms on messages its model never saw (5-fold cross-validation)', () => {
     const rows = readSafetyExamples();
-    const s = crossValidateSafety(rows, everydayQuestions(), [MODEL_THRESHOLD]).get(MODEL_THRESHOLD)!;
+    const [s] = crossValidateSafety(rows, everydayQuestions(), [CUTOFFS]);
     const recall = s.found / s.reports;
     const falseAlarms = s.alarms / s.ordinary;
     console.log(`safety detector, cross-validated: recall ${(recall * 100).toFixed(1)} %, false alarms ${(falseAlarms * 100).toFixed(1)} % (${rows.length} messages)`);

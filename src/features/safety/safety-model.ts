@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { IntentModel, type ModelData, type TrainOptions } from '../../nlu/classifier.ts';
+import { DEFAULT_FEATURES, IntentModel, type FeatureOptions, type ModelData, type TrainOptions } from '../../nlu/classifier.ts';
 import { cacheKey, readCachedModel, writeCachedModel } from '../../nlu/model-cache.ts';
 import { normalise } from '../../nlu/normalise.ts';
 import { readIntentDir } from '../../nlu/nlu-service.ts';
@@ -17,13 +17,14 @@ export interface LabelledSafety {
   text: string;
 }
 
-/** The probability above which the model alone raises a report (chosen by cross-validation). */
-export const MODEL_THRESHOLD = 0.3;
 /**
- * A listed phrase is taken unless the model finds the message plainly ordinary: phrases written
- * for one wording raise false alarms on others ("đánh" in a game, "lạc" in a recipe).
+ * The detector's two cut-offs, chosen together by cross-validation (`npm run safety -- --cv`):
+ * `model`, the probability above which the model alone raises a report; `phrase`, the probability
+ * under which the model overrules a listed phrase (phrases written for one wording raise false
+ * alarms on others: "đánh" in a game, "lạc" in a recipe).
  */
-export const PHRASE_FLOOR = 0.05;
+export interface Cutoffs { model: number; phrase: number }
+export const CUTOFFS: Cutoffs = { model: 0.4, phrase: 0.1 };
 const MIN_WORDS_FOR_MODEL = 3;
 
 const DATA_DIR = new URL('../../../nlu-data/safety/', import.meta.url);
@@ -78,6 +79,12 @@ function tokensOf(text: string): string[] {
   return out;
 }
 
+/**
+ * Words and word pairs, without the intent classifier's character n-grams: in cross-validation they
+ * found as many reports (95.3 %) with a fifth fewer false alarms (8.7 % against 10.9 %).
+ */
+export const SAFETY_FEATURES: FeatureOptions = { ...DEFAULT_FEATURES, charNgrams: [] };
+
 /** A trained safety model as plain data (for the disk cache and from a worker thread). */
 export interface SafetyModelData {
   isReport: ModelData;
@@ -95,8 +102,8 @@ export class SafetyModel {
     return new SafetyModel(IntentModel.fromData(d.isReport), d.kinds ? IntentModel.fromData(d.kinds) : null);
   }
 
-  static train(rows: LabelledSafety[], options: TrainOptions = {}): SafetyModel {
-    const isReport = IntentModel.train(rows.map((r) => ({ intent: r.report ? 'report' : 'none', tokens: tokensOf(r.text) })), options);
+  static train(rows: LabelledSafety[], options: TrainOptions = {}, features: FeatureOptions = SAFETY_FEATURES): SafetyModel {
+    const isReport = IntentModel.train(rows.map((r) => ({ intent: r.report ? 'report' : 'none', tokens: tokensOf(r.text) })), options, features);
     const withKind = rows.filter((r) => r.report && r.kind);
     const kinds = withKind.length ? IntentModel.train(withKind.map((r) => ({ intent: r.kind!, tokens: tokensOf(r.text) }))) : null;
     return new SafetyModel(isReport, kinds);
@@ -158,14 +165,14 @@ export async function prepareSafetyModel(): Promise<SafetyModel> {
  * "bé bị sốt", "đau bụng" are the reason, and the model, which reads symptoms as harm, stays silent.
  */
 export function detectSafetyReport(
-  text: string, model: SafetyModel = safetyModel(), threshold = MODEL_THRESHOLD, ordinaryRequest: () => boolean = () => false,
+  text: string, model: SafetyModel = safetyModel(), cutoffs: Cutoffs = CUTOFFS, ordinaryRequest: () => boolean = () => false,
 ): SafetyReport | null {
   if (!text || text.length < 4) return null;
   const p = model.probability(text);
   const listed = matchSafetyPhrases(text);
-  if (listed && p >= PHRASE_FLOOR) return listed;
+  if (listed && p >= cutoffs.phrase) return listed;
   // Two words are too little for the model alone ("bỏng ngô" is popcorn); listed phrases still count.
-  if (p < threshold || tokensOf(text).length < MIN_WORDS_FOR_MODEL || ordinaryRequest()) return null;
+  if (p < cutoffs.model || tokensOf(text).length < MIN_WORDS_FOR_MODEL || ordinaryRequest()) return null;
   const kind = model.kind(text);
   return { kind, evidence: 'model', byAdult: kind === 'violence' && namesAnAdult(text) };
 }
@@ -183,19 +190,19 @@ export function scoreDetector(rows: LabelledSafety[], says: (text: string) => bo
 }
 
 /**
- * k-fold cross-validation of phrases + model at a threshold: each fold (every k-th example) is
+ * k-fold cross-validation of phrases + model at several cut-offs: each fold (every k-th example) is
  * judged by a model trained on the others plus `extra`, so no message judges a model that saw it.
  */
-export function crossValidateSafety(rows: LabelledSafety[], extra: LabelledSafety[], thresholds: number[], k = 5): Map<number, SafetyScore> {
-  const totals = new Map(thresholds.map((t) => [t, { found: 0, reports: 0, alarms: 0, ordinary: 0 }]));
+export function crossValidateSafety(rows: LabelledSafety[], extra: LabelledSafety[], grid: Cutoffs[], k = 5): SafetyScore[] {
+  const totals = grid.map(() => ({ found: 0, reports: 0, alarms: 0, ordinary: 0 }));
   for (let f = 0; f < k; f++) {
     const held = rows.filter((_, i) => i % k === f);
     const model = SafetyModel.train([...rows.filter((_, i) => i % k !== f), ...extra]);
-    for (const th of thresholds) {
-      const s = scoreDetector(held, (t) => Boolean(detectSafetyReport(t, model, th)));
-      const t = totals.get(th)!;
+    grid.forEach((cutoffs, n) => {
+      const s = scoreDetector(held, (t) => Boolean(detectSafetyReport(t, model, cutoffs)));
+      const t = totals[n];
       t.found += s.found; t.reports += s.reports; t.alarms += s.alarms; t.ordinary += s.ordinary;
-    }
+    });
   }
   return totals;
 }
