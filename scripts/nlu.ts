@@ -5,6 +5,7 @@
 // npm run nlu -- report              the figures on dev and the frozen test set, and with diacritics stripped
 // npm run nlu -- experiments         each modelling choice, second stage and thresholds calibrated for each
 // npm run nlu -- compare             Loa against NLP.js (node-nlp) trained on the same intent files
+// npm run nlu -- context             the dev sets' messages with a sentence of context before and after them
 // Options: --intents <dir> (default ./intents), --dev <file> (default tests/nlu/dev.tsv)
 import fs from 'node:fs';
 import readline from 'node:readline';
@@ -19,7 +20,7 @@ import { DEFAULT_FEATURES } from '../src/nlu/classifier.ts';
 import { foldDiacritics } from '../src/nlu/normalise.ts';
 import { fail, parseArgs } from './cli-util.ts';
 
-const USAGE = 'usage: npm run nlu -- classify | eval <file.tsv> | cv [--folds 5] | tune [--write] | report | experiments | compare   [--intents <dir>] [--dev <file>]';
+const USAGE = 'usage: npm run nlu -- classify | eval <file.tsv> | cv [--folds 5] | tune [--write] | report | experiments | compare | context   [--intents <dir>] [--dev <file>]';
 const { positional, flags } = parseArgs(process.argv.slice(2));
 const [command, file] = positional;
 const intents = readIntentDir(flags.intents ?? 'intents');
@@ -82,6 +83,10 @@ if (command === 'classify') {
   }
 } else if (command === 'experiments') {
   await experiments();
+} else if (command === 'context') {
+  const model = trainModel(intents);
+  const dev = read(DEV.filter((f) => !f.includes('uncovered')));
+  for (const [name, data] of withContext(dev)) console.log(line(name, figuresAt(score(model, data), THRESHOLDS)));
 } else if (command === 'compare') {
   const { compareWithNlpJs } = await import('./nlpjs-baseline.ts');
   await compareWithNlpJs(intents, { dev: read(DEV[0]), 'test (frozen)': read(TEST) }, trainModel(intents));
@@ -98,8 +103,8 @@ async function experiments(): Promise<void> {
   const pool = readPool();
   const withoutUncovered = (() => { const u = new Set(readPool(undefined, UNCOVERED_POOL_FILE)); return pool.filter((l) => !u.has(l)); })();
   const dev = read(DEV);
-  const devOnly = read(DEV[0]);
-  const uncovered = read(DEV.slice(1));
+  const questions = DEV.filter((f) => !f.includes('uncovered'));
+  const uncovered = read(DEV.filter((f) => f.includes('uncovered')));
   const base = DEFAULT_MODEL_OPTIONS;
   const f = (o: Partial<typeof DEFAULT_FEATURES>): ModelOptions['features'] => ({ ...base.features, ...o });
   // Signals of the second stage (see SIGNALS): which ones a run keeps.
@@ -133,13 +138,40 @@ async function experiments(): Promise<void> {
       heldOut = `  held-out false rejects ${pct(c.heldOut.falseRejectRate)}`;
     }
     const stage = thresholds.secondStage ?? null;
-    const d = figuresAt(score(model, devOnly, stage), thresholds);
+    const each = questions.map((f) => figuresAt(score(model, read(f), stage), thresholds));
+    const all = figuresAt(score(model, read(questions), stage), thresholds);
     const u = figuresAt(score(model, uncovered, stage), thresholds);
-    const st = figuresAt(score(model, stripped(devOnly), stage), thresholds);
-    console.log(`${line(run.name, d)}  uncovered ${pct(u.outOfScopeRecall)}  stripped acc ${pct(st.accuracy)}${heldOut}  train ${(trainMs / 1000).toFixed(1)}s  ${fmt(thresholds)}`);
+    const st = figuresAt(score(model, stripped(read(questions)), stage), thresholds);
+    const byFile = each.map((f, i) => `${questions[i].replace(/^.*\/|\.tsv$/g, '')} ${pct(f.accuracy)}`).join(' ');
+    console.log(`${line(run.name, all)}  ${byFile}  uncovered ${pct(u.outOfScopeRecall)}  stripped acc ${pct(st.accuracy)}${heldOut}  train ${(trainMs / 1000).toFixed(1)}s  ${fmt(thresholds)}`);
   }
 }
 
 function fmt(t: Thresholds): string {
   return `[oos ${t.outOfScope} conf ${t.minConfidence} margin ${t.minMargin}]`;
+}
+
+/**
+ * Parents write context before or after what they ask. Each dev message (courtesies left out) with
+ * one ordinary sentence put before it, then after it, in its language.
+ */
+function withContext(dev: LabelledText[]): [string, LabelledText[]][] {
+  const before = {
+    vi: ['Dạ em chào cô ạ, em là bố bé Na lớp Chồi 1.', 'Tuần này nhà em có việc bận, ông nội đang nằm viện.', 'Hôm trước bé về hát cho cả nhà nghe bài cô dạy, ai cũng khen.', 'Em làm ca đêm nên hay nhắn muộn, mong cô thông cảm.', 'Bé nhà em mới đi học được hai tuần, vẫn còn khóc lúc chia tay mẹ.', 'Em là phụ huynh lớp Lá, hôm nay em có mấy việc muốn hỏi.', 'Sáng nay trời mưa to quá, đường ngập hết.', 'Cả nhà em vừa đi du lịch về hôm qua.'],
+    en: ["Hi, this is Na's dad from class Choi 1.", 'My mother is in hospital this week so things are a bit hectic.', 'Our son sang us the song he learnt at school, it was lovely.', 'It rained so hard this morning, the streets were flooded.', 'We only got back from a trip yesterday.'],
+  };
+  const after = {
+    vi: ['Em cảm ơn cô nhiều ạ.', 'Nhà em ở xa nên hay phải hỏi trước.', 'Bé nhà em dạo này ngoan lắm.', 'Em bận quá nên quên mất.', 'Mong cô thông cảm cho em.'],
+    en: ['Thanks a lot.', 'We live quite far away.', 'Sorry for the late message.'],
+  };
+  const messages = dev.filter((d) => !['greeting', 'thanks', 'help'].includes(d.intent));
+  const pick = (list: { vi: string[]; en: string[] }, text: string, i: number) => {
+    const l = list[detectLanguage(text).locale === 'en' ? 'en' : 'vi'];
+    return l[i % l.length];
+  };
+  const ended = (t: string) => (/[.?!]$/.test(t.trim()) ? t.trim() : `${t.trim()}.`);
+  return [
+    ['dev sets, context before', messages.map((d, i) => ({ ...d, text: `${pick(before, d.text, i)} ${d.text}` }))],
+    ['dev sets, context after', messages.map((d, i) => ({ ...d, text: `${ended(d.text)} ${pick(after, d.text, i)}` }))],
+  ];
 }

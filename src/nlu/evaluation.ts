@@ -10,7 +10,12 @@ import type { NluModel } from './model.ts';
  * What thresholds are calibrated on: the dev set and the school questions the FAQ does not cover
  * (written apart from the training pool's topics). tests/nlu/test.tsv and uncovered.tsv only report.
  */
-export const DEV_FILES = ['tests/nlu/dev.tsv', 'tests/nlu/dev-uncovered.tsv'];
+/**
+ * What the thresholds are calibrated on and modelling choices are measured on: three sets written
+ * by different people without reading the intent files (dev3 in the hardest styles), and uncovered
+ * school questions. The frozen test set is never among them.
+ */
+export const DEV_FILES = ['tests/nlu/dev.tsv', 'tests/nlu/dev2.tsv', 'tests/nlu/dev3.tsv', 'tests/nlu/dev-uncovered.tsv'];
 
 export interface LabelledText {
   intent: string;

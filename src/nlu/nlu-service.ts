@@ -15,6 +15,7 @@ import { cacheKey, readCachedModel, writeCachedModel } from './model-cache.ts';
 import { chooseLocale, detectLanguage } from './language.ts';
 import { extractEntities, type Entities } from './entities.ts';
 import { secondStageScore, type FirstStage } from './second-stage.ts';
+import { lastQuestion } from './question-sentence.ts';
 
 const COLLECTION = 'intents';
 export { NONE_INTENT, NluModel };
@@ -160,7 +161,31 @@ export function firstStage(model: NluModel, text: string): { normalised: string;
   return { normalised, intent: p.intent, first: { outOfScope, similarity, explained, keyness, confidence: p.confidence, runnerUp: p.runnerUp } };
 }
 
-export function classify(model: NluModel, text: string, thresholds: Thresholds = THRESHOLDS): ClassifyOutcome & { normalised: string; coverage: number } {
+type Classified = ClassifyOutcome & { normalised: string; coverage: number };
+
+export function classify(model: NluModel, text: string, thresholds: Thresholds = THRESHOLDS): Classified {
+  const whole = classifyOne(model, text, thresholds);
+  const question = lastQuestion(text);
+  if (!question) return whole;
+  const asked = classifyOne(model, question, thresholds);
+  return answersTheQuestion(whole, asked) ? { ...asked, normalised: whole.normalised } : whole;
+}
+
+/**
+ * The question sentence is taken when it is about a topic (not a courtesy, not out of scope) and
+ * the whole message is a courtesy, out of scope, or further from the intent files than the question.
+ * No threshold here, so `tune` calibrates what this picks. On the dev sets' messages with a context
+ * sentence put before them, 75.1 → 85.4 % right; after them, 83.7 → 88.9 %; out-of-scope recall up
+ * in both. Falling back to the last sentence when none is a question did better before (94 %) and
+ * worse after (85 %, out-of-scope recall −12 points): not kept.
+ */
+function answersTheQuestion(whole: Classified, asked: Classified): boolean {
+  if (asked.candidate === NONE_INTENT || SOCIAL.has(asked.candidate)) return false;
+  if (whole.candidate === NONE_INTENT || SOCIAL.has(whole.candidate)) return true;
+  return asked.outOfScope < whole.outOfScope;
+}
+
+function classifyOne(model: NluModel, text: string, thresholds: Thresholds): Classified {
   const { normalised, intent, first } = firstStage(model, text);
   const outOfScope = thresholds.secondStage ? secondStageScore(thresholds.secondStage, first) : first.outOfScope;
   return { ...decide(intent, first.confidence, first.runnerUp, outOfScope, thresholds), normalised, coverage: first.similarity };

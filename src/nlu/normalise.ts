@@ -59,6 +59,29 @@ function repairTelex(token: string): string {
     .replace(/([aeiouy][a-z]*?)[sfrxj]$/, '$1');
 }
 
+/**
+ * Syllables typed without spaces ("hocphi", "tuyensinh", "thucdontuannay") as the known words they
+ * are made of: the fewest pieces of two letters or more, the most even split among those.
+ */
+function splitRunTogether(token: string, vocab: ReadonlySet<string>): string[] | null {
+  if (token.length < 5 || !/^[a-z]+$/.test(token)) return null;
+  let best: string[] | null = null;
+  const evenness = (parts: string[]) => Math.min(...parts.map((p) => p.length));
+  const consider = (parts: string[]) => {
+    if (!best || parts.length < best.length || (parts.length === best.length && evenness(parts) > evenness(best))) best = parts;
+  };
+  for (let i = 2; i <= token.length - 2; i++) {
+    const head = token.slice(0, i);
+    if (!vocab.has(head)) continue;
+    const tail = token.slice(i);
+    if (vocab.has(tail)) consider([head, tail]);
+    for (let j = 2; j <= tail.length - 2; j++) {
+      if (vocab.has(tail.slice(0, j)) && vocab.has(tail.slice(j))) consider([head, tail.slice(0, j), tail.slice(j)]);
+    }
+  }
+  return best;
+}
+
 export interface Normalised {
   /** Canonical tokens: folded, squeezed, abbreviations expanded, money/date placeholders. */
   tokens: string[];
@@ -137,6 +160,10 @@ export function normalise(input: string, options: NormaliseOptions = {}): Normal
       const telex = repairTelex(token);
       if (vocab.has(single)) token = single;
       else if (vocab.has(telex)) token = telex;
+      else if (!ABBREVIATIONS[token]) {
+        const words = splitRunTogether(token, vocab);
+        if (words) { push(words); continue; }
+      }
     }
     const expand = typedAsAbbreviation(written[i], token) ? ABBREVIATIONS[token] : undefined;
     if (expand) {

@@ -64,6 +64,16 @@ describe('normaliser', () => {
     expect(n('class', ['hoc'])).toBe('class');
   });
 
+  it('splits syllables typed without spaces into the known words they are made of', () => {
+    const known = ['hoc', 'phi', 'tuyen', 'sinh', 'thang', 'nay', 'tu', 'ye'];
+    expect(n('hocphi thang nay', known)).toBe('hoc phi thang nay');
+    expect(n('tuyensinh', known)).toBe('tuyen sinh');
+    expect(n('hocphithang', known)).toBe('hoc phi thang');
+    // Not when a piece is unknown, nor for abbreviations.
+    expect(n('hocphiz', known)).toBe('hocphiz');
+    expect(n('bnhieu', known)).toBe('bao nhieu');
+  });
+
   it('never throws on empty, emoji or noise', () => {
     expect(n('')).toBe('');
     expect(n('😀😀')).toBe('');
