@@ -4,8 +4,10 @@
 // answered with the greeting or "not understood". The question sentence is what needs the answer.
 import { foldDiacritics } from './normalise.ts';
 
-/** Words that make a sentence a question (folded): Vietnamese particles near its end, English openers. */
-const VI_QUESTION_ENDINGS = new Set(['khong', 'ko', 'k', 'hong', 'chua', 'nao', 'gi', 'j', 'dau', 'sao', 'nhi', 'bn', 'may', 'ha', 'hem', 'chu']);
+/** Words that make a sentence a question (folded): Vietnamese particles at its end, English openers. */
+const VI_QUESTION_ENDINGS = new Set(['khong', 'ko', 'k', 'hong', 'chua', 'nao', 'gi', 'j', 'dau', 'sao', 'nhi', 'bn', 'may', 'ha', 'hem', 'chu', 'hok', 'kg']);
+/** What may follow the particle: politeness and whom it is said to ("… không ạ", "… chưa cô", "… nào vậy chị"). */
+const TRAILING = new Set(['a', 'co', 'c', 'chi', 'cj', 'anh', 'em', 'e', 'vay', 'z', 'v', 'dzay', 'zay', 'nhe', 'nha', 'nhen', 'hen', 'ha', 'ah', 'ak', 'oi', 'the', 'ne', 'ta', 'thay', 'ad', 'admin', 'ban', 'b']);
 const VI_QUESTION_WORDS = ['bao nhieu', 'bao gio', 'khi nao', 'o dau', 'the nao', 'nhu the nao', 'ntn', 'lam sao', 'cho em hoi', 'cho e hoi', 'cho minh hoi', 'cho toi hoi', 'cho hoi', 'co duoc', 'duoc khong', 'may gio', 'luc nao'];
 const EN_QUESTION_OPENERS = new Set(['what', 'when', 'how', 'where', 'which', 'who', 'why', 'is', 'are', 'can', 'could', 'do', 'does', 'did', 'will', 'would', 'should', 'may', 'any']);
 
@@ -19,8 +21,10 @@ export function isQuestion(sentence: string): boolean {
   const words = foldDiacritics(sentence.toLowerCase()).replace(/[^a-z0-9\s]/g, ' ').split(/\s+/).filter(Boolean);
   if (!words.length) return false;
   if (EN_QUESTION_OPENERS.has(words[0])) return true;
-  // Vietnamese asks with a particle at the end ("… không ạ", "… chưa cô", "… nào vậy").
-  if (words.slice(-3).some((w) => VI_QUESTION_ENDINGS.has(w))) return true;
+  // Vietnamese asks with a particle at the end ("… không ạ", "… chưa cô", "… nào vậy"); "… không kịp" is no question.
+  let end = words.length - 1;
+  while (end > 0 && TRAILING.has(words[end])) end--;
+  if (VI_QUESTION_ENDINGS.has(words[end])) return true;
   const joined = ` ${words.join(' ')} `;
   return VI_QUESTION_WORDS.some((q) => joined.includes(` ${q} `));
 }
