@@ -41,6 +41,19 @@ describe('contacts: the conversation with what staff wrote', () => {
     expect(refused.body.error.message).toBeTruthy();
   });
 
+  it('tells parents apart by their children and classes, a teacher seeing only her classes\' children', async () => {
+    await absence('mẹ Na', 'Na', 'Lá A1');
+    await absence('mẹ Na', 'Tít', 'Lá A2'); // Na's brother, in another class
+    await absence('bố Bin', 'Bin', 'Lá A2');
+    const na = await contactOf('mẹ Na');
+    const principal = withToken(loa, (await userWithToken(loa, { name: 'Cô Hiệu trưởng', role: 'principal' })).token);
+    const all = (await principal.get('/api/admin/contacts')).body.contacts;
+    expect(all.find((c: { id: string }) => c.id === na.id)).toMatchObject({ children: ['Na', 'Tít'], classIds: ['la-a1', 'la-a2'] });
+    const staff = withToken(loa, (await userWithToken(loa, { name: 'Cô Lan', role: 'staff', classIds: ['la-a1'] })).token);
+    const hers = (await staff.get('/api/admin/contacts')).body.contacts;
+    expect(hers).toEqual([expect.objectContaining({ id: na.id, children: ['Na'], classIds: ['la-a1'] })]);
+  });
+
   it('hides from staff what the school wrote to a parent with an anonymous comment', async () => {
     for (const step of ['tôi muốn góp ý', 'Cơm hôm nay bị khê các con không ăn được', 'Bữa ăn', 'có', 'Lá A1', 'có']) await loa.say('mẹ Bông', step);
     const [comment] = await loa.store.comments.list();

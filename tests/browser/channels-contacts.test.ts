@@ -126,6 +126,8 @@ describeBrowser('console: channels, alerts and parents', () => {
     const list = page.getByTestId('contact-list');
     await list.getByRole('link', { name: 'Mẹ bé Na' }).waitFor();
     expect(await list.getByRole('link', { name: 'Bố bé Bin' }).count()).toBe(0);
+    // Her child and class under the name, so that two parents without a name differ.
+    expect(await list.getByTestId('contact-family').first().textContent()).toBe('phụ huynh bé Na, Lá A1');
     await list.getByRole('link', { name: 'Mẹ bé Na' }).click();
     await page.getByTestId('conversation').getByText('bé bị sốt', { exact: true }).waitFor();
     const text = 'Cô chào chị, bé Na đỡ sốt chưa ạ?';

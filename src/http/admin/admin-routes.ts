@@ -102,7 +102,7 @@ export function adminRoutes(deps: AdminDeps): Router {
 
   router.use(channelRoutes({ store, channels: deps.channels, school, audit, clock }));
   router.use(commentRoutes({ store, school, ...deps.features, audit, timeZone: deps.timeZone, clock }));
-  router.use(contactRoutes({ store, outbox: deps.outbox, audit, clock }));
+  router.use(contactRoutes({ store, outbox: deps.outbox, audit, clock, classIds: () => school.get('classes').map((c) => c.id) }));
   router.use(broadcastRoutes({ store, broadcasts: deps.features.broadcasts, groups: deps.features.groups, audit, clock }));
   router.use(careRoutes({ ...deps, audit }));
   // The first screen and what keeps it current without reloading.

@@ -11,13 +11,13 @@ import { foldDiacritics } from '../../nlu/normalise.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import type { Audit } from '../audit.ts';
 import { HttpError, notFound, parseBody } from '../errors.ts';
-import { ANONYMOUS_TEXT, ClassScope, seesAnonymous } from './class-scope.ts';
+import { ANONYMOUS_TEXT, ClassScope, limitedTo, seesAnonymous } from './class-scope.ts';
 
 /** Messenger's HUMAN_AGENT tag allows a person's answer up to 7 days after the parent wrote. */
 export const HANDOFF_MS = 7 * 24 * 60 * 60 * 1000;
 const HANDOFF_INTENT = 'human_agent';
 
-export function contactRoutes(deps: { store: Store; outbox: Outbox; audit: Audit; clock: () => Date }): Router {
+export function contactRoutes(deps: { store: Store; outbox: Outbox; audit: Audit; clock: () => Date; classIds: () => string[] }): Router {
   const { store, outbox, audit } = deps;
   const scope = new ClassScope(store, audit);
   const router = Router();
@@ -26,6 +26,21 @@ export function contactRoutes(deps: { store: Store; outbox: Outbox; audit: Audit
     const c = await store.contacts.get(String(id));
     if (!c) throw notFound(`no contact ${String(id)}`);
     return c;
+  };
+
+  /**
+   * So that two parents without a name can be told apart: the children they reported absent and
+   * the classes they follow or reported for (a teacher sees only her classes' children).
+   */
+  const familyOf = async (contactId: string, classes: string[] | null) => {
+    const ours = (classId: string) => !classes || classes.includes(classId);
+    const schoolClasses = new Set(deps.classIds());
+    const absences = (await store.absences.ofContact(contactId, '0000-01-01')).filter((a) => ours(a.classId));
+    const followed = (await store.subscriptions.activeGroups(contactId)).filter((g) => schoolClasses.has(g) && ours(g));
+    return {
+      children: [...new Set(absences.map((a) => a.childName))].sort((a, b) => a.localeCompare(b, 'vi')).slice(0, 3),
+      classIds: [...new Set([...absences.map((a) => a.classId), ...followed])].sort().slice(0, 3),
+    };
   };
 
   router.get('/contacts', requireRole(...staffRoles), async (req, res) => {
@@ -38,7 +53,7 @@ export function contactRoutes(deps: { store: Store; outbox: Outbox; audit: Audit
       .sort((a, b) => (b.lastInboundAt ?? '').localeCompare(a.lastInboundAt ?? ''))
       .slice(0, 200);
     await scope.auditRead(req, user, 'contacts', 'contacts', { q: req.query.q ?? null, count: contacts.length });
-    res.json({ contacts });
+    res.json({ contacts: await Promise.all(contacts.map(async (c) => ({ ...c, ...(await familyOf(c.id, limitedTo(user))) }))) });
   });
 
   router.get('/contacts/:id/transcript', requireRole(...staffRoles), async (req, res) => {

@@ -8,9 +8,10 @@ import { formatDateTime, t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Field, Loading, Notice, PageTitle, TextInput, errorText, useLoad, useTitle, useUnsaved } from '../ui/kit.tsx';
+import { className, useClasses } from '../care/parts.tsx';
 import './channels.css';
 
-interface Contact { id: string; ref: { channel: string }; displayName: string | null; firstSeenAt: string; lastInboundAt: string | null }
+interface Contact { id: string; ref: { channel: string }; displayName: string | null; firstSeenAt: string; lastInboundAt: string | null; children?: string[]; classIds?: string[] }
 interface Turn { at: string; text: string; replies: string[]; intent: string | null }
 interface StaffMessage { at: string; text: string; status: string; reason: string | null }
 
@@ -23,6 +24,12 @@ export function Contacts() {
   const [q, setQ] = useState('');
   const [asked, setAsked] = useState('');
   const list = useLoad(() => get<{ contacts: Contact[] }>(`/admin/contacts?q=${encodeURIComponent(asked)}`), [asked]);
+  const classes = useClasses();
+  // Two parents without a name differ by their children and classes.
+  const family = (c: Contact) => [
+    ...(c.children ?? []).map((name) => t('contacts.child', { name })),
+    ...(c.classIds ?? []).map((id) => className(classes, id)),
+  ].join(', ');
   return (
     <section>
       <PageTitle>{t('contacts.title')}</PageTitle>
@@ -39,6 +46,7 @@ export function Contacts() {
             <li class="item" key={c.id}>
               <div class="grow">
                 <Link href={`/contacts/${encodeURIComponent(c.id)}`}>{nameOf(c)}</Link>
+                {family(c) && <p data-testid="contact-family">{family(c)}</p>}
                 <p class="hint">{channelName(c.ref.channel)}{c.lastInboundAt ? ` · ${t('contacts.lastWrote', { at: formatDateTime(c.lastInboundAt) })}` : ''}</p>
               </div>
             </li>
