@@ -63,7 +63,7 @@ export function setupChannels(deps: ChannelDeps): ChannelSet {
       try {
         await set.zaloPersonal.start();
       } catch (err) {
-        await alerts.raise('zalo_personal', `Zalo (tài khoản cá nhân): không đăng nhập được (${(err as Error).message}). Chạy "npm run zalo:login" để đăng nhập lại.`);
+        await alerts.raise('zalo_personal', `Zalo (tài khoản cá nhân): không đăng nhập được (${(err as Error).message}). Chạy "npm run zalo:login" để đăng nhập lại. / Zalo (personal account): could not sign in (${(err as Error).message}). Run "npm run zalo:login" to sign in again.`);
       }
     },
     async stop() {

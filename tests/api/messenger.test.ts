@@ -189,6 +189,7 @@ describe('Messenger channel', () => {
     const [alert] = await loa.store.alerts.list();
     expect(alert.kind).toBe('messenger_token');
     expect(alert.message).toContain('FACEBOOK_PAGE_ACCESS_TOKEN');
+    expect(alert.message).toMatch(/^Messenger: mã truy cập của trang bị từ chối.* \/ Messenger: the page access token was refused/); // the principal reads Vietnamese
     expect(alert.message).not.toContain(fx.PAGE_TOKEN);
     await post(fx.textMessage('7001', 'm_t2', 'hello'));
     await loa.pipeline.drain();

@@ -148,6 +148,7 @@ describe('Zalo OA channel', () => {
     const [alert] = await loa.store.alerts.list();
     expect(alert.kind).toBe('zalo_oa_token');
     expect(alert.message).toContain('re-authorise the OA');
+    expect(alert.message).toMatch(/^Zalo OA: không làm mới được mã truy cập/);
     expect(alert.message).not.toContain('refresh-1');
     await loa.pipeline.drain();
     expect((await loa.store.outbox.list({ status: 'pending' }))[0].lastError).toMatch(/token refresh failed/);

@@ -100,7 +100,7 @@ export class MessengerClient implements OutboundChannel {
     if (code === 190) {
       if (!this.pausedReason) {
         this.pausedReason = 'page access token invalid or expired';
-        await this.deps.onTokenInvalid(`Messenger: the page access token was refused (${detail}). Loa stopped sending on Messenger. Generate a new page token in the Meta developer console, set FACEBOOK_PAGE_ACCESS_TOKEN and restart Loa.`);
+        await this.deps.onTokenInvalid(`Messenger: mã truy cập của trang bị từ chối (${detail}). Loa đã ngừng gửi trên Messenger. Tạo mã mới trong Meta developer console, đặt FACEBOOK_PAGE_ACCESS_TOKEN rồi khởi động lại Loa. / Messenger: the page access token was refused (${detail}). Loa stopped sending on Messenger. Generate a new page token in the Meta developer console, set FACEBOOK_PAGE_ACCESS_TOKEN and restart Loa.`);
       }
       return failed('token_invalid');
     }

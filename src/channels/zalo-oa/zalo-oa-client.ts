@@ -83,7 +83,7 @@ export class ZaloOaClient implements OutboundChannel {
       case -244: return failed('user_restricted');
       case -216: case -220: return retryLater(`token_invalid (${detail})`, 60_000);
       case -211: case -218:
-        await this.deps.alert(`Zalo OA: the message quota is used up (${detail}). Messages on Zalo OA fail until the quota renews or the OA's package is upgraded.`);
+        await this.deps.alert(`Zalo OA: đã hết hạn mức tin nhắn (${detail}). Tin nhắn trên Zalo OA không gửi được cho đến khi hạn mức được cấp lại hoặc OA nâng gói. / Zalo OA: the message quota is used up (${detail}). Messages on Zalo OA fail until the quota renews or the OA's package is upgraded.`);
         return failed('out_of_quota');
       default: return failed(`refused (${detail})`);
     }

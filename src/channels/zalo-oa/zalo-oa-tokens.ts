@@ -97,7 +97,7 @@ export class ZaloTokenManager {
       const data = (res.json ?? {}) as { access_token?: string; refresh_token?: string; expires_in?: string | number; error?: number; error_name?: string; error_description?: string; message?: string };
       if (res.status >= 400 || !data.access_token || !data.refresh_token) {
         const why = data.error_description ?? data.message ?? data.error_name ?? `HTTP ${res.status}`;
-        await this.deps.alert(`Zalo OA: the access token could not be refreshed (${why}). Replies on Zalo OA will fail. An admin must re-authorise the OA in the Zalo developer console, then set ZALO_OA_ACCESS_TOKEN and ZALO_OA_REFRESH_TOKEN to the new pair and restart Loa.`);
+        await this.deps.alert(`Zalo OA: không làm mới được mã truy cập (${why}). Trả lời trên Zalo OA sẽ không gửi được. Quản trị viên cần cấp quyền lại cho OA trong Zalo developer console, đặt cặp mã mới vào ZALO_OA_ACCESS_TOKEN và ZALO_OA_REFRESH_TOKEN rồi khởi động lại Loa. / Zalo OA: the access token could not be refreshed (${why}). Replies on Zalo OA will fail. An admin must re-authorise the OA in the Zalo developer console, then set ZALO_OA_ACCESS_TOKEN and ZALO_OA_REFRESH_TOKEN to the new pair and restart Loa.`);
         throw new ZaloTokenError(`refresh refused: ${why}`);
       }
       const next: ZaloTokens = {

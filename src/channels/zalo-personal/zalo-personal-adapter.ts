@@ -167,7 +167,7 @@ export class ZaloPersonalAdapter implements OutboundChannel {
     if (code === CLOSE.duplicate || code === CLOSE.kicked) {
       this.status = 'kicked';
       this.deps.logger.error({ code }, 'zalo personal session opened elsewhere; not reconnecting');
-      void this.deps.alert(`Zalo (tài khoản cá nhân): phiên đăng nhập đã bị mở ở nơi khác (mã ${code}). Loa đã dừng để không tranh phiên. Đóng Zalo Web ở máy kia rồi khởi động lại Loa, hoặc đăng nhập lại bằng "npm run zalo:login".`);
+      void this.deps.alert(`Zalo (tài khoản cá nhân): phiên đăng nhập đã bị mở ở nơi khác (mã ${code}). Loa đã dừng để không tranh phiên. Đóng Zalo Web ở máy kia rồi khởi động lại Loa, hoặc đăng nhập lại bằng "npm run zalo:login". / Zalo (personal account): the session was opened elsewhere (code ${code}). Loa stopped so as not to fight over it. Close Zalo Web on the other device and restart Loa, or sign in again with "npm run zalo:login".`);
       return;
     }
     if (code === CLOSE.manual) {
