@@ -30,6 +30,8 @@ const sessionState = (s: Session) => JSON.stringify([s.locale, s.form, s.data]);
 export const RESUME_PAYLOAD = 'form:resume';
 
 /** Intents that, mid-form, are part of the conversation rather than another question. */
+/** Courtesies: never offered as "the nearest topic". */
+const SOCIAL_INTENTS = new Set(['greeting', 'thanks', 'help']);
 const NOT_A_SIDE_QUESTION = new Set([NONE_INTENT, 'greeting', 'thanks', 'absence', 'feedback', 'subscribe', 'unsubscribe']);
 
 /**
@@ -375,7 +377,11 @@ export class Bot {
       return 'clarify';
     }
     const none = this.services.nlu.getIntent(NONE_INTENT);
-    ctx.reply(none ? renderAnswer(ctx, none) : this.answerText(ctx, 'answers.fallback'), this.quickRepliesFor(none?.quickReplies ?? ['help', 'contact'], ctx.t, ctx.locale));
+    // The nearest topic first: a complaint the FAQ does not know ("quạt phòng ngủ hỏng mấy hôm") is
+    // one tap from the comment form, a question one tap from its topic's answer.
+    const nearest = nlu?.candidate && nlu.candidate !== NONE_INTENT && !SOCIAL_INTENTS.has(nlu.candidate) ? [nlu.candidate] : [];
+    const buttons = [...new Set([...nearest, ...(none?.quickReplies ?? ['help', 'contact'])])].slice(0, 3);
+    ctx.reply(none ? renderAnswer(ctx, none) : this.answerText(ctx, 'answers.fallback'), this.quickRepliesFor(buttons, ctx.t, ctx.locale));
     return 'fallback';
   }
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { CHAT_API_KEY, startLoa, type TestLoa } from '../helpers.ts';
+import { classify, readIntentDir, trainModel } from '../../src/nlu/nlu-service.ts';
 
 describe('web chat', () => {
   let loa: TestLoa;
@@ -47,6 +48,16 @@ describe('web chat', () => {
     expect(turns[1]).toMatchObject({ intent: 'none', answered: false, handler: 'fallback' });
     const unanswered = await loa.admin().get('/api/admin/questions/unanswered');
     expect(unanswered.body.questions.map((q: { text: string }) => q.text)).toEqual(['giá vàng hôm nay']);
+  });
+
+  it('offers the nearest topic first when it does not know the answer, so a complaint is one tap from the form', async () => {
+    const text = 'lớp có camera không ạ'; // a school question the FAQ does not cover
+    const { candidate, intent } = classify(trainModel(readIntentDir('intents')), text);
+    expect(intent).toBe('none');
+    const res = await loa.chat('p1', text);
+    const buttons = res.body.replies.at(-1).quickReplies.map((q: { payload: string }) => q.payload);
+    expect(buttons[0]).toBe(`intent:${candidate}`);
+    expect(buttons).toContain('intent:help');
   });
 
   it('answers the same message id once, and a retry gets the stored answer', async () => {
