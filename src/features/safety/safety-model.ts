@@ -29,6 +29,16 @@ export interface Cutoffs { model: number; phrase: number }
 // alarms, the one that finds the most reports.
 export const CUTOFFS: Cutoffs = { model: 0.3, phrase: 0.15 };
 const MIN_WORDS_FOR_MODEL = 3;
+/**
+ * Words that say nothing of harm: they do not count towards MIN_WORDS_FOR_MODEL. Reports in English
+ * are told as stories ("and nobody called me"), so "and the meals?" alone read like one.
+ */
+const FUNCTION_WORDS = new Set([
+  'and', 'the', 'a', 'an', 'of', 'to', 'in', 'on', 'at', 'for', 'is', 'are', 'was', 'were', 'it', 'this', 'that', 'my', 'your', 'our',
+  'what', 'about', 'how', 'so', 'or', 'but', 'with', 'do', 'does', 'can', 'i', 'we', 'you', 'he', 'she', 'they', 'please', 'then', 'too', 'also',
+  'va', 'thi', 'la', 'ma', 'a', 'nhe', 'nha', 'oi', 'voi', 'con', 'cua', 'sao', 'vay', 'the', 'nao', 'ha', 'co', 'c', 'e', 'em', 'chi',
+]);
+const telling = (text: string) => tokensOf(text).filter((t) => !FUNCTION_WORDS.has(t)).length;
 
 const DATA_DIR = new URL('../../../nlu-data/safety/', import.meta.url);
 const INTENTS_DIR = new URL('../../../intents/', import.meta.url);
@@ -174,8 +184,8 @@ export function detectSafetyReport(
   const p = model.probability(text);
   const listed = matchSafetyPhrases(text);
   if (listed && p >= cutoffs.phrase) return listed;
-  // Two words are too little for the model alone ("bỏng ngô" is popcorn); listed phrases still count.
-  if (p < cutoffs.model || tokensOf(text).length < MIN_WORDS_FOR_MODEL || ordinaryRequest()) return null;
+  // Two telling words are too little for the model alone ("bỏng ngô" is popcorn); listed phrases still count.
+  if (p < cutoffs.model || telling(text) < MIN_WORDS_FOR_MODEL || ordinaryRequest()) return null;
   const kind = model.kind(text);
   return { kind, evidence: 'model', byAdult: kind === 'violence' && namesAnAdult(text) };
 }
