@@ -233,6 +233,8 @@ export class Bot {
             if (leavesForm(text)) {
               session.form = null;
               ctx.reply(ctx.t('forms.cancelled'));
+              // "à thôi, cho hỏi mai có học không": left, and the question still gets its answer.
+              if (this.asksAnotherQuestion(ctx, form.name, text)) await this.runIntent(ctx, ctx.nlu.intent);
               return `${form.name}:cancel`;
             }
             // "học phí bao nhiêu vậy cô?" in the middle of a form: answered, then the form goes on.

@@ -285,6 +285,8 @@ export function absenceForm(staff: StaffNotifier): FormDefinition {
             d.reason = null;
             return next(ctx);
           }
+          // "vâng", "ok ạ" after "em đã sửa lại" agree with what was said: they are no reason. Asked again, with the buttons.
+          if (yesOrNo(text) === 'yes' && reasonOf(text) === null) return next(ctx);
           const reason = reasonOf(text);
           // "à nhầm, thứ 5 cơ": a correction of the day, not a reason.
           if (!reason && fill(ctx, text, d, true)) {
