@@ -9,6 +9,7 @@ import { todayIn } from './dates.ts';
 import { chooseLocale, languageSwitchRequest } from '../nlu/language.ts';
 import { asksQuestion, contentWords, leavesForm } from './form-answers.ts';
 import { NONE_INTENT } from '../nlu/nlu-service.ts';
+import { normalise } from '../nlu/normalise.ts';
 
 export interface TurnResult {
   replies: OutgoingMessage[];
@@ -30,6 +31,11 @@ const sessionState = (s: Session) => JSON.stringify([s.locale, s.form, s.data]);
 export const RESUME_PAYLOAD = 'form:resume';
 
 /** Intents that, mid-form, are part of the conversation rather than another question. */
+/** Topics whose answer depends on a day or a class, so that "còn thứ 6?" may follow them. */
+const FOLLOWS_A_DAY_OR_CLASS = new Set(['calendar', 'menu', 'events', 'pickup_hours', 'daily_routine']);
+const FOLLOW_UP_MS = 10 * 60_000;
+const FOLLOW_UP_OPENERS = [['con'], ['the', 'con'], ['vay', 'con'], ['and'], ['what', 'about'], ['how', 'about']];
+const FOLLOW_UP_ENDINGS = [['thi', 'sao'], ['thi', 'the', 'nao'], ['thi', 'sao', 'a'], ['thi', 'sao', 'chi'], ['thi', 'sao', 'co']];
 /** Courtesies: never offered as "the nearest topic". */
 const SOCIAL_INTENTS = new Set(['greeting', 'thanks', 'help']);
 const NOT_A_SIDE_QUESTION = new Set([NONE_INTENT, 'greeting', 'thanks', 'absence', 'feedback', 'subscribe', 'unsubscribe']);
@@ -279,7 +285,29 @@ export class Bot {
       return 'empty';
     }
     ctx.nlu = this.parse(ctx, text);
-    return this.runIntent(ctx, ctx.nlu.intent);
+    const handled = await this.runIntent(ctx, this.followUp(ctx, text) ?? ctx.nlu.intent);
+    // A courtesy in between ("cảm ơn") keeps the topic.
+    if (!ctx.unanswered && !SOCIAL_INTENTS.has(ctx.intent ?? '')) ctx.session.data.lastTopic = { intent: ctx.intent, at: ctx.now.toISOString() };
+    return handled;
+  }
+
+  /**
+   * "24/12 thì sao", "còn lớp Lá A2?", "and on Friday?": a short message with a day or a class and
+   * no topic of its own asks the last question again about that day or class (within 10 minutes).
+   */
+  private followUp(ctx: TurnContext, text: string): string | null {
+    const nlu = ctx.nlu!;
+    const last = ctx.session.data.lastTopic as { intent: string; at: string } | undefined;
+    if (!last || !FOLLOWS_A_DAY_OR_CLASS.has(last.intent) || ctx.now.getTime() - Date.parse(last.at) > FOLLOW_UP_MS) return null;
+    const { date, classes } = nlu.entities;
+    if (nlu.intent === last.intent || (!date && !classes.length) || contentWords(text) > 5) return null;
+    // "còn …", "… thì sao", "and …", "what about …" ask again, whatever topic the few words suggest.
+    const { tokens: words, marked } = normalise(text);
+    // "con" is also "the child" ("con nghỉ thứ 6 nhé"): only "còn" as written, or three words at most.
+    const stillCon = (i: number) => words[i] !== 'con' || marked[i] === 'còn' || (!marked[i] && words.length <= 3);
+    const asksAgain = FOLLOW_UP_OPENERS.some((o) => o.every((w, i) => words[i] === w && stillCon(i)))
+      || FOLLOW_UP_ENDINGS.some((e) => e.every((w, i) => words[words.length - e.length + i] === w));
+    return asksAgain || nlu.intent === NONE_INTENT || nlu.rejected ? last.intent : null;
   }
 
   private async routePayload(ctx: TurnContext, payload: string): Promise<string> {
