@@ -41,8 +41,14 @@ export function reasonOf(text: string): string | null {
   const clauses = text.split(/[,.;!?\n]+|\s+(?=(?:vì|vi|do|tại|because|since)\s)/iu).map((c) => c.trim()).filter(Boolean);
   const clause = clauses.find((c) => REASON.test(foldDiacritics(c.toLowerCase())));
   if (!clause) return null;
-  return clause.replace(/^(vì|vi|do|tại|tai|because|since|là|la)\s+/iu, '').slice(0, MAX_REASON).trim() || null;
+  let reason = clause.replace(/^(vì|vi|do|tại|tai|because|since|là|la)\s+/iu, '');
+  // "my son is sick today" → "sick", "cháu nhà em bị ho ạ" → "bị ho": who and when are said elsewhere.
+  reason = reason.replace(REASON_SUBJECT, '');
+  for (let before = ''; before !== reason; ) { before = reason; reason = reason.replace(REASON_TAIL, ''); }
+  return reason.slice(0, MAX_REASON).trim() || null;
 }
+const REASON_SUBJECT = /^((my|our)\s+(son|daughter|child|kid|boy|girl|little one)|he|she|(con|cháu|chau|bé|be)(\s+(nhà|nha)\s+(em|e|mình|minh|tôi|toi))?(\s+(em|e))?)(\s+(is|has|was|got|will be|has got|'s|đang|dang))?\s+/iu;
+const REASON_TAIL = /\s+(today|tomorrow|this morning|this week|since yesterday|hôm nay|hom nay|ngày mai|ngay mai|mai|từ hôm qua|tu hom qua|hôm qua|hom qua|tuần này|tuan nay|nha|nhé|nhe|ạ|a|cô|co|c|ơi|oi|ah)$/iu;
 
 export function absenceForm(staff: StaffNotifier): FormDefinition {
   const classReplies = (ctx: TurnContext): QuickReply[] =>
