@@ -4,7 +4,7 @@
 import { chosenClass, messageParts, schoolName, type FormDefinition, type Handler, type TurnContext } from '../../core/turn.ts';
 import type { QuickReply } from '../../core/messages.ts';
 import { SCHOOL_GROUP } from '../../store/types.ts';
-import { foldDiacritics } from '../../nlu/normalise.ts';
+import { foldDiacritics, normalise } from '../../nlu/normalise.ts';
 import { correctsItself, yesOrNo } from '../../core/form-answers.ts';
 
 const groupName = (ctx: TurnContext, id: string) =>
@@ -41,6 +41,8 @@ async function subscribeTo(ctx: TurnContext, group: string): Promise<void> {
   ctx.reply(ctx.t(added ? 'subscribe.subscribed' : 'subscribe.already', { group: groupName(ctx, group), list }));
 }
 
+const WANTS_MORE = new Set(['co', 'vang', 'da', 'u', 'yes', 'dung', 'duoc', 'muon', 'sure']);
+
 export function subscribeForm(): FormDefinition {
   return {
     name: 'subscribe',
@@ -62,7 +64,9 @@ export function subscribeForm(): FormDefinition {
     },
     async step(ctx) {
       const { text, payload } = messageParts(ctx);
-      if (payload === 'subscribe:done' || yesOrNo(text) === 'no' || /^(xong|done)\b/.test(foldDiacritics(text.toLowerCase()).trim())) {
+      // "cảm ơn", "ok", "thanks" after a class was followed: that is all ("vâng", "có" ask for another).
+      const thanked = !payload && ctx.nlu?.intent === 'thanks' && !WANTS_MORE.has(normalise(text).tokens[0] ?? '');
+      if (payload === 'subscribe:done' || yesOrNo(text) === 'no' || thanked || /^(xong|done)\b/.test(foldDiacritics(text.toLowerCase()).trim())) {
         ctx.session.form = null;
         // The web chat keeps announcements only for a while, for the page: it says so, no more.
         ctx.reply(ctx.event.ref.channel === 'webchat'
@@ -72,6 +76,11 @@ export function subscribeForm(): FormDefinition {
       }
       const group = namedGroup(ctx, text, payload, 'subscribe:group:');
       const known = group === SCHOOL_GROUP || ctx.services.school.get('classes').some((c) => c.id === group);
+      if (!group && yesOrNo(text) === 'yes') {
+        // "vâng" to "another class?": which one.
+        ctx.reply(ctx.t('subscribe.ask'), choices(ctx, await following(ctx), true));
+        return;
+      }
       if (!group || !known) {
         ctx.reply(ctx.t('subscribe.unknown', { text: text || payload }), choices(ctx, await following(ctx), true));
         return;
