@@ -89,6 +89,14 @@ if (command === 'classify') {
   const model = trainModel(intents);
   const dev = read(DEV.filter((f) => !f.includes('uncovered')));
   for (const [name, data] of withContext(dev)) console.log(line(name, figuresAt(score(model, data), THRESHOLDS)));
+  // The conversation's topic (see withTopic in nlu-service.ts): what it costs after another topic, what it buys after the same one.
+  const topics = [...new Set(dev.map((d) => d.intent))].filter((i) => !['none', 'greeting', 'thanks', 'help'].includes(i)).sort();
+  const after = dev.map((d, i) => { const others = topics.filter((t) => t !== d.intent); return { d, topic: others[i % others.length] }; });
+  const right = (withTopic: boolean) => after.filter(({ d, topic }) => classify(model, d.text, THRESHOLDS, withTopic ? topic : null).intent === d.intent).length;
+  console.log(`dev sets, each after another topic: ${pct(right(true) / after.length)} right (alone ${pct(right(false) / after.length)})`);
+  const follow = fs.readFileSync('tests/nlu/follow-ups.tsv', 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
+  const got = (withTopic: boolean) => follow.filter(([topic, text, want]) => classify(model, text, THRESHOLDS, withTopic ? topic : null).intent === want).length;
+  console.log(`short follow-ups (tests/nlu/follow-ups.tsv): ${got(true)}/${follow.length} with the topic, ${got(false)}/${follow.length} alone`);
 } else if (command === 'compare') {
   const { compareWithNlpJs } = await import('./nlpjs-baseline.ts');
   await compareWithNlpJs(intents, { dev: read(DEV[0]), 'test (frozen)': read(TEST), 'test2 (frozen)': read(TEST2) }, trainModel(intents));

@@ -10,6 +10,7 @@ import { chooseLocale, languageSwitchRequest } from '../nlu/language.ts';
 import { asksQuestion, contentWords, leavesForm } from './form-answers.ts';
 import { NONE_INTENT } from '../nlu/nlu-service.ts';
 import { normalise } from '../nlu/normalise.ts';
+import { extractDate } from '../nlu/entities.ts';
 
 export interface TurnResult {
   replies: OutgoingMessage[];
@@ -284,7 +285,7 @@ export class Bot {
       ctx.unanswered = true;
       return 'empty';
     }
-    ctx.nlu = this.parse(ctx, text);
+    ctx.nlu = this.parse(ctx, text, true);
     const handled = await this.runIntent(ctx, this.followUp(ctx, text) ?? ctx.nlu.intent);
     // A courtesy in between ("cảm ơn") keeps the topic.
     if (!ctx.unanswered && !SOCIAL_INTENTS.has(ctx.intent ?? '')) ctx.session.data.lastTopic = { intent: ctx.intent, at: ctx.now.toISOString() };
@@ -297,17 +298,17 @@ export class Bot {
    */
   private followUp(ctx: TurnContext, text: string): string | null {
     const nlu = ctx.nlu!;
-    const last = ctx.session.data.lastTopic as { intent: string; at: string } | undefined;
-    if (!last || !FOLLOWS_A_DAY_OR_CLASS.has(last.intent) || ctx.now.getTime() - Date.parse(last.at) > FOLLOW_UP_MS) return null;
+    const topic = this.recentTopic(ctx);
+    if (!topic || !FOLLOWS_A_DAY_OR_CLASS.has(topic)) return null;
     const { date, classes } = nlu.entities;
-    if (nlu.intent === last.intent || (!date && !classes.length) || contentWords(text) > 5) return null;
+    if (nlu.intent === topic || (!date && !classes.length) || contentWords(text) > 5) return null;
     // "còn …", "… thì sao", "and …", "what about …" ask again, whatever topic the few words suggest.
     const { tokens: words, marked } = normalise(text);
     // "con" is also "the child" ("con nghỉ thứ 6 nhé"): only "còn" as written, or three words at most.
     const stillCon = (i: number) => words[i] !== 'con' || marked[i] === 'còn' || (!marked[i] && words.length <= 3);
     const asksAgain = FOLLOW_UP_OPENERS.some((o) => o.every((w, i) => words[i] === w && stillCon(i)))
       || FOLLOW_UP_ENDINGS.some((e) => e.every((w, i) => words[words.length - e.length + i] === w));
-    return asksAgain || nlu.intent === NONE_INTENT || nlu.rejected ? last.intent : null;
+    return asksAgain || nlu.intent === NONE_INTENT || nlu.rejected ? topic : null;
   }
 
   private async routePayload(ctx: TurnContext, payload: string): Promise<string> {
@@ -354,12 +355,24 @@ export class Bot {
     return `${form.name}:resume`;
   }
 
-  private parse(ctx: TurnContext, text: string) {
+  private parse(ctx: TurnContext, text: string, withTopic = false) {
     return this.services.nlu.parse(text.slice(0, MAX_TEXT_LENGTH), {
       today: ctx.today,
       classes: this.services.school.get('classes'),
       rememberedLanguage: ctx.session.locale,
+      topic: withTopic ? this.recentTopic(ctx, text) : null,
     });
+  }
+
+  /**
+   * The topic of the last answer, when recent and not a form's (a form's own steps read its answers).
+   * A message naming a day keeps only a topic that depends on the day: "24/12 thì sao" after the fees is not about fees.
+   */
+  private recentTopic(ctx: TurnContext, text?: string): string | null {
+    const last = ctx.session.data.lastTopic as { intent: string; at: string } | undefined;
+    if (!last || this.forms.has(last.intent) || ctx.now.getTime() - Date.parse(last.at) > FOLLOW_UP_MS) return null;
+    if (text !== undefined && !FOLLOWS_A_DAY_OR_CLASS.has(last.intent) && extractDate(text, ctx.today)) return null;
+    return last.intent;
   }
 
   private async runIntent(ctx: TurnContext, intentId: string): Promise<string> {
