@@ -35,6 +35,7 @@ export const RESUME_PAYLOAD = 'form:resume';
 /** Topics whose answer depends on a day or a class, so that "còn thứ 6?" may follow them. */
 const FOLLOWS_A_DAY_OR_CLASS = new Set(['calendar', 'menu', 'events', 'pickup_hours', 'daily_routine']);
 const FOLLOW_UP_MS = 10 * 60_000;
+const OWN_TOPIC_CONFIDENCE = 0.8;
 const FOLLOW_UP_OPENERS = [['con'], ['the', 'con'], ['vay', 'con'], ['and'], ['what', 'about'], ['how', 'about']];
 const FOLLOW_UP_ENDINGS = [['thi', 'sao'], ['thi', 'the', 'nao'], ['thi', 'sao', 'a'], ['thi', 'sao', 'chi'], ['thi', 'sao', 'co']];
 /** Courtesies: never offered as "the nearest topic". */
@@ -308,7 +309,9 @@ export class Bot {
     const stillCon = (i: number) => words[i] !== 'con' || marked[i] === 'còn' || (!marked[i] && words.length <= 3);
     const asksAgain = FOLLOW_UP_OPENERS.some((o) => o.every((w, i) => words[i] === w && stillCon(i)))
       || FOLLOW_UP_ENDINGS.some((e) => e.every((w, i) => words[words.length - e.length + i] === w));
-    return asksAgain || nlu.intent === NONE_INTENT || nlu.rejected ? topic : null;
+    // "what about the menu tomorrow" names its own topic: the classifier sure of another one wins.
+    const ownTopic = nlu.intent !== NONE_INTENT && !nlu.rejected && nlu.confidence >= OWN_TOPIC_CONFIDENCE;
+    return (asksAgain && !ownTopic) || nlu.intent === NONE_INTENT || nlu.rejected ? topic : null;
   }
 
   private async routePayload(ctx: TurnContext, payload: string): Promise<string> {

@@ -140,7 +140,7 @@ export function feedbackForm(comments: CommentService): FormDefinition {
       if (step === 'text' || step === 'amend') return !leavesForm(text) && contentWords(text) >= 3;
       if (step === 'anonymous' || step === 'confirm') return yesOrNo(text) !== null || corrections(ctx, text, step).length > 0;
       if (step === 'class') return (ctx.nlu?.entities.classes.length ?? 0) > 0 || corrections(ctx, text, step).length > 0;
-      if (step === 'category') return namedCategory(ctx, text) !== null || corrections(ctx, text, step).length > 0;
+      if (step === 'category') return namedCategory(ctx, text) !== null || yesOrNo(text) === 'yes' || corrections(ctx, text, step).length > 0;
       return false;
     },
     async step(ctx) {
@@ -174,6 +174,8 @@ export function feedbackForm(comments: CommentService): FormDefinition {
           const fromPayload = payload.startsWith('feedback:cat:') ? payload.slice(13) as Category : null;
           const category = fromPayload && CATEGORIES.includes(fromPayload) ? fromPayload : namedCategory(ctx, text);
           if (category) d.category = category;
+          // "đúng rồi", "ok" to "em hiểu đây là góp ý về «…»": the guess it was asked about.
+          else if (!payload && yesOrNo(text) === 'yes') d.category = analyseComment(d.text!).category;
           else if (contentWords(text) >= 4) addDetail(ctx, d, text);
           return next(ctx);
         }
