@@ -40,6 +40,12 @@ export interface TrainOptions {
   seed?: number;
   /** Classes whose gradient is smaller than this are skipped for an example (speed). */
   minGradient?: number;
+  /**
+   * Each example weighs (examples per class on average / its class's examples)^balance: 0 weighs
+   * all alike; 0.5 lets an intent of ten utterances made in the console hold its own against
+   * intents of three hundred.
+   */
+  balance?: number;
 }
 
 /**
@@ -160,7 +166,7 @@ export class IntentModel {
   }
 
   static train(examples: TrainingExample[], options: TrainOptions = {}, features: FeatureOptions = DEFAULT_FEATURES): IntentModel {
-    const { epochs = 25, learningRate = 1, l2 = 1e-5, seed = 42, minGradient = 1e-6 } = options;
+    const { epochs = 25, learningRate = 1, l2 = 1e-5, seed = 42, minGradient = 1e-6, balance = 0 } = options;
     const lexicon = features.segmentation ? learnLexicon(examples) : new Set<string>();
     const cache = new Map<string, string[]>();
     const featuresOf = (e: TrainingExample) => extractFeatures(e.tokens, features, e.marked, lexicon, cache);
@@ -192,6 +198,9 @@ export class IntentModel {
 
     const vectors = featureLists.map((f) => model.vectorise(f));
     const labels = examples.map((e) => intentIndex.get(e.intent)!);
+    const perClass = new Float64Array(k);
+    for (const l of labels) perClass[l]++;
+    const classWeight = Array.from(perClass, (c) => (c ? (n / k / c) ** balance : 1));
     const order = Array.from({ length: n }, (_, i) => i);
     const random = rng(seed);
     const probs = new Float64Array(k);
@@ -207,8 +216,9 @@ export class IntentModel {
         const x = vectors[s];
         model.scores(x, probs);
         softmaxInPlace(probs);
+        const weight = classWeight[labels[s]];
         for (let c = 0; c < k; c++) {
-          const g = probs[c] - (c === labels[s] ? 1 : 0);
+          const g = (probs[c] - (c === labels[s] ? 1 : 0)) * weight;
           grad[c] = Math.abs(g) < minGradient ? 0 : g;
           bias[c] -= lr * grad[c] * 0.1;
         }

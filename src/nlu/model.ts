@@ -31,6 +31,8 @@ export interface ModelOptions {
   outOfScopeFeatures?: FeatureOptions;
   /** Measure how close a message is to its intent's utterances (see coverage.ts); false: every message counts as covered. */
   coverage?: boolean;
+  /** Class balance of the intent classifier (see TrainOptions.balance). */
+  balance?: number;
 }
 
 /** What `npm run nlu -- experiments` found best on dev (see README, "NLU figures"). */
@@ -39,6 +41,9 @@ export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
   // Words and word pairs tell the school from the rest as well without character n-grams, in a third less time.
   outOfScopeFeatures: { ...DEFAULT_FEATURES, charNgrams: [] },
   coverage: true,
+  // An intent made in the console with ten utterances lost "trường mình có dạy bơi cho các con không cô"
+  // to one with three hundred. On the three dev sets: 0 → 97.4 %, 0.3 → 97.6 %, 0.5 → 97.4 %.
+  balance: 0.3,
 };
 
 const OPENERS_VI = ['cô ơi', 'cho em hỏi', 'chị ơi cho em hỏi', 'dạ cô ơi', 'em chào cô, cho em hỏi', 'ad ơi', 'cho mình hỏi', 'co oi cho e hoi'];
@@ -154,7 +159,7 @@ export function buildModel(intents: Intent[], pool: string[], options: ModelOpti
   const inScope = dropouts(trainingExamples(intents, options.openers), options.wordDropout ?? 0);
   const outside = options.outOfScope === 'intents-only' ? [] : dropouts(poolExamples(pool), options.wordDropout ?? 0);
   const intentData = options.outOfScope === 'class' || options.outOfScope === 'both' ? [...inScope, ...outside] : inScope;
-  const intent = IntentModel.train(intentData, options.train, options.features);
+  const intent = IntentModel.train(intentData, { ...options.train, balance: options.balance ?? 0 }, options.features);
   const coverage = options.coverage ? CoverageIndex.build(coverageExamples(intents), pool.map((l) => example(NONE_INTENT, l)).filter((e): e is TrainingExample => e !== null)) : null;
   if (options.outOfScope !== 'separate' && options.outOfScope !== 'both') return new NluModel(intent, null, coverage);
   if (outside.length === 0) return new NluModel(intent, null, coverage);

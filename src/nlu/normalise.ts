@@ -102,8 +102,8 @@ const WEEKDAY_SHORT = /^t([2-7])$/;
 // Emoji that carry a reply ("👍" after an answer is "ok"); other emoji are decoration and vanish.
 const EMOJI_WORDS: [RegExp, string][] = [
   [/[\u{1F44D}\u{1F44C}\u{1F197}\u{2705}\u{2714}\u{1F44F}\u{1F91D}]/gu, ' ok '],
-  // Smiles alone after an answer acknowledge it, as "ok" does.
-  [/[\u{1F600}-\u{1F60A}\u{1F642}\u{263A}\u{1F917}]/gu, ' ok '],
+  // A gentle smile alone after an answer acknowledges it, as "ok" does (a grin stays decoration).
+  [/[\u{1F60A}\u{1F642}\u{263A}]/gu, ' ok '],
   [/\u{1F64F}/gu, ' cam on '],
   [/[\u{2764}\u{2665}\u{1F970}\u{1F60D}\u{1F618}\u{1F495}\u{1F496}\u{1F497}\u{1F49E}\u{1F49B}\u{1F499}\u{1F49A}\u{1F49C}]/gu, ' _heart_ '],
   [/[\u{1F44E}]/gu, ' khong '],

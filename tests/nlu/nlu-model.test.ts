@@ -3,7 +3,7 @@
 // and the normaliser and language cues that short messages need.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classify, decide, readIntentDir, trainModel, THRESHOLDS } from '../../src/nlu/nlu-service.ts';
+import { classify, decide, parseIntent, readIntentDir, trainModel, THRESHOLDS } from '../../src/nlu/nlu-service.ts';
 import { buildModel, DEFAULT_MODEL_OPTIONS } from '../../src/nlu/model.ts';
 import { readPool, readThresholds, THRESHOLDS_FILE } from '../../src/nlu/out-of-scope.ts';
 import { calibrate, figuresAt, score, tune } from '../../src/nlu/calibration.ts';
@@ -43,6 +43,14 @@ describe('the out-of-scope pool and model', () => {
   it('reads acknowledgements and emoji as thanks', () => {
     for (const text of ['dc r c', 'vâng ạ', '👍', 'ko can them', 'ok rồi ạ']) expect(classify(model, text).intent, text).toBe('thanks');
   });
+
+  it('lets an intent of ten utterances, as made in the console, hold its own against intents of hundreds', () => {
+    const swimming = { id: 'swimming', description: 'Swimming lessons', answer: 'x', quickReplies: [], utterances: { en: [], vi: [
+      'trường có dạy bơi không', 'bể bơi của trường', 'con học bơi ở đâu', 'lớp học bơi mấy giờ', 'học bơi có mất tiền không',
+      'hoc boi o truong', 'bé có được đi bơi không', 'trường có bể bơi không ạ', 'đăng ký học bơi thế nào', 'bơi lội cho trẻ mầm non'] } };
+    const withSwimming = buildModel([...intents, parseIntent(swimming)], pool, DEFAULT_MODEL_OPTIONS);
+    expect(classify(withSwimming, 'trường mình có dạy bơi cho các con không cô').candidate).toBe('swimming');
+  }, 120_000);
 
   it('is deterministic: the same data trains the same model', () => {
     const again = buildModel(intents, pool, DEFAULT_MODEL_OPTIONS);

@@ -76,7 +76,7 @@ describe('normaliser', () => {
 
   it('never throws on empty, emoji or noise', () => {
     expect(n('')).toBe('');
-    expect(n('🎉🎉')).toBe('');
+    expect(n('😀😀')).toBe('');
     // A smile alone acknowledges, as 👍 does.
     expect(n('😊')).toBe('ok');
     expect(normalise('%$#'.repeat(700)).tokens).toEqual([]);

@@ -93,6 +93,10 @@ export function feedbackForm(comments: CommentService): FormDefinition {
     ctx.reply(ctx.t('feedback.detail_added'));
   };
 
+  /** "Không theo lớp" (the button's words typed), "không": the comment is about no one class. */
+  const saysNoClass = (ctx: TurnContext, text: string) =>
+    foldDiacritics(text.toLowerCase()).trim() === foldDiacritics(ctx.t('feedback.no_class').toLowerCase()) || yesOrNo(text) === 'no';
+
   /** "về bữa ăn", "vệ sinh": a category named in words. */
   const namedCategory = (ctx: TurnContext, text: string): Category | null => {
     const folded = foldDiacritics(text.toLowerCase()).trim();
@@ -139,7 +143,7 @@ export function feedbackForm(comments: CommentService): FormDefinition {
       if (asksQuestion(text)) return false;
       if (step === 'text' || step === 'amend') return !leavesForm(text) && contentWords(text) >= 3;
       if (step === 'anonymous' || step === 'confirm') return yesOrNo(text) !== null || corrections(ctx, text, step).length > 0;
-      if (step === 'class') return (ctx.nlu?.entities.classes.length ?? 0) > 0 || corrections(ctx, text, step).length > 0;
+      if (step === 'class') return (ctx.nlu?.entities.classes.length ?? 0) > 0 || saysNoClass(ctx, text) || corrections(ctx, text, step).length > 0;
       if (step === 'category') return namedCategory(ctx, text) !== null || yesOrNo(text) === 'yes' || corrections(ctx, text, step).length > 0;
       return false;
     },
@@ -188,8 +192,7 @@ export function feedbackForm(comments: CommentService): FormDefinition {
           return next(ctx);
         }
         case 'class': {
-          const noClass = foldDiacritics(text.toLowerCase()).trim() === foldDiacritics(ctx.t('feedback.no_class').toLowerCase());
-          if (payload === 'feedback:class:none' || noClass || yesOrNo(text) === 'no') d.classId = null;
+          if (payload === 'feedback:class:none' || saysNoClass(ctx, text)) d.classId = null;
           else {
             const classId = chosenClass(ctx, payload, 'feedback:class:');
             if (classId) d.classId = classId;

@@ -24,7 +24,7 @@ export interface LabelledSafety {
  * alarms on others: "đánh" in a game, "lạc" in a recipe).
  */
 export interface Cutoffs { model: number; phrase: number }
-// 2026-12-02: cross-validated recall 96.1 %, false alarms 9.6 %; on the dev set 100 % and 11.6 %. A
+// 2026-12-02: cross-validated recall 96.1 %, false alarms 9.6 %; on the dev set 99.1 % and 11.6 %. A
 // missed report costs more than a false alarm: of the cut-offs within a point of the fewest false
 // alarms, the one that finds the most reports.
 export const CUTOFFS: Cutoffs = { model: 0.3, phrase: 0.15 };
@@ -79,7 +79,8 @@ const NEGATION_REACH = 2;
  * "khong n_bi n_thuong"): "not hurt" must not read like "hurt".
  */
 function tokensOf(text: string): string[] {
-  const tokens = normalise(text.slice(0, 4000)).tokens;
+  // Which number ("lần 3", "lớp 2") says nothing of harm: each one learnt alone tipped "cơm bị nguội và khê lần 3" into a report.
+  const tokens = normalise(text.slice(0, 4000)).tokens.map((t) => (/^\d+$/.test(t) ? '_number_' : t));
   const out: string[] = [];
   let negated = 0;
   for (const t of tokens) {
