@@ -153,7 +153,7 @@ const SOCIAL = new Set(['greeting', 'thanks', 'help']);
  * uniform, though alone it reads as fees. The topic's probability is weighed TOPIC_WEIGHT times,
  * for short messages only; a message about another topic gives it a probability far too small to
  * matter ("học phí tháng này bao nhiêu" after the menu: 0.001). Measured (`npm run nlu -- context`):
- * each dev message (out-of-scope ones too) after another topic, 97.2 % right as alone; short follow-ups (tests/nlu/follow-ups.tsv), 12 → 16 of 23.
+ * each dev message (out-of-scope ones too) after another topic, 97.6 % right as alone; short follow-ups (tests/nlu/follow-ups.tsv), 12 → 17 of 23.
  */
 const TOPIC_WEIGHT = 30;
 const TOPIC_MAX_WORDS = 6;
@@ -193,7 +193,7 @@ export function classify(model: NluModel, text: string, thresholds: Thresholds =
  * The question sentence is taken when it is about a topic (not a courtesy, not out of scope) and
  * the whole message is a courtesy, out of scope, or further from the intent files than the question.
  * No threshold here, so `tune` calibrates what this picks. On the dev sets' messages with a context
- * sentence put before them, 75.1 → 85.4 % right; after them, 83.7 → 88.9 %; out-of-scope recall up
+ * sentence put before them, 75.1 → 84.5 % right; after them, 83.7 → 89.1 %; out-of-scope recall up
  * in both. Falling back to the last sentence when none is a question did better before (94 %) and
  * worse after (85 %, out-of-scope recall −12 points): not kept.
  */
