@@ -31,7 +31,6 @@ const sessionState = (s: Session) => JSON.stringify([s.locale, s.form, s.data]);
 /** The payload of "Tiếp tục" after a form was set aside. */
 export const RESUME_PAYLOAD = 'form:resume';
 
-/** Intents that, mid-form, are part of the conversation rather than another question. */
 /** Topics whose answer depends on a day or a class, so that "còn thứ 6?" may follow them. */
 const FOLLOWS_A_DAY_OR_CLASS = new Set(['calendar', 'menu', 'events', 'pickup_hours', 'daily_routine']);
 const FOLLOW_UP_MS = 10 * 60_000;
@@ -40,6 +39,7 @@ const FOLLOW_UP_OPENERS = [['con'], ['the', 'con'], ['vay', 'con'], ['and'], ['w
 const FOLLOW_UP_ENDINGS = [['thi', 'sao'], ['thi', 'the', 'nao'], ['thi', 'sao', 'a'], ['thi', 'sao', 'chi'], ['thi', 'sao', 'co']];
 /** Courtesies: never offered as "the nearest topic". */
 const SOCIAL_INTENTS = new Set(['greeting', 'thanks', 'help']);
+/** Intents that, mid-form, are part of the conversation rather than another question. */
 const NOT_A_SIDE_QUESTION = new Set([NONE_INTENT, 'greeting', 'thanks', 'absence', 'feedback', 'subscribe', 'unsubscribe']);
 
 /**
@@ -311,7 +311,8 @@ export class Bot {
       || FOLLOW_UP_ENDINGS.some((e) => e.every((w, i) => words[words.length - e.length + i] === w));
     // "what about the menu tomorrow" names its own topic: the classifier sure of another one wins.
     const ownTopic = nlu.intent !== NONE_INTENT && !nlu.rejected && nlu.confidence >= OWN_TOPIC_CONFIDENCE;
-    return (asksAgain && !ownTopic) || nlu.intent === NONE_INTENT || nlu.rejected ? topic : null;
+    const notUnderstood = (nlu.intent === NONE_INTENT || nlu.rejected) && contentWords(text) <= 3;
+    return (asksAgain && !ownTopic) || notUnderstood ? topic : null;
   }
 
   private async routePayload(ctx: TurnContext, payload: string): Promise<string> {

@@ -42,7 +42,7 @@ export interface TrainOptions {
   minGradient?: number;
   /**
    * Each example weighs (examples per class on average / its class's examples)^balance: 0 weighs
-   * all alike; 0.5 lets an intent of ten utterances made in the console hold its own against
+   * all alike; more gives an intent of ten utterances made in the console more say against
    * intents of three hundred.
    */
   balance?: number;

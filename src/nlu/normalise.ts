@@ -64,7 +64,7 @@ function repairTelex(token: string): string {
  * are made of: the fewest pieces of two letters or more, the most even split among those.
  */
 function splitRunTogether(token: string, vocab: ReadonlySet<string>): string[] | null {
-  if (token.length < 5 || !/^[a-z]+$/.test(token)) return null;
+  if (token.length < 5 || token.length > 20 || !/^[a-z]+$/.test(token)) return null; // a pasted link is no run of syllables
   let best: string[] | null = null;
   const evenness = (parts: string[]) => Math.min(...parts.map((p) => p.length));
   const consider = (parts: string[]) => {

@@ -3,6 +3,7 @@
 // message looks like none of the intent files' utterances (a greeting, thanks, a story), so it was
 // answered with the greeting or "not understood". The question sentence is what needs the answer.
 import { foldDiacritics } from './normalise.ts';
+import { detectLanguage } from './language.ts';
 
 /** Words that make a sentence a question (folded): Vietnamese particles at its end, English openers. */
 const VI_QUESTION_ENDINGS = new Set(['khong', 'ko', 'k', 'hong', 'chua', 'nao', 'gi', 'j', 'dau', 'sao', 'nhi', 'bn', 'may', 'ha', 'hem', 'chu', 'hok', 'kg']);
@@ -20,7 +21,8 @@ export function isQuestion(sentence: string): boolean {
   if (/[?？]\s*\W*$/u.test(sentence)) return true;
   const words = foldDiacritics(sentence.toLowerCase()).replace(/[^a-z0-9\s]/g, ' ').split(/\s+/).filter(Boolean);
   if (!words.length) return false;
-  if (EN_QUESTION_OPENERS.has(words[0])) return true;
+  // "Do bé bị sốt…", "Cần cô để ý…" fold to English openers: those count in English only.
+  if (EN_QUESTION_OPENERS.has(words[0]) && detectLanguage(sentence).locale === 'en') return true;
   // Vietnamese asks with a particle at the end ("… không ạ", "… chưa cô", "… nào vậy"); "… không kịp" is no question.
   let end = words.length - 1;
   while (end > 0 && TRAILING.has(words[end])) end--;

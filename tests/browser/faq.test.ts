@@ -16,7 +16,7 @@ const NEW_FAQ = {
     id: 'swimming', description: 'Swimming lessons',
     utterances: ['trường có dạy bơi không', 'bể bơi của trường', 'con học bơi ở đâu', 'lớp học bơi mấy giờ', 'học bơi có mất tiền không',
       'hoc boi o truong', 'bé có được đi bơi không', 'trường có bể bơi không ạ', 'đăng ký học bơi thế nào', 'bơi lội cho trẻ mầm non'],
-    ask: 'trường mình có dạy bơi cho các con không cô', answer: 'Lớp Lá học bơi thứ Tư hằng tuần ở bể bơi của trường.',
+    ask: 'cho con học bơi ở trường được không cô', answer: 'Lớp Lá học bơi thứ Tư hằng tuần ở bể bơi của trường.',
   },
 };
 /** Questions the shipped model does not answer (checked below before they are taught). */

@@ -50,6 +50,7 @@ describe('the out-of-scope pool and model', () => {
       'hoc boi o truong', 'bé có được đi bơi không', 'trường có bể bơi không ạ', 'đăng ký học bơi thế nào', 'bơi lội cho trẻ mầm non'] } };
     const withSwimming = buildModel([...intents, parseIntent(swimming)], pool, DEFAULT_MODEL_OPTIONS);
     expect(classify(withSwimming, 'trường mình có dạy bơi cho các con không cô').candidate).toBe('swimming');
+    expect(classify(withSwimming, 'cho con học bơi ở trường được không cô').candidate).toBe('swimming');
   }, 120_000);
 
   it('is deterministic: the same data trains the same model', () => {

@@ -47,8 +47,9 @@ export function reasonOf(text: string): string | null {
   for (let before = ''; before !== reason; ) { before = reason; reason = reason.replace(REASON_TAIL, ''); }
   return reason.slice(0, MAX_REASON).trim() || null;
 }
-const REASON_SUBJECT = /^((my|our)\s+(son|daughter|child|kid|boy|girl|little one)|he|she|(con|cháu|chau|bé|be)(\s+(nhà|nha)\s+(em|e|mình|minh|tôi|toi))?(\s+(em|e))?)(\s+(is|has|was|got|will be|has got|'s|đang|dang))?\s+/iu;
-const REASON_TAIL = /\s+(today|tomorrow|this morning|this week|since yesterday|hôm nay|hom nay|ngày mai|ngay mai|mai|từ hôm qua|tu hom qua|hôm qua|hom qua|tuần này|tuan nay|nha|nhé|nhe|ạ|a|cô|co|c|ơi|oi|ah)$/iu;
+const REASON_SUBJECT = /^((my|our)\s+(son|daughter|child|kid|boy|girl|little one)|he|she|(con|cháu|chau|bé|be)(\s+(nhà|nha)\s+(em|e|mình|minh|tôi|toi))?(\s+(em|e))?)(\s*'s|\s+(has got|will be|is|has|was|got|đang|dang))?\s+/iu;
+// Written with their marks only: "cúm A", "chị Mai" keep their last word.
+const REASON_TAIL = /\s+(today|tomorrow|this morning|this week|since yesterday|hôm nay|hom nay|ngày mai|ngay mai|từ hôm qua|tu hom qua|hôm qua|hom qua|tuần này|tuan nay|nha|nhé|nhe|ạ|cô|ơi|oi|ah)$/iu;
 
 export function absenceForm(staff: StaffNotifier): FormDefinition {
   const classReplies = (ctx: TurnContext): QuickReply[] =>

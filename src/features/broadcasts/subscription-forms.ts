@@ -64,8 +64,9 @@ export function subscribeForm(): FormDefinition {
     },
     async step(ctx) {
       const { text, payload } = messageParts(ctx);
-      // "cảm ơn", "ok", "thanks" after a class was followed: that is all ("vâng", "có" ask for another).
-      const thanked = !payload && ctx.nlu?.intent === 'thanks' && !WANTS_MORE.has(normalise(text).tokens[0] ?? '');
+      // "cảm ơn", "dạ em cảm ơn cô", "ok" after a class was followed: that is all; a bare "vâng", "có ạ" asks for another.
+      const wantsMore = yesOrNo(text) === 'yes' && normalise(text).tokens.some((w) => WANTS_MORE.has(w));
+      const thanked = !payload && ctx.nlu?.intent === 'thanks' && !wantsMore;
       if (payload === 'subscribe:done' || yesOrNo(text) === 'no' || thanked || /^(xong|done)\b/.test(foldDiacritics(text.toLowerCase()).trim())) {
         ctx.session.form = null;
         // The web chat keeps announcements only for a while, for the page: it says so, no more.

@@ -24,7 +24,7 @@ export interface LabelledSafety {
  * alarms on others: "đánh" in a game, "lạc" in a recipe).
  */
 export interface Cutoffs { model: number; phrase: number }
-// 2026-12-02: cross-validated recall 96.1 %, false alarms 9.6 %; on the dev set 99.1 % and 11.6 %. A
+// 2026-12-02: cross-validated recall 96.0 %, false alarms 9.8 %; on the dev set 99.1 % and 11.1 %. A
 // missed report costs more than a false alarm: of the cut-offs within a point of the fewest false
 // alarms, the one that finds the most reports.
 export const CUTOFFS: Cutoffs = { model: 0.3, phrase: 0.15 };
@@ -34,9 +34,10 @@ const MIN_WORDS_FOR_MODEL = 3;
  * are told as stories ("and nobody called me"), so "and the meals?" alone read like one.
  */
 const FUNCTION_WORDS = new Set([
-  'and', 'the', 'a', 'an', 'of', 'to', 'in', 'on', 'at', 'for', 'is', 'are', 'was', 'were', 'it', 'this', 'that', 'my', 'your', 'our',
-  'what', 'about', 'how', 'so', 'or', 'but', 'with', 'do', 'does', 'can', 'i', 'we', 'you', 'he', 'she', 'they', 'please', 'then', 'too', 'also',
-  'va', 'thi', 'la', 'ma', 'a', 'nhe', 'nha', 'oi', 'voi', 'con', 'cua', 'sao', 'vay', 'the', 'nao', 'ha', 'co', 'c', 'e', 'em', 'chi',
+  // Connectives and articles only: people ("cô", "con", "she", "my son") and verbs ("la" is to scold) are what short reports are made of.
+  'and', 'the', 'a', 'an', 'of', 'to', 'in', 'on', 'at', 'for', 'is', 'are', 'was', 'were', 'it', 'this', 'that', 'what', 'about', 'how',
+  'so', 'or', 'but', 'with', 'do', 'does', 'can', 'please', 'then', 'too', 'also',
+  'va', 'thi', 'ma', 'nhe', 'nha', 'oi', 'voi', 'cua', 'sao', 'vay', 'nao', 'ha',
 ]);
 const telling = (text: string) => tokensOf(text).filter((t) => !FUNCTION_WORDS.has(t)).length;
 

@@ -49,8 +49,9 @@ const has = (ws: string[], ...phrase: string[]) => ws.some((_, i) => phrase.ever
 const AMEND = ['sua', 'them', 'amend', 'add', 'update', 'edit', 'correct'];
 const STATUS = [['toi', 'dau'], ['den', 'dau'], ['the', 'nao'], ['sao', 'roi'], ['xu', 'ly'], ['tinh', 'trang'], ['ket', 'qua'], ['status'], ['any', 'update'], ['chua']];
 /** Asking for news without naming the comment ("sao rồi ạ", "có kết quả chưa", "any update?"): only short messages. */
-const FOLLOW_UP = [['sao', 'roi'], ['the', 'nao', 'roi'], ['xu', 'ly'], ['ket', 'qua'], ['tra', 'loi'], ['toi', 'dau'], ['den', 'dau'], ['any', 'update'], ['any', 'news'], ['update']];
-const FOLLOW_UP_WORDS = 6;
+const FOLLOW_UP = [['sao', 'roi'], ['the', 'nao', 'roi'], ['xu', 'ly'], ['ket', 'qua'], ['tra', 'loi'], ['toi', 'dau'], ['den', 'dau'], ['any', 'update'], ['any', 'news']];
+/** What may stand around it: "dạ sao rồi ạ cô", "có kết quả chưa chị". Anything else ("con học đến đâu rồi") is another question. */
+const FOLLOW_UP_FILLER = new Set(['da', 'a', 'co', 'c', 'chi', 'em', 'e', 'oi', 'roi', 'chua', 'vay', 'the', 'nao', 'nhe', 'ha', 'khong', 'ko', 'is', 'there', 'yet', 'please']);
 /** How recent the parent's open comment must be for a bare "sao rồi ạ" to be about it. */
 const FOLLOW_UP_DAYS = 14;
 
@@ -79,7 +80,8 @@ export function ticketStatusInterceptor(comments: CommentService): Interceptor {
           return true;
         }
         // A bare "sao rồi ạ" is about the parent's open comment when there is a recent one; else it is left to the NLU.
-        if (ws.length > FOLLOW_UP_WORDS || !FOLLOW_UP.some((p) => has(ws, ...p))) return false;
+        const phrase = FOLLOW_UP.find((p) => has(ws, ...p));
+        if (!phrase || ws.some((w) => !phrase.includes(w) && !FOLLOW_UP_FILLER.has(w))) return false;
         const since = new Date(ctx.now.getTime() - FOLLOW_UP_DAYS * 86_400_000).toISOString();
         const [last] = await ctx.services.store.comments.list({ contactId: ctx.contact.id, limit: 1 });
         if (!last || last.createdAt < since || last.status === 'resolved' || last.status === 'closed') return false;
