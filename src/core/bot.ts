@@ -8,7 +8,7 @@ import { translatorFor } from '../i18n.ts';
 import { todayIn } from './dates.ts';
 import { chooseLocale, languageSwitchRequest } from '../nlu/language.ts';
 import { asksQuestion, contentWords, leavesForm } from './form-answers.ts';
-import { NONE_INTENT } from '../nlu/nlu-service.ts';
+import { NONE_INTENT, SOCIAL_INTENTS } from '../nlu/nlu-service.ts';
 import { normalise } from '../nlu/normalise.ts';
 import { extractDate } from '../nlu/entities.ts';
 
@@ -37,8 +37,6 @@ const FOLLOW_UP_MS = 10 * 60_000;
 const OWN_TOPIC_CONFIDENCE = 0.8;
 const FOLLOW_UP_OPENERS = [['con'], ['the', 'con'], ['vay', 'con'], ['and'], ['what', 'about'], ['how', 'about']];
 const FOLLOW_UP_ENDINGS = [['thi', 'sao'], ['thi', 'the', 'nao'], ['thi', 'sao', 'a'], ['thi', 'sao', 'chi'], ['thi', 'sao', 'co']];
-/** Courtesies: never offered as "the nearest topic". */
-const SOCIAL_INTENTS = new Set(['greeting', 'thanks', 'help']);
 /** Intents that, mid-form, are part of the conversation rather than another question. */
 const NOT_A_SIDE_QUESTION = new Set([NONE_INTENT, 'greeting', 'thanks', 'absence', 'feedback', 'subscribe', 'unsubscribe']);
 

@@ -146,7 +146,7 @@ export interface ClassifyOutcome {
  * Greetings, thanks and "cho em hỏi" / "giúp em" openers often come with a real question ("chào cô,
  * học phí bao nhiêu", "cho em hỏi lễ tổng kết mấy giờ"): the question is what needs the answer.
  */
-const SOCIAL = new Set(['greeting', 'thanks', 'help']);
+export const SOCIAL_INTENTS = new Set(['greeting', 'thanks', 'help']);
 
 /**
  * The conversation's topic as a prior: "bao nhiêu tiền 1 bộ" right after the uniform is about the
@@ -158,7 +158,7 @@ const SOCIAL = new Set(['greeting', 'thanks', 'help']);
 const TOPIC_WEIGHT = 30;
 const TOPIC_MAX_WORDS = 6;
 function withTopic(p: Prediction, topic: string | null, words: number): Prediction {
-  if (!topic || words > TOPIC_MAX_WORDS || p.intent === topic || SOCIAL.has(p.intent)) return p;
+  if (!topic || words > TOPIC_MAX_WORDS || p.intent === topic || SOCIAL_INTENTS.has(p.intent)) return p;
   const total = p.ranking.reduce((sum, r) => sum + (r.intent === topic ? r.confidence * TOPIC_WEIGHT : r.confidence), 0);
   const ranking = p.ranking.map((r) => ({ intent: r.intent, confidence: (r.intent === topic ? r.confidence * TOPIC_WEIGHT : r.confidence) / total }))
     .sort((a, b) => b.confidence - a.confidence);
@@ -169,7 +169,7 @@ function withTopic(p: Prediction, topic: string | null, words: number): Predicti
 export function firstStage(model: NluModel, text: string, topic: string | null = null): { normalised: string; intent: string; first: FirstStage & { runnerUp: ClassifyOutcome['runnerUp'] } } {
   const { tokens, marked, text: normalised } = normalise(text, { vocabulary: model.vocabulary });
   let p = withTopic(model.intent.predict(tokens, marked), topic, tokens.length);
-  if (SOCIAL.has(p.intent) && p.runnerUp && !SOCIAL.has(p.runnerUp.intent) && p.runnerUp.intent !== NONE_INTENT && p.runnerUp.confidence >= 0.2) {
+  if (SOCIAL_INTENTS.has(p.intent) && p.runnerUp && !SOCIAL_INTENTS.has(p.runnerUp.intent) && p.runnerUp.intent !== NONE_INTENT && p.runnerUp.confidence >= 0.2) {
     // The question is what needs an answer; the greeting is courtesy.
     const [first, second, ...rest] = p.ranking;
     p = { intent: second.intent, confidence: second.confidence + first.confidence, runnerUp: rest[0] ?? null, ranking: [second, ...rest] };
@@ -198,8 +198,8 @@ export function classify(model: NluModel, text: string, thresholds: Thresholds =
  * worse after (85 %, out-of-scope recall −12 points): not kept.
  */
 function answersTheQuestion(whole: Classified, asked: Classified): boolean {
-  if (asked.candidate === NONE_INTENT || SOCIAL.has(asked.candidate)) return false;
-  if (whole.candidate === NONE_INTENT || SOCIAL.has(whole.candidate)) return true;
+  if (asked.candidate === NONE_INTENT || SOCIAL_INTENTS.has(asked.candidate)) return false;
+  if (whole.candidate === NONE_INTENT || SOCIAL_INTENTS.has(whole.candidate)) return true;
   return asked.outOfScope < whole.outOfScope;
 }
 
