@@ -11,6 +11,7 @@ import { asksQuestion, contentWords, leavesForm } from './form-answers.ts';
 import { NONE_INTENT, SOCIAL_INTENTS } from '../nlu/nlu-service.ts';
 import { normalise } from '../nlu/normalise.ts';
 import { extractDate } from '../nlu/entities.ts';
+import { withoutPoliteEnd } from '../nlu/question-sentence.ts';
 
 export interface TurnResult {
   replies: OutgoingMessage[];
@@ -36,7 +37,7 @@ const FOLLOWS_A_DAY_OR_CLASS = new Set(['calendar', 'menu', 'events', 'pickup_ho
 const FOLLOW_UP_MS = 10 * 60_000;
 const OWN_TOPIC_CONFIDENCE = 0.8;
 const FOLLOW_UP_OPENERS = [['con'], ['the', 'con'], ['vay', 'con'], ['and'], ['what', 'about'], ['how', 'about']];
-const FOLLOW_UP_ENDINGS = [['thi', 'sao'], ['thi', 'the', 'nao'], ['thi', 'sao', 'a'], ['thi', 'sao', 'chi'], ['thi', 'sao', 'co']];
+const FOLLOW_UP_ENDINGS = [['thi', 'sao'], ['thi', 'the', 'nao']];
 /** Intents that, mid-form, are part of the conversation rather than another question. */
 const NOT_A_SIDE_QUESTION = new Set([NONE_INTENT, 'greeting', 'thanks', 'absence', 'feedback', 'subscribe', 'unsubscribe']);
 
@@ -306,7 +307,7 @@ export class Bot {
     // "con" is also "the child" ("con nghỉ thứ 6 nhé"): only "còn" as written, or three words at most.
     const stillCon = (i: number) => words[i] !== 'con' || marked[i] === 'còn' || (!marked[i] && words.length <= 3);
     const asksAgain = FOLLOW_UP_OPENERS.some((o) => o.every((w, i) => words[i] === w && stillCon(i)))
-      || FOLLOW_UP_ENDINGS.some((e) => e.every((w, i) => words[words.length - e.length + i] === w));
+      || FOLLOW_UP_ENDINGS.some((e) => { const core = withoutPoliteEnd(words); return e.every((w, i) => core[core.length - e.length + i] === w); });
     // "what about the menu tomorrow" names its own topic: the classifier sure of another one wins.
     const ownTopic = nlu.intent !== NONE_INTENT && !nlu.rejected && nlu.confidence >= OWN_TOPIC_CONFIDENCE;
     const notUnderstood = (nlu.intent === NONE_INTENT || nlu.rejected) && contentWords(text) <= 3;

@@ -17,6 +17,13 @@ export function sentencesOf(text: string): string[] {
   return text.split(/(?<=[.!?;…])\s+|\n+/).map((s) => s.trim()).filter((s) => s.split(/\s+/).length >= 2);
 }
 
+/** The words without the politeness and address at their end ("… thì sao ạ cô" → "… thì sao"). */
+export function withoutPoliteEnd(words: string[]): string[] {
+  let end = words.length;
+  while (end > 1 && TRAILING.has(words[end - 1])) end--;
+  return words.slice(0, end);
+}
+
 export function isQuestion(sentence: string): boolean {
   if (/[?？]\s*\W*$/u.test(sentence)) return true;
   const words = foldDiacritics(sentence.toLowerCase()).replace(/[^a-z0-9\s]/g, ' ').split(/\s+/).filter(Boolean);
@@ -24,9 +31,7 @@ export function isQuestion(sentence: string): boolean {
   // "Do bé bị sốt…", "Cần cô để ý…" fold to English openers: those count in English only.
   if (EN_QUESTION_OPENERS.has(words[0]) && detectLanguage(sentence).locale === 'en') return true;
   // Vietnamese asks with a particle at the end ("… không ạ", "… chưa cô", "… nào vậy"); "… không kịp" is no question.
-  let end = words.length - 1;
-  while (end > 0 && TRAILING.has(words[end])) end--;
-  if (VI_QUESTION_ENDINGS.has(words[end])) return true;
+  if (VI_QUESTION_ENDINGS.has(withoutPoliteEnd(words).at(-1) ?? '')) return true;
   const joined = ` ${words.join(' ')} `;
   return VI_QUESTION_WORDS.some((q) => joined.includes(` ${q} `));
 }

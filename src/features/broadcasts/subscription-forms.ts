@@ -4,8 +4,8 @@
 import { chosenClass, messageParts, schoolName, type FormDefinition, type Handler, type TurnContext } from '../../core/turn.ts';
 import type { QuickReply } from '../../core/messages.ts';
 import { SCHOOL_GROUP } from '../../store/types.ts';
-import { foldDiacritics, normalise } from '../../nlu/normalise.ts';
-import { correctsItself, yesOrNo } from '../../core/form-answers.ts';
+import { foldDiacritics } from '../../nlu/normalise.ts';
+import { contentWords, correctsItself, yesOrNo } from '../../core/form-answers.ts';
 
 const groupName = (ctx: TurnContext, id: string) =>
   id === SCHOOL_GROUP ? ctx.t('subscribe.school') : ctx.services.school.get('classes').find((c) => c.id === id)?.name ?? id;
@@ -41,8 +41,6 @@ async function subscribeTo(ctx: TurnContext, group: string): Promise<void> {
   ctx.reply(ctx.t(added ? 'subscribe.subscribed' : 'subscribe.already', { group: groupName(ctx, group), list }));
 }
 
-const WANTS_MORE = new Set(['co', 'vang', 'da', 'u', 'yes', 'dung', 'duoc', 'muon', 'sure']);
-
 export function subscribeForm(): FormDefinition {
   return {
     name: 'subscribe',
@@ -65,7 +63,7 @@ export function subscribeForm(): FormDefinition {
     async step(ctx) {
       const { text, payload } = messageParts(ctx);
       // "cảm ơn", "dạ em cảm ơn cô", "ok" after a class was followed: that is all; a bare "vâng", "có ạ" asks for another.
-      const wantsMore = yesOrNo(text) === 'yes' && normalise(text).tokens.some((w) => WANTS_MORE.has(w));
+      const wantsMore = yesOrNo(text) === 'yes' && contentWords(text) > 0; // a yes of its own, not a bare "ok"
       const thanked = !payload && ctx.nlu?.intent === 'thanks' && !wantsMore;
       if (payload === 'subscribe:done' || yesOrNo(text) === 'no' || thanked || /^(xong|done)\b/.test(foldDiacritics(text.toLowerCase()).trim())) {
         ctx.session.form = null;
